@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs everything acta's build, tests, benchmarks and demo use on Debian 12.
+# Idempotent: runs apt-get update and install only when a package is missing,
+# and npm install only when web/node_modules is out of date.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git clang clang-format libclang-rt-14-dev
+  libsodium-dev libssl-dev libboost1.81-dev libsqlite3-dev sqlite3 libpq-dev
+  postgresql-15 postgresql-client-15
+  nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
+  libqrencode-dev libzxing-dev libpng-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  nginx-light wrk openssl curl procps iproute2 util-linux
+  chromium
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+# The machine image may ship Node.js from another source (with npm bundled);
+# Debian's nodejs and npm are installed only when there is no node at all.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # nginx-light's package starts a system nginx on port 80; acta's benchmarks
+  # run their own instance, so the system one is stopped and left disabled.
+  if printf '%s\n' "${missing[@]}" | grep -q '^nginx'; then
+    $SUDO service nginx stop >/dev/null 2>&1 || true
+  fi
+else
+  echo "install-deps: all Debian packages present"
+fi
+
+# Web dashboard dependencies (pinned by web/package-lock.json).
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ -f "$root/web/package.json" ]; then
+  stamp="$root/web/node_modules/.acta-stamp"
+  if [ ! -f "$stamp" ] || [ "$root/web/package-lock.json" -nt "$stamp" ] || [ "$root/web/package.json" -nt "$stamp" ]; then
+    echo "install-deps: npm install in web/"
+    (cd "$root/web" && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi)
+    touch "$stamp"
+  else
+    echo "install-deps: web/node_modules up to date"
+  fi
+fi

@@ -1,0 +1,164 @@
+#include "center/center.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "center/ingest_handler.h"
+#include "center/public_api.h"
+#include "core/election_secrets.h"
+#include "core/file.h"
+#include "store/open_store.h"
+
+namespace acta::center {
+namespace {
+
+Result<ElectionFiles> ReadElectionFiles(const std::string& dir) {
+  ElectionFiles f;
+  auto read = [&](const char* name, Bytes& out) -> Status {
+    auto data = ReadFile((std::filesystem::path(dir) / name).string());
+    if (!data) return std::unexpected(data.error());
+    out = std::move(*data);
+    return Ok();
+  };
+  ACTA_RETURN_IF_ERROR(read("manifest.json", f.manifest_json));
+  ACTA_RETURN_IF_ERROR(read("tables.bin", f.tables_bin));
+  ACTA_RETURN_IF_ERROR(read("manifest.sig", f.manifest_sig));
+  return f;
+}
+
+Result<std::vector<TransportKey>> LoadMasters(const Manifest& m, const std::vector<std::string>& files) {
+  std::vector<std::optional<TransportKey>> by_index(m.transport_key_ids.size());
+  for (const auto& path : files) {
+    auto key = LoadTransportKeyFile(path);
+    if (!key) return std::unexpected(key.error());
+    std::string id = TransportKeyId(*key);
+    bool found = false;
+    for (size_t i = 0; i < m.transport_key_ids.size(); ++i) {
+      if (m.transport_key_ids[i] == id) {
+        by_index[i] = *key;
+        found = true;
+      }
+    }
+    if (!found) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       path + ": transport key id " + id + " is not listed in the manifest");
+    }
+  }
+  std::vector<TransportKey> out;
+  for (size_t i = 0; i < by_index.size(); ++i) {
+    if (!by_index[i]) {
+      return MakeError(ErrorCode::kInvalidArgument, "no transport key file given for manifest transport key " +
+                                                        m.transport_key_ids[i]);
+    }
+    out.push_back(*by_index[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock& clock) {
+  std::unique_ptr<Center> c(new Center());
+  auto manifest = LoadManifest(options.election_dir);
+  if (!manifest) return std::unexpected(manifest.error());
+  c->manifest_ = std::make_unique<Manifest>(std::move(*manifest));
+  const Manifest& m = *c->manifest_;
+  auto files = ReadElectionFiles(options.election_dir);
+  if (!files) return std::unexpected(files.error());
+
+  auto key = LoadSigningKeyFile(options.key_file);
+  if (!key) return std::unexpected(key.error());
+  const VerifierKey* listed = m.FindCenter(key->key_id);
+  if (listed == nullptr || listed->key != key->key.public_key()) {
+    return MakeError(ErrorCode::kPermissionDenied,
+                     options.key_file + ": this center key (" + key->verifier().ToString() +
+                         ") is not listed in the manifest's centers");
+  }
+  c->key_ = std::make_unique<NamedSigningKey>(std::move(*key));
+  if (options.transport_key_files.empty()) {
+    options.transport_key_files.push_back(
+        (std::filesystem::path(options.election_dir) / "secrets" / "transport.key").string());
+  }
+  auto masters = LoadMasters(m, options.transport_key_files);
+  if (!masters) return std::unexpected(masters.error());
+
+  auto store = store::OpenStore(options.db_url);
+  if (!store) return std::unexpected(store.error());
+  c->store_ = std::move(*store);
+  ACTA_RETURN_IF_ERROR(c->store_->Initialize(m.election_id));
+
+  auto state = LogState::Create(m);
+  if (!state) return std::unexpected(state.error());
+  c->state_ = std::move(*state);
+  c->sequencer_ = std::make_unique<Sequencer>(*c->store_, *c->state_, *c->key_, clock, options.sequencer);
+  ACTA_RETURN_IF_ERROR(c->sequencer_->Recover());
+
+  c->committer_ = std::make_unique<store::GroupCommitter>(*c->store_, options.commit);
+  c->ingest_ = std::make_unique<IngestService>(m, std::move(*masters), *c->key_, *c->committer_, clock,
+                                               options.ingest);
+  ACTA_RETURN_IF_ERROR(c->ingest_->Recover(*c->store_));
+  Sequencer* seq = c->sequencer_.get();
+  c->ingest_->SetOnDurable([seq] { seq->Notify(); });
+  c->sequencer_->Start();
+
+  c->metrics_ = std::make_unique<MetricsRegistry>();
+  auto ingest_handler = std::make_unique<IngestHandler>(*c->ingest_, clock);
+  auto public_api = std::make_unique<PublicApi>(*c->state_, *c->store_, std::move(*files), *c->metrics_,
+                                                PublicApiOptions{1, options.web_root, 1000});
+  IngestHandler* ih = ingest_handler.get();
+  PublicApi* pa = public_api.get();
+  LogState* ls = c->state_.get();
+  c->metrics_->Add([ih](std::string& out) { ih->RenderMetrics(out); });
+  c->metrics_->Add([pa](std::string& out) { pa->RenderMetrics(out); });
+  c->metrics_->Add([ls, seq](std::string& out) {
+    auto cp = ls->latest();
+    MetricHeader(out, "acta_log_size", "gauge", "Entries in the latest signed checkpoint.");
+    out += "acta_log_size " + std::to_string(cp ? cp->stored.size : 0) + "\n";
+    MetricHeader(out, "acta_sequencer_batches_total", "counter", "Batches sequenced (one checkpoint each).");
+    out += "acta_sequencer_batches_total " + std::to_string(seq->batches()) + "\n";
+    MetricHeader(out, "acta_sequencer_healthy", "gauge", "1 while the sequencer runs, 0 after a store failure.");
+    out += std::string("acta_sequencer_healthy ") + (seq->healthy() ? "1" : "0") + "\n";
+  });
+  c->ingest_handler_ = std::move(ingest_handler);
+  c->public_api_ = std::move(public_api);
+
+  http::ServerOptions ingest_opts;
+  ingest_opts.listen = options.ingest_listen;
+  ingest_opts.threads = options.ingest_threads;
+  ingest_opts.limits = options.ingest_limits;
+  ingest_opts.tls = options.tls;
+  auto ingest_server = http::HttpServer::Start(ingest_opts, *c->ingest_handler_);
+  if (!ingest_server) return std::unexpected(ingest_server.error());
+  c->ingest_server_ = std::move(*ingest_server);
+
+  http::ServerOptions public_opts;
+  public_opts.listen = options.public_listen;
+  public_opts.threads = options.public_threads;
+  public_opts.limits = options.public_limits;
+  public_opts.tls = options.tls;
+  auto public_server = http::HttpServer::Start(public_opts, *c->public_api_);
+  if (!public_server) return std::unexpected(public_server.error());
+  c->public_server_ = std::move(*public_server);
+  return c;
+}
+
+uint16_t Center::ingest_port() const { return ingest_server_->port(); }
+uint16_t Center::public_port() const { return public_server_->port(); }
+
+void Center::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  // Order matters: no new requests, then everything queued becomes durable
+  // (answering its requests), then it is sequenced into a final checkpoint.
+  if (ingest_server_) ingest_server_->Stop();
+  if (committer_) committer_->Shutdown();
+  if (sequencer_) sequencer_->Stop();
+  if (public_server_) public_server_->Stop();
+  auto cp = state_ ? state_->latest() : std::nullopt;
+  if (cp) spdlog::info("center stopped at checkpoint size {} root {}", cp->stored.size, HexEncode(cp->stored.root));
+}
+
+Center::~Center() { Stop(); }
+
+}  // namespace acta::center

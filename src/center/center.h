@@ -1,0 +1,77 @@
+// A totalization center: the store, the log, the tally, the ingest
+// pipeline and the two HTTP listeners (ingest and public), wired together.
+// `acta center` and the tests and the demo all run this same object.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "center/http/server.h"
+#include "center/ingest.h"
+#include "center/metrics.h"
+#include "center/sequencer.h"
+#include "core/clock.h"
+#include "store/group_commit.h"
+
+namespace acta::center {
+
+struct CenterOptions {
+  std::string election_dir;  // manifest.json, tables.bin, manifest.sig
+  std::string db_url;        // "sqlite:PATH"
+  std::string key_file;      // the center's signer key (must be listed in the manifest)
+  // Transport master secrets, one per manifest transport_key_ids entry (matched by id).
+  std::vector<std::string> transport_key_files;
+  std::vector<std::string> ingest_listen = {"127.0.0.1:0"};
+  std::vector<std::string> public_listen = {"127.0.0.1:0"};
+  int ingest_threads = 1;
+  int public_threads = 1;
+  std::optional<http::TlsFiles> tls;
+  http::ServerLimits ingest_limits;
+  http::ServerLimits public_limits;
+  SequencerOptions sequencer;
+  store::GroupCommitOptions commit;
+  IngestOptions ingest;
+  std::string web_root;
+};
+
+class Center {
+ public:
+  // Loads and checks everything, recovers state from the store, starts the
+  // sequencer and both listeners. Errors name what is wrong (manifest,
+  // key not in the manifest, store of another election, bind failure...).
+  static Result<std::unique_ptr<Center>> Start(CenterOptions options, const Clock& clock);
+  ~Center();
+
+  uint16_t ingest_port() const;
+  uint16_t public_port() const;
+  const Manifest& manifest() const { return *manifest_; }
+  LogState& log_state() { return *state_; }
+  IngestService& ingest() { return *ingest_; }
+  Sequencer& sequencer() { return *sequencer_; }
+  std::string RenderMetrics() const { return metrics_->Render(); }
+
+  // Graceful shutdown: stop accepting, answer in-flight requests, commit
+  // what is queued, sequence it and sign a final checkpoint. Idempotent.
+  void Stop();
+
+ private:
+  Center() = default;
+  struct Parts;
+  std::unique_ptr<Manifest> manifest_;
+  std::unique_ptr<NamedSigningKey> key_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<LogState> state_;
+  std::unique_ptr<Sequencer> sequencer_;
+  std::unique_ptr<store::GroupCommitter> committer_;
+  std::unique_ptr<IngestService> ingest_;
+  std::unique_ptr<MetricsRegistry> metrics_;
+  std::unique_ptr<http::Handler> ingest_handler_;
+  std::unique_ptr<http::Handler> public_api_;
+  std::unique_ptr<http::HttpServer> ingest_server_;
+  std::unique_ptr<http::HttpServer> public_server_;
+  bool stopped_ = false;
+};
+
+}  // namespace acta::center

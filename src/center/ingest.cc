@@ -1,0 +1,232 @@
+#include "center/ingest.h"
+
+#include <cstring>
+
+#include <spdlog/spdlog.h>
+
+#include "core/acta_check.h"
+
+namespace acta::center {
+
+std::string_view IngestStatusName(IngestStatus status) {
+  switch (status) {
+    case IngestStatus::kAccepted: return "accepted";
+    case IngestStatus::kReplay: return "replay";
+    case IngestStatus::kConflict: return "conflict";
+    case IngestStatus::kMalformed: return "malformed";
+    case IngestStatus::kUnsupportedVersion: return "unsupported_version";
+    case IngestStatus::kWrongElection: return "wrong_election";
+    case IngestStatus::kUnknownTable: return "unknown_table";
+    case IngestStatus::kBadMac: return "bad_mac";
+    case IngestStatus::kBadSignature: return "bad_signature";
+    case IngestStatus::kRateLimited: return "rate_limited";
+    case IngestStatus::kOverloaded: return "overloaded";
+    case IngestStatus::kUnavailable: return "unavailable";
+  }
+  return "unknown";
+}
+
+int IngestHttpStatus(IngestStatus status) {
+  switch (status) {
+    case IngestStatus::kAccepted: return 201;
+    case IngestStatus::kReplay: return 200;
+    case IngestStatus::kConflict: return 409;
+    case IngestStatus::kMalformed: return 400;
+    case IngestStatus::kUnsupportedVersion: return 400;
+    case IngestStatus::kWrongElection: return 422;
+    case IngestStatus::kUnknownTable: return 404;
+    case IngestStatus::kBadMac: return 401;
+    case IngestStatus::kBadSignature: return 403;
+    case IngestStatus::kRateLimited: return 429;
+    case IngestStatus::kOverloaded: return 503;
+    case IngestStatus::kUnavailable: return 503;
+  }
+  return 500;
+}
+
+IngestService::IngestService(const Manifest& manifest, std::vector<TransportKey> transport_masters,
+                             const NamedSigningKey& center_key, store::GroupCommitter& committer,
+                             const Clock& clock, IngestOptions options)
+    : manifest_(manifest),
+      masters_(std::move(transport_masters)),
+      center_key_(center_key),
+      committer_(committer),
+      clock_(clock),
+      public_budget_(clock, options.public_budget),
+      table_first_(manifest.tables.size()) {}
+
+Status IngestService::Recover(store::Store& store) {
+  std::lock_guard lock(mu_);
+  return store.ForEachAccepted([&](const store::AcceptedActa& row) -> Status {
+    Entry& e = entries_[row.leaf_hash];
+    if (row.receipt.size() != kReceiptSize) {
+      return MakeError(ErrorCode::kCorruption, "stored receipt of " + HexEncode(row.leaf_hash) + " has the wrong size");
+    }
+    std::memcpy(e.receipt.data(), row.receipt.data(), kReceiptSize);
+    e.committed = true;
+    e.conflict = row.conflict;
+    const TableRecord* t = manifest_.FindTable(row.table_id);
+    if (t != nullptr) {
+      Hash256& first = table_first_[static_cast<size_t>(t - manifest_.tables.data())];
+      if (first == Hash256{}) first = row.leaf_hash;
+    }
+    return Ok();
+  });
+}
+
+size_t IngestService::known_actas() const {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
+void IngestService::Finish(IngestResult result, const Done& done) {
+  counts_[static_cast<size_t>(result.status)].fetch_add(1, std::memory_order_relaxed);
+  done(std::move(result));
+}
+
+void IngestService::Submit(IngestRequest req, Done done) {
+  auto refuse = [&](IngestStatus status, std::string message, uint32_t table = 0) {
+    Finish(IngestResult{status, std::move(message), {}, table}, done);
+  };
+  const Bytes& body = req.body;
+  // 1-4: fixed-header checks, no decoding.
+  if (body.size() < kMinActaSize || body.size() > kMaxActaSize) {
+    return refuse(IngestStatus::kMalformed, "acta size " + std::to_string(body.size()) +
+                                                " outside " + std::to_string(kMinActaSize) + ".." +
+                                                std::to_string(kMaxActaSize) + " bytes");
+  }
+  if (body[0] != kActaVersion) {
+    return refuse(IngestStatus::kUnsupportedVersion,
+                  "acta version " + std::to_string(body[0]) + " is not supported");
+  }
+  if (std::memcmp(body.data() + kActaElectionIdOffset, manifest_.election_id.data(), 32) != 0) {
+    return refuse(IngestStatus::kWrongElection, "acta belongs to another election");
+  }
+  const uint32_t table_id = LoadU32(body.data() + kActaTableIdOffset);
+  const TableRecord* table = manifest_.FindTable(table_id);
+  if (table == nullptr) {
+    return refuse(IngestStatus::kUnknownTable, "table " + std::to_string(table_id) + " is not in the manifest", table_id);
+  }
+  const size_t table_index = static_cast<size_t>(table - manifest_.tables.data());
+  // 5: lane gate.
+  if (req.has_mac) {
+    if (!req.mac_valid_format || table->transport_key >= masters_.size() ||
+        !VerifyMac(DeriveTransportKey(masters_[table->transport_key], table_id), body, req.mac)) {
+      return refuse(IngestStatus::kBadMac, "transport MAC does not verify for table " + std::to_string(table_id), table_id);
+    }
+  } else if (!public_budget_.TryTake(req.source)) {
+    return refuse(IngestStatus::kRateLimited, "public-lane budget exhausted; retry later", table_id);
+  }
+  // 6: exact replay.
+  const Hash256 leaf = LeafHashOf(body);
+  {
+    std::unique_lock lock(mu_);
+    auto it = entries_.find(leaf);
+    if (it != entries_.end()) {
+      if (!it->second.committed) {
+        it->second.waiters.push_back(std::move(done));
+        return;
+      }
+      IngestResult r{it->second.conflict ? IngestStatus::kConflict : IngestStatus::kReplay, "",
+                     Bytes(it->second.receipt.begin(), it->second.receipt.end()), table_id};
+      lock.unlock();
+      return Finish(std::move(r), done);
+    }
+  }
+  // 7: decode, shape, signature.
+  auto acta = DecodeActa(body);
+  if (!acta) {
+    return refuse(acta.error().code == ErrorCode::kUnsupportedVersion ? IngestStatus::kUnsupportedVersion
+                                                                       : IngestStatus::kMalformed,
+                  acta.error().message, table_id);
+  }
+  if (auto checked = CheckActaAgainstManifest(*acta, manifest_); !checked) {
+    return refuse(IngestStatus::kMalformed, checked.error().message, table_id);
+  }
+  if (!acta->VerifySignature(table->key)) {
+    return refuse(IngestStatus::kBadSignature,
+                  "signature does not verify with the machine key of table " + std::to_string(table_id), table_id);
+  }
+  // 8: register, sign the receipt, commit.
+  const uint64_t now_ms = static_cast<uint64_t>(clock_.NowUnixMillis());
+  Receipt receipt = Receipt::Sign(manifest_.election_id, leaf, now_ms, center_key_);
+  Bytes receipt_bytes = receipt.Encode();
+  bool conflict = false;
+  {
+    std::unique_lock lock(mu_);
+    auto [it, inserted] = entries_.try_emplace(leaf);
+    if (!inserted) {
+      // The same acta raced us through the checks; join it.
+      if (!it->second.committed) {
+        it->second.waiters.push_back(std::move(done));
+        return;
+      }
+      IngestResult r{it->second.conflict ? IngestStatus::kConflict : IngestStatus::kReplay, "",
+                     Bytes(it->second.receipt.begin(), it->second.receipt.end()), table_id};
+      lock.unlock();
+      return Finish(std::move(r), done);
+    }
+    Entry& e = it->second;
+    std::memcpy(e.receipt.data(), receipt_bytes.data(), kReceiptSize);
+    Hash256& first = table_first_[table_index];
+    if (first == Hash256{}) {
+      first = leaf;
+      e.first_of_table = true;
+    } else {
+      conflict = true;
+    }
+    e.conflict = conflict;
+    e.waiters.push_back(std::move(done));
+  }
+  store::AcceptedActa row;
+  row.leaf_hash = leaf;
+  row.table_id = table_id;
+  row.correction = acta->body.correction;
+  row.bytes = body;
+  row.lane = req.has_mac ? store::Lane::kTerminal : store::Lane::kPublic;
+  row.received_at_ms = now_ms;
+  row.receipt = std::move(receipt_bytes);
+  row.conflict = conflict;
+  auto submitted = committer_.Submit(std::move(row), [this, leaf, table_id](Status st) {
+    OnCommitted(leaf, table_id, std::move(st));
+  });
+  if (!submitted) {
+    OnCommitted(leaf, table_id, std::unexpected(submitted.error()));
+  }
+}
+
+void IngestService::OnCommitted(const Hash256& leaf, uint32_t table_id, Status status) {
+  std::vector<Done> waiters;
+  IngestResult first_result;
+  {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(leaf);
+    if (it == entries_.end()) return;
+    Entry& e = it->second;
+    waiters = std::move(e.waiters);
+    e.waiters.clear();
+    if (status) {
+      e.committed = true;
+      first_result = IngestResult{e.conflict ? IngestStatus::kConflict : IngestStatus::kAccepted, "",
+                                  Bytes(e.receipt.begin(), e.receipt.end()), table_id};
+    } else {
+      // Not durable: forget it entirely so a retry starts from scratch.
+      if (e.first_of_table) {
+        const TableRecord* t = manifest_.FindTable(table_id);
+        table_first_[static_cast<size_t>(t - manifest_.tables.data())] = Hash256{};
+      }
+      entries_.erase(it);
+      IngestStatus s = status.error().code == ErrorCode::kResourceExhausted ? IngestStatus::kOverloaded
+                                                                             : IngestStatus::kUnavailable;
+      first_result = IngestResult{s, status.error().message, {}, table_id};
+    }
+  }
+  if (status && on_durable_) on_durable_();
+  for (size_t i = 0; i < waiters.size(); ++i) {
+    IngestResult r = first_result;
+    if (i > 0 && r.status == IngestStatus::kAccepted) r.status = IngestStatus::kReplay;
+    Finish(std::move(r), waiters[i]);
+  }
+}
+
+}  // namespace acta::center

@@ -1,0 +1,139 @@
+// The ingest pipeline of a center, socket-free: takes one submitted acta
+// (body, lane, MAC, source) and answers with a receipt or a precise refusal.
+//
+// Checks run in order of cost (DESIGN.md, "Transport and the two lanes"):
+// size, version, election id, known table (all from the fixed header, no
+// decode), then the transport MAC (terminal lane, ~1 us) or the public-lane
+// budget, then exact replay (same bytes: the stored receipt, no new work),
+// then decode, shape against the manifest and the Ed25519 signature (tens of
+// us). A validly signed acta different from one the table already has is a
+// conflict: kept, flagged, answered with its own receipt and 409.
+//
+// Nothing is acknowledged before it is durable: the receipt goes out from
+// the group-commit callback, after the transaction holding the acta
+// committed. Concurrent submissions of the same acta wait for the one commit
+// and all get the same receipt.
+//
+// Thread-safety: Submit may be called from any thread, concurrently.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/ip/address.hpp>
+
+#include "center/public_budget.h"
+#include "core/acta.h"
+#include "core/clock.h"
+#include "core/keys.h"
+#include "core/manifest.h"
+#include "core/receipt.h"
+#include "store/group_commit.h"
+#include "store/store.h"
+
+namespace acta::center {
+
+enum class IngestStatus {
+  kAccepted,            // 201: new acta, durable; body = receipt
+  kReplay,              // 200: this exact acta was accepted before; same receipt
+  kConflict,            // 409: validly signed, differs from the table's first acta; kept; receipt
+  kMalformed,           // 400: size, encoding or shape
+  kUnsupportedVersion,  // 400
+  kWrongElection,       // 422
+  kUnknownTable,        // 404
+  kBadMac,              // 401: terminal lane, MAC does not verify
+  kBadSignature,        // 403
+  kRateLimited,         // 429: public-lane budget exhausted (Retry-After)
+  kOverloaded,          // 503: commit queue full (Retry-After)
+  kUnavailable,         // 503: the store failed; try again
+};
+constexpr size_t kIngestStatusCount = 12;
+
+// Stable reason code ("accepted", "bad_mac", ...) used in JSON bodies and metrics.
+std::string_view IngestStatusName(IngestStatus status);
+// The one place where ingest outcomes become HTTP statuses.
+int IngestHttpStatus(IngestStatus status);
+
+struct IngestRequest {
+  Bytes body;
+  // Set when the request carried an Acta-Mac header (terminal lane), even if
+  // its value did not parse (then mac_valid_format is false).
+  bool has_mac = false;
+  bool mac_valid_format = false;
+  Mac mac{};
+  boost::asio::ip::address source;
+};
+
+struct IngestResult {
+  IngestStatus status = IngestStatus::kMalformed;
+  std::string message;  // human-readable reason for refusals
+  Bytes receipt;        // for kAccepted, kReplay, kConflict
+  uint32_t table_id = 0;
+};
+
+struct IngestOptions {
+  PublicBudgetOptions public_budget;
+};
+
+class IngestService {
+ public:
+  using Done = std::function<void(IngestResult)>;
+
+  // All references must outlive the service. `transport_masters[i]` is the
+  // master secret with id manifest.transport_key_ids[i].
+  IngestService(const Manifest& manifest, std::vector<TransportKey> transport_masters,
+                const NamedSigningKey& center_key, store::GroupCommitter& committer,
+                const Clock& clock, IngestOptions options);
+
+  // Rebuilds the replay index and per-table state from the store. Call once
+  // before serving.
+  [[nodiscard]] Status Recover(store::Store& store);
+
+  // Called after every durable acceptance (the sequencer's Notify).
+  void SetOnDurable(std::function<void()> fn) { on_durable_ = std::move(fn); }
+
+  // Processes one submission; `done` runs exactly once, on this thread for
+  // refusals and replays of committed actas, else on the commit thread.
+  void Submit(IngestRequest request, Done done);
+
+  uint64_t count(IngestStatus status) const { return counts_[static_cast<size_t>(status)].load(); }
+  size_t known_actas() const;
+
+ private:
+  struct Entry {
+    std::array<uint8_t, kReceiptSize> receipt{};
+    bool committed = false;
+    bool conflict = false;
+    bool first_of_table = false;  // this entry set table_first_ (undo on failure)
+    std::vector<Done> waiters;    // replays that arrived while committing
+  };
+  struct HashOfHash {
+    size_t operator()(const Hash256& h) const {
+      size_t v;
+      std::memcpy(&v, h.data(), sizeof v);
+      return v;
+    }
+  };
+
+  void Finish(IngestResult result, const Done& done);
+  void OnCommitted(const Hash256& leaf, uint32_t table_id, Status status);
+
+  const Manifest& manifest_;
+  const std::vector<TransportKey> masters_;
+  const NamedSigningKey& center_key_;
+  store::GroupCommitter& committer_;
+  const Clock& clock_;
+  PublicBudget public_budget_;
+  std::function<void()> on_durable_;
+
+  mutable std::mutex mu_;
+  std::unordered_map<Hash256, Entry, HashOfHash> entries_;  // guarded by mu_
+  std::vector<Hash256> table_first_;  // by table index; zero = no acta yet; guarded by mu_
+  std::array<std::atomic<uint64_t>, kIngestStatusCount> counts_{};
+};
+
+}  // namespace acta::center

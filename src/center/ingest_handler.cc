@@ -1,0 +1,76 @@
+#include "center/ingest_handler.h"
+
+namespace acta::center {
+
+IngestHandler::IngestHandler(IngestService& ingest, const Clock& clock)
+    : ingest_(ingest),
+      clock_(clock),
+      accept_latency_({0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}) {}
+
+std::size_t IngestHandler::BodyLimit(const http::Request& head, std::size_t server_limit) const {
+  if (head.method == "POST" && head.Path() == "/v1/actas") return std::min(server_limit, kMaxActaSize);
+  return 0;
+}
+
+http::Response IngestResponse(const IngestResult& result) {
+  const int status = IngestHttpStatus(result.status);
+  http::Response r;
+  if (!result.receipt.empty()) {
+    r.status = status;
+    r.content_type = "application/octet-stream";
+    r.body = result.receipt;
+  } else {
+    r = http::Response::Error(status, IngestStatusName(result.status), result.message);
+  }
+  r.headers.emplace_back("Acta-Status", std::string(IngestStatusName(result.status)));
+  if (status == 429 || status == 503) r.headers.emplace_back("Retry-After", "1");
+  return r;
+}
+
+void IngestHandler::Handle(http::Request&& request, http::ReplyFn reply) {
+  const std::string_view path = request.Path();
+  if (path == "/healthz" && request.method == "GET") {
+    return reply(http::Response::Text(200, "ok\n"));
+  }
+  if (path != "/v1/actas") {
+    return reply(http::Response::Error(404, "not_found", "the ingest listener serves only POST /v1/actas"));
+  }
+  if (request.method != "POST") {
+    auto r = http::Response::Error(405, "method_not_allowed", "use POST");
+    r.headers.emplace_back("Allow", "POST");
+    return reply(std::move(r));
+  }
+  IngestRequest in;
+  in.body = std::move(request.body);
+  in.source = request.remote_address;
+  if (std::string_view mac = request.Header("acta-mac"); !mac.empty()) {
+    in.has_mac = true;
+    auto decoded = Base64Decode(mac);
+    if (decoded && decoded->size() == kMacSize) {
+      std::copy(decoded->begin(), decoded->end(), in.mac.begin());
+      in.mac_valid_format = true;
+    }
+  }
+  const auto start = clock_.SteadyNow();
+  ingest_.Submit(std::move(in), [this, start, reply = std::move(reply)](IngestResult result) {
+    if (result.status == IngestStatus::kAccepted || result.status == IngestStatus::kConflict ||
+        result.status == IngestStatus::kReplay) {
+      accept_latency_.Observe(std::chrono::duration<double>(clock_.SteadyNow() - start).count());
+    }
+    reply(IngestResponse(result));
+  });
+}
+
+void IngestHandler::RenderMetrics(std::string& out) const {
+  MetricHeader(out, "acta_ingest_total", "counter", "Ingest requests by outcome.");
+  for (size_t i = 0; i < kIngestStatusCount; ++i) {
+    auto s = static_cast<IngestStatus>(i);
+    out += "acta_ingest_total{outcome=\"" + std::string(IngestStatusName(s)) + "\"} " +
+           std::to_string(ingest_.count(s)) + "\n";
+  }
+  MetricHeader(out, "acta_ingest_latency_seconds", "histogram",
+               "Time from request to receipt (acceptances, replays and conflicts).");
+  accept_latency_.Render("acta_ingest_latency_seconds", "", out);
+}
+
+}  // namespace acta::center

@@ -1,0 +1,33 @@
+// The ingest listener's HTTP surface: POST /v1/actas (binary acta body;
+// Acta-Mac header for the terminal lane) and GET /healthz. Nothing else is
+// served here, so the public read API can never crowd out terminals.
+#pragma once
+
+#include "center/http/handler.h"
+#include "center/ingest.h"
+#include "center/metrics.h"
+#include "core/clock.h"
+
+namespace acta::center {
+
+class IngestHandler final : public http::Handler {
+ public:
+  IngestHandler(IngestService& ingest, const Clock& clock);
+
+  std::size_t BodyLimit(const http::Request& head, std::size_t server_limit) const override;
+  void Handle(http::Request&& request, http::ReplyFn reply) override;
+
+  // ingest outcomes by reason and latency, for /metrics.
+  void RenderMetrics(std::string& out) const;
+  const LatencyHistogram& accept_latency() const { return accept_latency_; }
+
+ private:
+  IngestService& ingest_;
+  const Clock& clock_;
+  LatencyHistogram accept_latency_;
+};
+
+// Builds the HTTP response for an ingest result (shared with tests).
+http::Response IngestResponse(const IngestResult& result);
+
+}  // namespace acta::center

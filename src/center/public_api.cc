@@ -1,0 +1,438 @@
+#include "center/public_api.h"
+
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "center/query.h"
+#include "core/file.h"
+#include "log/tiles.h"
+#include "tally/bulletin.h"
+#include "tally/csv_export.h"
+
+namespace acta::center {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kBulletinCacheSize = 4;
+constexpr char kImmutable[] = "public, max-age=31536000, immutable";
+constexpr char kNoCache[] = "no-cache";
+
+enum Route : size_t {
+  kRouteCheckpoint, kRouteTile, kRouteManifest, kRouteCheckpoints, kRouteBulletin, kRouteRegion,
+  kRouteTable, kRouteInclusion, kRouteConsistency, kRouteCsv, kRouteEvents, kRouteMetrics,
+  kRouteStatic, kRouteNotFound, kRouteCount
+};
+
+http::Response WithCache(http::Response r, const char* cache) {
+  r.headers.emplace_back("Cache-Control", cache);
+  r.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  return r;
+}
+
+http::Response Binary(Bytes body, const char* cache, std::string type = "application/octet-stream") {
+  http::Response r;
+  r.status = 200;
+  r.content_type = std::move(type);
+  r.body = std::move(body);
+  return WithCache(std::move(r), cache);
+}
+
+http::Response JsonOk(const std::string& body, const char* cache = kNoCache) {
+  return WithCache(http::Response::Json(200, body), cache);
+}
+
+http::Response FromError(const Error& e) {
+  int status = 500;
+  switch (e.code) {
+    case ErrorCode::kNotFound:
+    case ErrorCode::kUnknownTable: status = 404; break;
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kMalformed: status = 400; break;
+    case ErrorCode::kFailedPrecondition: status = 409; break;
+    case ErrorCode::kUnavailable: status = 503; break;
+    default: break;
+  }
+  return http::Response::Error(status, ErrorCodeName(e.code), e.message);
+}
+
+json HashList(const std::vector<Hash256>& hashes) {
+  json out = json::array();
+  for (const auto& h : hashes) out.push_back(HexEncode(h));
+  return out;
+}
+
+std::string ContentTypeFor(const std::filesystem::path& p) {
+  auto ext = p.extension().string();
+  if (ext == ".html") return "text/html; charset=utf-8";
+  if (ext == ".js") return "text/javascript; charset=utf-8";
+  if (ext == ".css") return "text/css; charset=utf-8";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".png") return "image/png";
+  if (ext == ".json") return "application/json";
+  if (ext == ".ico") return "image/x-icon";
+  return "application/octet-stream";
+}
+
+}  // namespace
+
+PublicApi::PublicApi(LogState& state, store::Store& store, ElectionFiles files,
+                     MetricsRegistry& metrics, PublicApiOptions options)
+    : state_(state),
+      store_(store),
+      files_(std::move(files)),
+      metrics_(metrics),
+      options_(std::move(options)),
+      workers_(static_cast<size_t>(std::max(1, options_.worker_threads))),
+      requests_({"checkpoint", "tile", "manifest", "checkpoints", "bulletin", "region", "table",
+                 "proof_inclusion", "proof_consistency", "export_csv", "events", "metrics",
+                 "static", "not_found"}) {
+  state_.OnPublish([this](const PublishedCheckpoint& cp) { OnPublish(cp); });
+}
+
+PublicApi::~PublicApi() {
+  {
+    std::lock_guard lock(streams_mu_);
+    for (auto& s : streams_) s->Close();
+    streams_.clear();
+  }
+  workers_.join();
+}
+
+void PublicApi::Handle(http::Request&& request, http::ReplyFn reply) {
+  if (request.method != "GET" && request.method != "HEAD") {
+    auto r = http::Response::Error(405, "method_not_allowed", "the public API is read-only");
+    r.headers.emplace_back("Allow", "GET, HEAD");
+    return reply(std::move(r));
+  }
+  Route(request, reply);
+}
+
+void PublicApi::Route(const http::Request& request, const Reply& reply) {
+  const std::string_view path = request.Path();
+  auto latest = state_.latest();
+  if (path == "/checkpoint") {
+    requests_.Add(kRouteCheckpoint);
+    if (!latest) return reply(http::Response::Error(503, "unavailable", "no checkpoint yet"));
+    http::Response r = http::Response::Text(200, latest->stored.note);
+    return reply(WithCache(std::move(r), kNoCache));
+  }
+  if (path.starts_with("/tile/")) {
+    requests_.Add(kRouteTile);
+    return ServeTile(path.substr(1), reply);
+  }
+  if (path == "/v1/manifest") {
+    requests_.Add(kRouteManifest);
+    return reply(Binary(files_.manifest_json, kImmutable, "application/json"));
+  }
+  if (path == "/v1/manifest/tables.bin") {
+    requests_.Add(kRouteManifest);
+    return reply(Binary(files_.tables_bin, kImmutable));
+  }
+  if (path == "/v1/manifest/manifest.sig") {
+    requests_.Add(kRouteManifest);
+    return reply(Binary(files_.manifest_sig, kImmutable, "text/plain; charset=utf-8"));
+  }
+  if (path == "/v1/checkpoints") {
+    requests_.Add(kRouteCheckpoints);
+    json out = json::array();
+    for (const auto& cp : state_.checkpoints()) {
+      out.push_back({{"size", cp.size}, {"root", HexEncode(cp.root)}, {"created_at_ms", cp.created_at_ms},
+                     {"note", cp.note}});
+    }
+    return reply(JsonOk(out.dump() + "\n"));
+  }
+  if (path == "/v1/bulletin") {
+    requests_.Add(kRouteBulletin);
+    return ServeBulletin(request, reply);
+  }
+  if (path.starts_with("/v1/regions/")) {
+    requests_.Add(kRouteRegion);
+    std::string code(path.substr(std::string_view("/v1/regions/").size()));
+    Result<std::string> body = MakeError(ErrorCode::kInternal, "");
+    state_.Read([&](const tally::Tally& t, const auto&) { body = tally::RegionJson(t, code); });
+    return reply(body ? JsonOk(*body) : FromError(body.error()));
+  }
+  if (path.starts_with("/v1/tables/")) {
+    requests_.Add(kRouteTable);
+    auto id = ParseDecimal(path.substr(std::string_view("/v1/tables/").size()));
+    if (!id || *id > UINT32_MAX) return reply(http::Response::Error(400, "malformed", "table id must be a decimal u32"));
+    return ServeTable(static_cast<uint32_t>(*id), reply);
+  }
+  if (path == "/v1/proof/inclusion") {
+    requests_.Add(kRouteInclusion);
+    return ServeInclusion(request, reply);
+  }
+  if (path == "/v1/proof/consistency") {
+    requests_.Add(kRouteConsistency);
+    return ServeConsistency(request, reply);
+  }
+  if (path == "/v1/export/tables.csv") {
+    requests_.Add(kRouteCsv);
+    return ServeCsv(reply);
+  }
+  if (path == "/v1/events") {
+    requests_.Add(kRouteEvents);
+    return ServeEvents(reply);
+  }
+  if (path == "/metrics") {
+    requests_.Add(kRouteMetrics);
+    http::Response r = http::Response::Text(200, metrics_.Render());
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return reply(std::move(r));
+  }
+  if (path == "/healthz") return reply(http::Response::Text(200, "ok\n"));
+  requests_.Add(kRouteStatic);
+  ServeStatic(path, reply);
+}
+
+void PublicApi::ServeTile(std::string_view path, const Reply& reply) {
+  auto tile = log::ParseTilePath(path);
+  if (!tile) return reply(FromError(tile.error()));
+  auto latest = state_.latest();
+  const uint64_t size = latest ? latest->stored.size : 0;
+  // The tile must be complete within the published tree: its last leaf is
+  // ((index * 256 + width) << (8 * level)) - 1.
+  const unsigned shift = log::kTileHeight * tile->level;
+  if (shift >= 64 || tile->index > (UINT64_MAX >> shift) / log::kTileWidth ||
+      ((tile->index * log::kTileWidth + tile->width) << shift) > size) {
+    return reply(http::Response::Error(404, "not_found", "tile is beyond the latest checkpoint"));
+  }
+  const char* cache = tile->width == log::kTileWidth ? kImmutable : kNoCache;
+  if (!tile->entries) {
+    auto data = log::TileData(state_.tree(), tile->level, tile->index, tile->width);
+    if (!data) return reply(FromError(data.error()));
+    return reply(Binary(std::move(*data), cache));
+  }
+  boost::asio::post(workers_, [this, tile = *tile, cache, reply] {
+    std::vector<Bytes> entries;
+    const uint64_t from = tile.index * log::kTileWidth;
+    auto st = store_.ForEachSequenced(from, from + tile.width, [&](const store::AcceptedActa& row) {
+      entries.push_back(row.bytes);
+      return Ok();
+    });
+    if (!st) return reply(FromError(st.error()));
+    auto bundle = log::EncodeEntryBundle(entries);
+    if (!bundle) return reply(FromError(bundle.error()));
+    reply(Binary(std::move(*bundle), cache));
+  });
+}
+
+Result<std::string> PublicApi::BulletinAt(uint64_t size) {
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = bulletin_cache_.find(size);
+    if (it != bulletin_cache_.end()) return *it->second;
+  }
+  Result<std::string> body = MakeError(ErrorCode::kNotFound, "no checkpoint of size " + std::to_string(size));
+  state_.Read([&](const tally::Tally& t, const std::optional<PublishedCheckpoint>& cp) {
+    if (cp && cp->stored.size == size) {
+      body = tally::BuildBulletin(t, {cp->stored.size, cp->stored.root}, cp->stored.created_at_ms / 1000);
+    }
+  });
+  if (!body && body.error().code == ErrorCode::kNotFound) {
+    // An older checkpoint: replay the log up to it into a fresh tally.
+    std::optional<store::StoredCheckpoint> target;
+    for (const auto& cp : state_.checkpoints()) {
+      if (cp.size == size) target = cp;
+    }
+    if (!target) return body;
+    auto tally = tally::Tally::Create(state_.manifest());
+    if (!tally) return std::unexpected(tally.error());
+    auto st = store_.ForEachSequenced(0, size, [&](const store::AcceptedActa& row) -> Status {
+      auto acta = DecodeActa(row.bytes);
+      auto applied = tally->Apply(acta ? acta->body : ActaBody{}, *row.seq, row.leaf_hash);
+      (void)applied;  // invalid entries are counted by the tally itself
+      return Ok();
+    });
+    if (!st) return std::unexpected(st.error());
+    body = tally::BuildBulletin(*tally, {target->size, target->root}, target->created_at_ms / 1000);
+  }
+  if (body) {
+    std::lock_guard lock(cache_mu_);
+    bulletin_cache_[size] = std::make_shared<const std::string>(*body);
+    while (bulletin_cache_.size() > kBulletinCacheSize) bulletin_cache_.erase(bulletin_cache_.begin());
+  }
+  return body;
+}
+
+void PublicApi::ServeBulletin(const http::Request& request, const Reply& reply) {
+  auto latest = state_.latest();
+  if (!latest) return reply(http::Response::Error(503, "unavailable", "no checkpoint yet"));
+  uint64_t size = latest->stored.size;
+  bool pinned = false;
+  if (auto s = QueryParam(request.target, "size")) {
+    auto v = ParseDecimal(*s);
+    if (!v) return reply(http::Response::Error(400, "malformed", "size must be a decimal number"));
+    size = *v;
+    pinned = true;
+  }
+  boost::asio::post(workers_, [this, size, pinned, reply] {
+    auto body = BulletinAt(size);
+    if (!body) return reply(FromError(body.error()));
+    reply(JsonOk(*body, pinned ? kImmutable : kNoCache));
+  });
+}
+
+void PublicApi::ServeTable(uint32_t table_id, const Reply& reply) {
+  boost::asio::post(workers_, [this, table_id, reply] {
+    Result<std::string> status = MakeError(ErrorCode::kInternal, "");
+    uint64_t cp_size = 0;
+    state_.Read([&](const tally::Tally& t, const std::optional<PublishedCheckpoint>& cp) {
+      status = tally::TableJson(t, table_id);
+      cp_size = cp ? cp->stored.size : 0;
+    });
+    if (!status) return reply(FromError(status.error()));
+    json out = json::parse(*status, nullptr, false);
+    auto rows = store_.FindByTable(table_id);
+    if (!rows) return reply(FromError(rows.error()));
+    json actas = json::array();
+    for (const auto& row : *rows) {
+      json a = {{"leaf_hash", HexEncode(row.leaf_hash)},
+                {"acta", Base64Encode(row.bytes)},
+                {"text", std::string(kActaTextPrefix) + Base45Encode(row.bytes)},
+                {"receipt", Base64Encode(row.receipt)},
+                {"received_at_ms", row.received_at_ms},
+                {"lane", row.lane == store::Lane::kTerminal ? "terminal" : "public"},
+                {"conflict", row.conflict}};
+      if (row.seq && *row.seq < cp_size) {
+        a["seq"] = *row.seq;
+        auto proof = state_.tree().InclusionProof(*row.seq, cp_size);
+        if (proof) a["inclusion_proof"] = {{"size", cp_size}, {"index", *row.seq}, {"hashes", HashList(*proof)}};
+      }
+      actas.push_back(std::move(a));
+    }
+    out["actas"] = std::move(actas);
+    out["checkpoint_size"] = cp_size;
+    reply(JsonOk(out.dump() + "\n"));
+  });
+}
+
+void PublicApi::ServeInclusion(const http::Request& request, const Reply& reply) {
+  auto latest = state_.latest();
+  const uint64_t latest_size = latest ? latest->stored.size : 0;
+  uint64_t size = latest_size;
+  if (auto s = QueryParam(request.target, "size")) {
+    auto v = ParseDecimal(*s);
+    if (!v) return reply(http::Response::Error(400, "malformed", "size must be a decimal number"));
+    size = *v;
+  }
+  if (size > latest_size) return reply(http::Response::Error(404, "not_found", "size is beyond the latest checkpoint"));
+  auto index_param = QueryParam(request.target, "index");
+  auto leaf_param = QueryParam(request.target, "leaf");
+  if (!index_param && !leaf_param) {
+    return reply(http::Response::Error(400, "malformed", "give index=N or leaf=<64 hex>"));
+  }
+  std::optional<uint64_t> index;
+  if (index_param) {
+    index = ParseDecimal(*index_param);
+    if (!index) return reply(http::Response::Error(400, "malformed", "index must be a decimal number"));
+  } else {
+    auto leaf = HexDecodeFixed<32>(*leaf_param);
+    if (!leaf) return reply(http::Response::Error(400, "malformed", "leaf must be 64 hex digits"));
+    auto row = store_.FindByLeaf(*leaf);
+    if (!row) return reply(FromError(row.error()));
+    if (!*row || !(*row)->seq) return reply(http::Response::Error(404, "not_found", "leaf is not in the log (yet)"));
+    index = *(*row)->seq;
+  }
+  if (*index >= size) return reply(http::Response::Error(404, "not_found", "index is not below size"));
+  auto proof = state_.tree().InclusionProof(*index, size);
+  if (!proof) return reply(FromError(proof.error()));
+  auto leaf_hash = state_.tree().LeafHash(*index);
+  json out = {{"index", *index}, {"size", size}, {"leaf_hash", HexEncode(*leaf_hash)}, {"hashes", HashList(*proof)}};
+  reply(JsonOk(out.dump() + "\n", kImmutable));
+}
+
+void PublicApi::ServeConsistency(const http::Request& request, const Reply& reply) {
+  auto latest = state_.latest();
+  const uint64_t latest_size = latest ? latest->stored.size : 0;
+  auto from_s = QueryParam(request.target, "from");
+  std::optional<uint64_t> from = from_s ? ParseDecimal(*from_s) : std::nullopt;
+  uint64_t to = latest_size;
+  if (auto t = QueryParam(request.target, "to")) {
+    auto v = ParseDecimal(*t);
+    if (!v) return reply(http::Response::Error(400, "malformed", "to must be a decimal number"));
+    to = *v;
+  }
+  if (!from) return reply(http::Response::Error(400, "malformed", "from must be a decimal number"));
+  if (to > latest_size || *from > to) {
+    return reply(http::Response::Error(404, "not_found", "need from <= to <= latest checkpoint size"));
+  }
+  auto proof = state_.tree().ConsistencyProof(*from, to);
+  if (!proof) return reply(FromError(proof.error()));
+  json out = {{"from", *from}, {"to", to}, {"hashes", HashList(*proof)}};
+  reply(JsonOk(out.dump() + "\n", kImmutable));
+}
+
+void PublicApi::ServeCsv(const Reply& reply) {
+  boost::asio::post(workers_, [this, reply] {
+    std::string csv;
+    uint64_t size = 0;
+    state_.Read([&](const tally::Tally& t, const std::optional<PublishedCheckpoint>& cp) {
+      csv = tally::TableCsv(t);
+      size = cp ? cp->stored.size : 0;
+    });
+    http::Response r;
+    r.status = 200;
+    r.content_type = "text/csv; charset=utf-8";
+    r.body.assign(csv.begin(), csv.end());
+    r.headers.emplace_back("Acta-Checkpoint-Size", std::to_string(size));
+    reply(WithCache(std::move(r), kNoCache));
+  });
+}
+
+void PublicApi::ServeEvents(const Reply& reply) {
+  {
+    std::lock_guard lock(streams_mu_);
+    streams_.remove_if([](const auto& s) { return !s->IsOpen(); });
+    if (streams_.size() >= options_.max_event_streams) {
+      return reply(http::Response::Error(503, "overloaded", "too many event subscribers"));
+    }
+  }
+  reply(http::Response::EventStream([this](std::shared_ptr<http::SseStream> stream) {
+    auto latest = state_.latest();
+    if (latest) {
+      json ev = {{"size", latest->stored.size}, {"root", HexEncode(latest->stored.root)},
+                 {"created_at_ms", latest->stored.created_at_ms}};
+      stream->Send("checkpoint", ev.dump(), std::to_string(latest->stored.size));
+    }
+    std::lock_guard lock(streams_mu_);
+    streams_.push_back(std::move(stream));
+  }));
+}
+
+void PublicApi::OnPublish(const PublishedCheckpoint& cp) {
+  json ev = {{"size", cp.stored.size}, {"root", HexEncode(cp.stored.root)}, {"created_at_ms", cp.stored.created_at_ms}};
+  const std::string data = ev.dump();
+  const std::string id = std::to_string(cp.stored.size);
+  std::lock_guard lock(streams_mu_);
+  streams_.remove_if([&](const auto& s) { return !s->Send("checkpoint", data, id); });
+}
+
+void PublicApi::ServeStatic(std::string_view path, const Reply& reply) {
+  if (options_.web_root.empty() || path.find("..") != std::string_view::npos) {
+    return reply(http::Response::Error(404, "not_found", "no such resource; see docs/API.md"));
+  }
+  std::string rel = path == "/" ? "index.html" : std::string(path.substr(1));
+  std::filesystem::path file = std::filesystem::path(options_.web_root) / rel;
+  auto data = ReadFile(file.string());
+  if (!data) return reply(http::Response::Error(404, "not_found", "no such resource; see docs/API.md"));
+  reply(Binary(std::move(*data), rel == "index.html" ? kNoCache : "public, max-age=300", ContentTypeFor(file)));
+}
+
+void PublicApi::RenderMetrics(std::string& out) const {
+  MetricHeader(out, "acta_public_requests_total", "counter", "Public API requests by route.");
+  requests_.Render("acta_public_requests_total", "route", out);
+  MetricHeader(out, "acta_event_streams", "gauge", "Open server-sent-event streams.");
+  size_t n;
+  {
+    std::lock_guard lock(streams_mu_);
+    n = streams_.size();
+  }
+  out += "acta_event_streams " + std::to_string(n) + "\n";
+}
+
+}  // namespace acta::center

@@ -1,0 +1,85 @@
+// The public listener: read-only, separate from ingest. Serves the log in
+// the C2SP tlog-tiles layout (/checkpoint, /tile/...), which is immutable and
+// cacheable so any CDN or nginx can copy it, and beside it the JSON API of
+// docs/API.md: manifest, checkpoints, bulletins, regions, tables, proofs,
+// the open-data CSV, server-sent events and /metrics.
+//
+// Every answer is tied to a published checkpoint: tiles and proofs are only
+// served up to the latest checkpoint's size, and bulletins are generated
+// from the tally exactly at a checkpoint.
+//
+// Work that may take long (old bulletins, the CSV, table lookups in the
+// store) runs on a small worker pool so it never blocks the I/O threads.
+#pragma once
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "center/http/handler.h"
+#include "center/log_state.h"
+#include "center/metrics.h"
+#include "store/store.h"
+
+namespace acta::center {
+
+struct ElectionFiles {
+  Bytes manifest_json;
+  Bytes tables_bin;
+  Bytes manifest_sig;
+};
+
+struct PublicApiOptions {
+  int worker_threads = 1;
+  // Directory of the built dashboard (index.html and assets); empty: none.
+  std::string web_root;
+  // Most concurrent server-sent-event subscribers.
+  size_t max_event_streams = 1000;
+};
+
+class PublicApi final : public http::Handler {
+ public:
+  PublicApi(LogState& state, store::Store& store, ElectionFiles files, MetricsRegistry& metrics,
+            PublicApiOptions options);
+  ~PublicApi() override;
+
+  void Handle(http::Request&& request, http::ReplyFn reply) override;
+  std::size_t BodyLimit(const http::Request&, std::size_t) const override { return 0; }
+
+  void RenderMetrics(std::string& out) const;
+
+ private:
+  using Reply = http::ReplyFn;
+  void Route(const http::Request& request, const Reply& reply);
+  void ServeTile(std::string_view path, const Reply& reply);
+  void ServeBulletin(const http::Request& request, const Reply& reply);
+  void ServeTable(uint32_t table_id, const Reply& reply);
+  void ServeInclusion(const http::Request& request, const Reply& reply);
+  void ServeConsistency(const http::Request& request, const Reply& reply);
+  void ServeCsv(const Reply& reply);
+  void ServeEvents(const Reply& reply);
+  void ServeStatic(std::string_view path, const Reply& reply);
+  void OnPublish(const PublishedCheckpoint& cp);
+  // Bulletin JSON at `size` (the latest, or recomputed from the store).
+  Result<std::string> BulletinAt(uint64_t size);
+
+  LogState& state_;
+  store::Store& store_;
+  const ElectionFiles files_;
+  MetricsRegistry& metrics_;
+  const PublicApiOptions options_;
+  boost::asio::thread_pool workers_;
+
+  std::mutex cache_mu_;
+  std::map<uint64_t, std::shared_ptr<const std::string>> bulletin_cache_;  // a few recent sizes
+
+  mutable std::mutex streams_mu_;
+  std::list<std::shared_ptr<http::SseStream>> streams_;
+  LabeledCounter requests_;
+};
+
+}  // namespace acta::center

@@ -1,0 +1,189 @@
+#include "center/sequencer.h"
+
+#include <spdlog/spdlog.h>
+
+namespace acta::center {
+namespace {
+
+constexpr size_t kRecoveryChunk = 65536;
+constexpr int kSequenceAttempts = 5;
+
+ActaBody BodyOrEmpty(const store::AcceptedActa& row, uint64_t seq) {
+  auto acta = DecodeActa(row.bytes);
+  if (!acta) {
+    // A stored row that no longer decodes: the tally records it as invalid.
+    spdlog::error("log entry {}: stored acta does not decode: {}", seq, acta.error().ToString());
+    return ActaBody{};
+  }
+  return std::move(acta->body);
+}
+
+}  // namespace
+
+Sequencer::Sequencer(store::Store& store, LogState& state, const NamedSigningKey& key,
+                     const Clock& clock, SequencerOptions options)
+    : store_(store),
+      state_(state),
+      key_(key),
+      clock_(clock),
+      options_(options),
+      origin_(log::LogOrigin(state.manifest().election_id)) {}
+
+Sequencer::~Sequencer() { Stop(); }
+
+PublishedCheckpoint Sequencer::MakeCheckpoint(uint64_t size, const Hash256& root) {
+  PublishedCheckpoint cp;
+  cp.parsed.origin = origin_;
+  cp.parsed.size = size;
+  cp.parsed.root = root;
+  cp.stored.size = size;
+  cp.stored.root = root;
+  cp.stored.note = log::SignCheckpoint(cp.parsed, key_);
+  cp.stored.created_at_ms = static_cast<uint64_t>(clock_.NowUnixMillis());
+  return cp;
+}
+
+Status Sequencer::Recover() {
+  std::lock_guard lock(mu_);
+  auto count = store_.SequencedCount();
+  if (!count) return std::unexpected(count.error());
+  log::MerkleTree& tree = state_.mutable_tree();
+  for (uint64_t from = 0; from < *count; from += kRecoveryChunk) {
+    std::vector<Hash256> leaves;
+    std::vector<ActaBody> bodies;
+    uint64_t to = std::min<uint64_t>(*count, from + kRecoveryChunk);
+    auto st = store_.ForEachSequenced(from, to, [&](const store::AcceptedActa& row) -> Status {
+      if (LeafHashOf(row.bytes) != row.leaf_hash) {
+        return MakeError(ErrorCode::kCorruption,
+                         "log entry " + std::to_string(*row.seq) + ": stored bytes do not match its leaf hash");
+      }
+      leaves.push_back(row.leaf_hash);
+      bodies.push_back(BodyOrEmpty(row, *row.seq));
+      return Ok();
+    });
+    if (!st) return st;
+    if (leaves.size() != to - from) {
+      return MakeError(ErrorCode::kCorruption, "log entries " + std::to_string(from) + ".." +
+                                                   std::to_string(to) + " are not contiguous in the store");
+    }
+    tree.Append(leaves);
+    state_.ApplyRecovered(bodies, leaves, from);
+  }
+  auto checkpoints = store_.ListCheckpoints();
+  if (!checkpoints) return std::unexpected(checkpoints.error());
+  for (const auto& cp : *checkpoints) {
+    auto root = tree.RootAt(cp.size);
+    if (!root || *root != cp.root) {
+      return MakeError(ErrorCode::kCorruption,
+                       "stored checkpoint of size " + std::to_string(cp.size) +
+                           " does not match the tree rebuilt from the stored entries");
+    }
+  }
+  if (!checkpoints->empty() && checkpoints->back().size == *count) {
+    store::StoredCheckpoint last = checkpoints->back();
+    checkpoints->pop_back();
+    state_.RestoreHistory(std::move(*checkpoints));
+    auto parsed = log::ParseCheckpointUnverified(last.note);
+    if (!parsed) return MakeError(ErrorCode::kCorruption, "latest stored checkpoint: " + parsed.error().message);
+    state_.PublishOnly(PublishedCheckpoint{last, *parsed});
+  } else {
+    // No checkpoint yet (a new log), or entries past the last one: sign one
+    // for the current tree so there is always a checkpoint to serve.
+    state_.RestoreHistory(std::move(*checkpoints));
+    PublishedCheckpoint cp = MakeCheckpoint(*count, tree.Root());
+    if (auto st = store_.AddCheckpoint(cp.stored); !st) return st;
+    state_.PublishOnly(std::move(cp));
+  }
+  spdlog::info("log recovered: {} entries, root {}", *count, HexEncode(tree.Root()));
+  return Ok();
+}
+
+Result<size_t> Sequencer::SequencePending(size_t max_entries) {
+  std::lock_guard lock(mu_);
+  if (!healthy_) return MakeError(ErrorCode::kFailedPrecondition, "sequencer stopped after a store failure");
+  auto rows = store_.LoadUnsequenced(std::min(max_entries, options_.batch_size));
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->empty()) return 0;
+  std::vector<Hash256> leaves;
+  std::vector<ActaBody> bodies;
+  leaves.reserve(rows->size());
+  bodies.reserve(rows->size());
+  log::MerkleTree& tree = state_.mutable_tree();
+  const uint64_t first = tree.size();
+  for (size_t i = 0; i < rows->size(); ++i) {
+    leaves.push_back((*rows)[i].leaf_hash);
+    bodies.push_back(BodyOrEmpty((*rows)[i], first + i));
+  }
+  tree.Append(leaves);
+  PublishedCheckpoint cp = MakeCheckpoint(tree.size(), tree.Root());
+  Status st;
+  for (int attempt = 1; attempt <= kSequenceAttempts; ++attempt) {
+    st = store_.Sequence(first, leaves, cp.stored);
+    if (st || st.error().code == ErrorCode::kFailedPrecondition) break;
+    spdlog::warn("sequencer: storing batch at {} failed (attempt {}): {}", first, attempt,
+                 st.error().ToString());
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+  }
+  if (!st) {
+    // The in-memory tree is now ahead of the store. Stop sequencing rather
+    // than risk signing a checkpoint the store does not back; a restart
+    // rebuilds from the store. Ingest (durable receipts) continues.
+    healthy_ = false;
+    spdlog::critical("sequencer stopped: cannot store batch at {}: {}", first, st.error().ToString());
+    return std::unexpected(st.error());
+  }
+  state_.ApplyAndPublish(bodies, leaves, first, std::move(cp));
+  ++batches_;
+  return rows->size();
+}
+
+void Sequencer::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void Sequencer::Notify() {
+  bool wake;
+  {
+    std::lock_guard lock(wake_mu_);
+    ++pending_hint_;
+    wake = pending_hint_ == 1 || pending_hint_ >= options_.batch_size;
+  }
+  if (wake) wake_cv_.notify_one();
+}
+
+void Sequencer::Run() {
+  std::unique_lock lock(wake_mu_);
+  while (!stopping_) {
+    wake_cv_.wait_for(lock, options_.poll_interval, [&] { return stopping_ || pending_hint_ > 0; });
+    if (stopping_) break;
+    if (pending_hint_ > 0 && pending_hint_ < options_.batch_size) {
+      // Let the batch fill, up to batch_delay.
+      wake_cv_.wait_for(lock, options_.batch_delay,
+                        [&] { return stopping_ || pending_hint_ >= options_.batch_size; });
+    }
+    pending_hint_ = 0;
+    lock.unlock();
+    for (;;) {
+      auto n = SequencePending(options_.batch_size);
+      if (!n || *n < options_.batch_size) break;
+    }
+    lock.lock();
+  }
+}
+
+void Sequencer::Stop() {
+  {
+    std::lock_guard lock(wake_mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  // Final drain: everything accepted before shutdown gets into a checkpoint.
+  for (;;) {
+    auto n = SequencePending(options_.batch_size);
+    if (!n || *n == 0) break;
+  }
+}
+
+}  // namespace acta::center

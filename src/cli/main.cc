@@ -1,0 +1,44 @@
+// The `acta` binary: every tool of the system behind one command.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "cli/command.h"
+#include "core/crypto.h"
+
+int main(int argc, char** argv) {
+  acta::InitCrypto();
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  CLI::App app{
+      "acta: carries signed election results from every polling table to the totalization\n"
+      "centers and to the public, and lets anyone recompute every published number.",
+      "acta"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "acta 0.1.0");
+  acta::cli::RunFn run;
+  acta::cli::RegisterElection(app, run);
+  acta::cli::RegisterKeygen(app, run);
+  acta::cli::RegisterSign(app, run);
+  acta::cli::RegisterInspect(app, run);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "acta: %s\nRun 'acta --help' or 'acta <command> --help'.\n", e.what());
+    return acta::cli::kExitUsage;
+  }
+  if (!run) return acta::cli::kExitUsage;
+  try {
+    return run();
+  } catch (const std::exception& e) {
+    // Library exceptions must not escape as a crash with a stack trace.
+    std::fprintf(stderr, "acta: internal error: %s\n", e.what());
+    return acta::cli::kExitFailure;
+  }
+}

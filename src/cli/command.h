@@ -27,5 +27,6 @@ void RegisterElection(CLI::App& app, RunFn& run);
 void RegisterSign(CLI::App& app, RunFn& run);
 void RegisterInspect(CLI::App& app, RunFn& run);
 void RegisterKeygen(CLI::App& app, RunFn& run);
+void RegisterCenter(CLI::App& app, RunFn& run);
 
 }  // namespace acta::cli

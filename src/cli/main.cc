@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   acta::cli::RegisterKeygen(app, run);
   acta::cli::RegisterSign(app, run);
   acta::cli::RegisterInspect(app, run);
+  acta::cli::RegisterCenter(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -18,7 +18,7 @@ inline ActaBody VectorBody() {
   ActaBody b;
   b.election_id = Sha256(AsBytes("acta test election"));
   b.table_id = 1001;
-  b.closing_time = 1796500800;  // 2026-12-06T20:00:00Z
+  b.closing_time = 1796500800;  // 2026-12-05T20:00:00Z
   b.correction = 0;
   b.ballots_cast = 412;
   b.contests = {ContestCounts{{150, 130, 90, 20}, 12, 10}, ContestCounts{{200, 180}, 20, 12}};

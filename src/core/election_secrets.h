@@ -59,4 +59,23 @@ Result<ElectionSecrets> LoadElectionSecrets(const std::string& dir);
 Result<TransportKey> LoadTransportKeyFile(const std::string& path);
 Status WriteTransportKeyFile(const std::string& path, const TransportKey& key);
 
+// Everything a new election directory holds: what `acta election init`
+// builds from CSV files and what the synthesizer makes.
+struct ElectionMaterial {
+  Manifest manifest;  // finalized (Manifest::Finalize)
+  NamedSigningKey authority;
+  std::vector<NamedSigningKey> centers;  // [0] -> center.key, [1] -> center-2.key, ...
+  TransportKey transport_master{};
+  std::vector<Seed> table_seeds;  // one per table in manifest order, or empty (keys held elsewhere)
+  std::vector<uint32_t> truth;    // truth.bin layout, or empty (no truth.bin)
+};
+
+// Writes DIR/manifest.json, tables.bin, manifest.sig and DIR/secrets/ (mode
+// 0700) with authority.key, center.key, center-2.key..., transport.key and,
+// when present, table-keys.bin and truth.bin. Creates DIR if needed; refuses
+// (kAlreadyExists) if DIR/secrets or DIR/manifest.json already exists, so
+// keys are never overwritten. kInvalidArgument if the pieces do not match
+// (key counts, truth size, a center key not in the manifest).
+Status WriteElectionDir(const std::string& dir, const ElectionMaterial& election);
+
 }  // namespace acta

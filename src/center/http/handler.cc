@@ -1,0 +1,115 @@
+#include "center/http/handler.h"
+
+#include <cstdio>
+
+namespace acta::http {
+namespace {
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\u%04x", u);
+      out += esc;
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+void AppendWithoutNewlines(std::string& out, std::string_view s) {
+  for (char c : s) {
+    if (c != '\r' && c != '\n') out += c;
+  }
+}
+
+}  // namespace
+
+std::string_view Request::Header(std::string_view name) const {
+  for (const auto& [n, v] : headers) {
+    if (n == name) return v;
+  }
+  return {};
+}
+
+std::string_view Request::Path() const {
+  std::string_view t = target;
+  return t.substr(0, t.find('?'));
+}
+
+std::size_t Handler::BodyLimit(const Request& /*head*/, std::size_t server_limit) const {
+  return server_limit;
+}
+
+Response Response::Text(int status, std::string_view text) {
+  Response r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body.assign(text.begin(), text.end());
+  return r;
+}
+
+Response Response::Json(int status, std::string_view json) {
+  Response r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body.assign(json.begin(), json.end());
+  return r;
+}
+
+Response Response::Error(int status, std::string_view code, std::string_view message) {
+  return Json(status, JsonErrorBody(code, message));
+}
+
+Response Response::EventStream(std::function<void(std::shared_ptr<SseStream>)> on_open) {
+  Response r;
+  r.content_type = "text/event-stream";
+  r.on_sse_open = std::move(on_open);
+  return r;
+}
+
+std::string JsonErrorBody(std::string_view code, std::string_view message) {
+  std::string out = "{\"error\":";
+  AppendJsonString(out, code);
+  out += ",\"message\":";
+  AppendJsonString(out, message);
+  out += '}';
+  return out;
+}
+
+std::string FormatSseEvent(std::string_view event, std::string_view data, std::string_view id) {
+  std::string out;
+  out.reserve(data.size() + event.size() + id.size() + 24);
+  if (!event.empty()) {
+    out += "event: ";
+    AppendWithoutNewlines(out, event);
+    out += '\n';
+  }
+  if (!id.empty()) {
+    out += "id: ";
+    AppendWithoutNewlines(out, id);
+    out += '\n';
+  }
+  // Every line of data gets its own "data:" field; the client joins them
+  // back with '\n'. An empty payload still needs one field to dispatch.
+  std::size_t start = 0;
+  while (true) {
+    std::size_t end = data.find_first_of("\r\n", start);
+    out += "data: ";
+    out.append(data.substr(start, end == std::string_view::npos ? end : end - start));
+    out += '\n';
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+    if (data[end] == '\r' && start < data.size() && data[start] == '\n') ++start;
+  }
+  out += '\n';
+  return out;
+}
+
+}  // namespace acta::http

@@ -1,0 +1,104 @@
+// The socket-free side of the HTTP server: what a request handler sees and
+// returns. Handlers are tested with plain Request values, no network.
+#pragma once
+
+#include <boost/asio/ip/address.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/bytes.h"
+
+namespace acta::http {
+
+// Header fields in arrival order. Request names are lowercase.
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  std::string method;  // as sent, e.g. "POST"
+  std::string target;  // origin-form, e.g. "/v1/acta?lane=public"
+  HeaderList headers;  // names lowercased; bounded by ServerLimits::max_header_bytes
+  Bytes body;          // bounded by the body limit in force for this request
+  boost::asio::ip::address remote_address;
+  uint16_t remote_port = 0;
+  bool tls = false;
+
+  // Value of the first header named `name` (give it lowercase), or "".
+  std::string_view Header(std::string_view name) const;
+  // target without "?query".
+  std::string_view Path() const;
+};
+
+// A server-sent-events stream (text/event-stream) that a handler keeps and
+// pushes to until the client goes away. Thread-safe: any thread may call any
+// method, at any time, also after the server stopped.
+class SseStream {
+ public:
+  virtual ~SseStream() = default;
+  // Queues one event ("event:", "id:" and one "data:" line per line of
+  // `data`; empty event/id are left out). Returns false when the stream is
+  // closed: the client left, the server stopped, Close was called, or the
+  // client fell more than ServerLimits::sse_max_queued_bytes behind (then it
+  // is closed). Drop the stream once Send returns false.
+  virtual bool Send(std::string_view event, std::string_view data, std::string_view id = {}) = 0;
+  // Flushes what is queued and then closes the connection.
+  virtual void Close() = 0;
+  virtual bool IsOpen() const = 0;
+};
+
+struct Response {
+  int status = 200;  // 200..999; anything else becomes 500
+  std::string content_type = "application/octet-stream";
+  // Extra fields. Content-Length, Transfer-Encoding, Connection and
+  // Content-Type are set by the server and ignored here, as is any field
+  // whose name or value holds CR or LF.
+  HeaderList headers;
+  Bytes body;
+  // Close the connection after this response.
+  bool close = false;
+  // When set, the response is a server-sent-events stream: the server sends
+  // "200 text/event-stream" headers (status, content_type and body are
+  // ignored) and calls this once, on an I/O thread, with the stream.
+  std::function<void(std::shared_ptr<SseStream>)> on_sse_open;
+
+  static Response Text(int status, std::string_view text);  // text/plain; charset=utf-8
+  static Response Json(int status, std::string_view json);  // application/json
+  // {"error":"<code>","message":"<message>"} with application/json.
+  static Response Error(int status, std::string_view code, std::string_view message);
+  static Response EventStream(std::function<void(std::shared_ptr<SseStream>)> on_open);
+};
+
+// Delivers the response for one request. Call it once, from any thread, at
+// any time (also after the server stopped: then it is a no-op). Later calls
+// are ignored.
+using ReplyFn = std::function<void(Response)>;
+
+// Application logic behind an HttpServer. Called on the server's I/O
+// threads, concurrently for different connections: implementations must be
+// thread-safe and must not block (answer later through `reply` instead).
+class Handler {
+ public:
+  virtual ~Handler() = default;
+
+  // Called once the header is in, before any body byte is read: the largest
+  // body to accept for this request (`head.body` is still empty). The server
+  // uses min(result, server_limit). Default: server_limit.
+  virtual std::size_t BodyLimit(const Request& head, std::size_t server_limit) const;
+
+  // Handles one complete request. Exceptions are caught and answered 500.
+  virtual void Handle(Request&& request, ReplyFn reply) = 0;
+};
+
+// The JSON error body {"error":"...","message":"..."} (strings escaped).
+std::string JsonErrorBody(std::string_view code, std::string_view message);
+
+// One event in text/event-stream framing (see SseStream::Send). CR and LF
+// are stripped from event and id; CRLF/CR in data count as line breaks.
+std::string FormatSseEvent(std::string_view event, std::string_view data, std::string_view id = {});
+
+}  // namespace acta::http

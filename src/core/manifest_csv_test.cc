@@ -1,0 +1,134 @@
+#include "core/manifest_csv.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/file.h"
+#include "core/testing/manifest_fixtures.h"
+
+namespace acta {
+namespace {
+
+const std::string kExamples = std::string(ACTA_SOURCE_DIR) + "/examples/election";
+
+// Copies the examples into a scratch dir, replacing one file's text.
+std::string ExamplesWith(const std::string& file, const std::string& text) {
+  std::string dir = testing::TestDir();
+  for (const auto& e : std::filesystem::directory_iterator(kExamples)) {
+    std::filesystem::copy_file(e.path(), dir + "/" + e.path().filename().string());
+  }
+  if (!file.empty()) {
+    EXPECT_TRUE(WriteFileAtomic(dir + "/" + file, text));
+  }
+  return dir;
+}
+
+void ExpectCsvError(const std::string& file, const std::string& text, const std::string& message) {
+  SeededRandom rng(1);
+  auto r = BuildManifestFromCsv(ExamplesWith(file, text), rng);
+  ASSERT_FALSE(r) << "accepted " << file;
+  EXPECT_EQ(r.error().code, ErrorCode::kMalformed) << r.error().ToString();
+  EXPECT_EQ(r.error().message, message);
+}
+
+TEST(ManifestCsvTest, ImportsExamples) {
+  SeededRandom rng(7);
+  auto e = BuildManifestFromCsv(kExamples, rng);
+  ASSERT_TRUE(e) << e.error().ToString();
+  const Manifest& m = e->manifest;
+  EXPECT_EQ(m.name, "Example Republic General Election 2026");
+  EXPECT_EQ(FormatUtcTimestamp(m.polls_close_not_before), "2026-12-06T22:00:00Z");
+  EXPECT_EQ(m.regions.size(), 16u);
+  EXPECT_EQ(m.regions[11].name, "Liceo \"Andrés Bello\"");
+  EXPECT_EQ(m.tables.size(), 12u);
+  EXPECT_EQ(m.contests.size(), 2u);
+  EXPECT_EQ(m.contests[0].candidates.size(), 4u);
+  EXPECT_EQ(m.contests[1].candidates[2].party, "Movimiento Verde");
+  ASSERT_EQ(e->centers.size(), 2u);
+  EXPECT_EQ(m.centers[1].name, "example-center-backup");
+  ASSERT_EQ(e->table_seeds.size(), 12u);
+  for (size_t i = 0; i < 12; ++i) {
+    EXPECT_EQ(SigningKey::FromSeed(e->table_seeds[i]).public_key(), m.tables[i].key);
+  }
+  // Deterministic from the random stream.
+  SeededRandom again(7);
+  EXPECT_EQ(BuildManifestFromCsv(kExamples, again)->manifest.election_id, m.election_id);
+
+  // And the election directory it makes loads back.
+  std::string dir = testing::TestDir("-out");
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(WriteElectionDir(dir, *e));
+  auto loaded = LoadManifest(dir);
+  ASSERT_TRUE(loaded) << loaded.error().ToString();
+  EXPECT_EQ(loaded->election_id, m.election_id);
+}
+
+TEST(ManifestCsvTest, GivenPublicKeysAreKeptAndTablesSorted) {
+  std::string keyed = "id,region,registered,public_key\n";
+  PublicKey k1 = SigningKey::FromSeed(testing::FixedSeed(1)).public_key();
+  PublicKey k2 = SigningKey::FromSeed(testing::FixedSeed(2)).public_key();
+  keyed += "7,EX-01-01-01-001,100," + Base64Encode(k2) + "\n";
+  keyed += "3,EX-02-01-01-002,200," + Base64Encode(k1) + "\r\n";
+  SeededRandom rng(1);
+  auto e = BuildManifestFromCsv(ExamplesWith("tables.csv", keyed), rng);
+  ASSERT_TRUE(e) << e.error().ToString();
+  EXPECT_TRUE(e->table_seeds.empty());
+  ASSERT_EQ(e->manifest.tables.size(), 2u);
+  EXPECT_EQ(e->manifest.tables[0].id, 3u);
+  EXPECT_EQ(e->manifest.tables[0].key, k1);
+  EXPECT_EQ(e->manifest.tables[1].key, k2);
+}
+
+TEST(ManifestCsvTest, Errors) {
+  ExpectCsvError("regions.csv", "code,name,level\nEX,X,country\n",
+                 "regions.csv:1: header must be \"code,name,level,parent\"");
+  ExpectCsvError(
+      "regions.csv", "code,name,level,parent\nEX,X,country,\nEX-01,N,state,EX-09\n",
+      "regions.csv:3: unknown parent \"EX-09\" (parents must be listed before children)");
+  ExpectCsvError("regions.csv", "code,name,level,parent\nEX,X,country,\nEX-01,N,parish,EX\n",
+                 "regions.csv:3: parent \"EX\" is not a municipality");
+  ExpectCsvError("regions.csv", "code,name,level,parent\nEX,X,country,\nEX,N,state,EX\n",
+                 "regions.csv:3: duplicate region code \"EX\"");
+  ExpectCsvError("regions.csv", "code,name,level,parent\nEX,X,country,\n\nEX-01,N,state,EX\n",
+                 "regions.csv:3: blank line");
+  ExpectCsvError("regions.csv", "code,name,level,parent\nEX,\"X,country,\n",
+                 "regions.csv:2: unterminated quoted field");
+  ExpectCsvError("regions.csv", "code,name,level,parent\nEX,X\"Y,country,\n",
+                 "regions.csv:2: quote inside an unquoted field");
+  ExpectCsvError("regions.csv", "code,name,level,parent\nEX,X,country\n",
+                 "regions.csv:2: expected 4 fields, found 3");
+  ExpectCsvError("regions.csv", "code,name,level,parent\nEX,\xff,country,\n",
+                 "regions.csv:1: not valid UTF-8");
+  ExpectCsvError("tables.csv", "id,region,registered,public_key\n1001,EX-01,10,\n",
+                 "tables.csv:2: region \"EX-01\" is not a voting_center");
+  ExpectCsvError("tables.csv", "id,region,registered,public_key\n1001,EX-01-01-01-001,0,\n",
+                 "tables.csv:2: registered voters must be > 0");
+  ExpectCsvError("tables.csv", "id,region,registered,public_key\n1001,EX-01-01-01-001,1x,\n",
+                 "tables.csv:2: registered must be a decimal number, got \"1x\"");
+  ExpectCsvError("tables.csv",
+                 "id,region,registered,public_key\n5,EX-01-01-01-001,9,\n5,EX-01-01-01-001,9,\n",
+                 "tables.csv:3: duplicate table id 5");
+  ExpectCsvError("tables.csv", "id,region,registered,public_key\n5,EX-01-01-01-001,9,AAAA\n",
+                 "tables.csv:2: public_key must be base64 of 32 bytes");
+  ExpectCsvError("contests.csv",
+                 "contest_id,contest_name,candidate_id,candidate_name,party\n"
+                 "a,A,x,X,\nb,B,y,Y,\na,A,z,Z,\n",
+                 "contests.csv:4: rows of contest \"a\" must be contiguous");
+  ExpectCsvError("contests.csv",
+                 "contest_id,contest_name,candidate_id,candidate_name,party\na,A,x,X,\na,A,x,Y,\n",
+                 "contests.csv:3: duplicate candidate id \"x\"");
+  ExpectCsvError("election.csv", "key,value\nname,X\n",
+                 "election.csv:2: missing key \"polls_close_not_before\"");
+  ExpectCsvError("election.csv", "key,value\ncolour,blue\n",
+                 "election.csv:2: unknown key \"colour\" (name, polls_close_not_before, "
+                 "polls_close_not_after, authority, center)");
+  // Rules only the manifest parser holds still apply, named by JSON path.
+  ExpectCsvError("contests.csv",
+                 "contest_id,contest_name,candidate_id,candidate_name,party\na b,A,x,X,\n",
+                 "the CSV files make an invalid manifest: contests[0].id: \"a b\" may only contain "
+                 "letters, digits, '-', '_' and '.'");
+}
+
+}  // namespace
+}  // namespace acta

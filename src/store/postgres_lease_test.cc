@@ -1,0 +1,160 @@
+// The PostgreSQL sequencer lease: one holder per election among any number
+// of nodes, taken over when the holder's session ends.
+#include "store/postgres_lease.h"
+
+#include <gtest/gtest.h>
+
+#include "store/postgres_testing.h"
+#include "store/sequencer_lease.h"
+#include "store/store_conformance.h"
+
+namespace acta::store {
+namespace {
+
+using testing::kElectionA;
+using testing::kElectionB;
+
+class PostgresLeaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    url_ = testing::CreatePgDatabase();
+    ASSERT_FALSE(url_.empty());
+  }
+  void TearDown() override { testing::DropPgDatabase(url_); }
+
+  std::unique_ptr<SequencerLease> Lease(const Hash256& election) {
+    auto lease = OpenLease(url_, election);
+    EXPECT_TRUE(lease.has_value()) << lease.error().ToString();
+    return lease ? std::move(*lease) : nullptr;
+  }
+
+  // Backends of this database holding the election's advisory lock.
+  Result<int64_t> Holders(const Hash256& election) {
+    const int64_t key = PostgresLease::LockKey(election);
+    return testing::PgInt(
+        url_,
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
+        "classid::bigint = " +
+            std::to_string((key >> 32) & 0xffffffff) +
+            " AND objid::bigint = " + std::to_string(key & 0xffffffff));
+  }
+
+  std::string url_;
+};
+
+TEST_F(PostgresLeaseTest, OnlyOneHolderUntilReleased) {
+  auto a = Lease(kElectionA);
+  auto b = Lease(kElectionA);
+  ASSERT_TRUE(a && b);
+  EXPECT_FALSE(a->StillHeld());
+  auto got = a->TryAcquire();
+  ACTA_ASSERT_OK(got);
+  EXPECT_TRUE(*got);
+  got = a->TryAcquire();  // again: still ours
+  ACTA_ASSERT_OK(got);
+  EXPECT_TRUE(*got);
+  got = b->TryAcquire();
+  ACTA_ASSERT_OK(got);
+  EXPECT_FALSE(*got);
+  EXPECT_TRUE(a->StillHeld());
+  EXPECT_FALSE(b->StillHeld());
+  auto holders = Holders(kElectionA);
+  ACTA_ASSERT_OK(holders);
+  EXPECT_EQ(*holders, 1);
+
+  a->Release();
+  EXPECT_FALSE(a->StillHeld());
+  got = b->TryAcquire();
+  ACTA_ASSERT_OK(got);
+  EXPECT_TRUE(*got);
+  got = a->TryAcquire();
+  ACTA_ASSERT_OK(got);
+  EXPECT_FALSE(*got);
+  EXPECT_NE(b->Describe().find("advisory lock"), std::string::npos) << b->Describe();
+}
+
+TEST_F(PostgresLeaseTest, AnotherElectionHasItsOwnLease) {
+  auto a = Lease(kElectionA);
+  auto b = Lease(kElectionB);
+  ASSERT_TRUE(a && b);
+  EXPECT_NE(PostgresLease::LockKey(kElectionA), PostgresLease::LockKey(kElectionB));
+  auto got = a->TryAcquire();
+  ACTA_ASSERT_OK(got);
+  EXPECT_TRUE(*got);
+  got = b->TryAcquire();
+  ACTA_ASSERT_OK(got);
+  EXPECT_TRUE(*got);
+}
+
+TEST_F(PostgresLeaseTest, HolderDestroyedLetsAnotherTakeOver) {
+  auto a = Lease(kElectionA);
+  auto b = Lease(kElectionA);
+  ASSERT_TRUE(a && b);
+  auto got = a->TryAcquire();
+  ACTA_ASSERT_OK(got);
+  ASSERT_TRUE(*got);
+  a.reset();  // the node shuts down: its connection closes
+  got = b->TryAcquire();
+  ACTA_ASSERT_OK(got);
+  EXPECT_TRUE(*got);
+}
+
+TEST_F(PostgresLeaseTest, TerminatedHolderSessionIsDetectedAndTakenOver) {
+  auto a = Lease(kElectionA);
+  auto b = Lease(kElectionA);
+  ASSERT_TRUE(a && b);
+  auto got = a->TryAcquire();
+  ACTA_ASSERT_OK(got);
+  ASSERT_TRUE(*got);
+  // The holder's session dies as if its node lost the network.
+  const int64_t key = PostgresLease::LockKey(kElectionA);
+  auto killed = testing::PgInt(
+      url_,
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' "
+      "AND granted AND classid::bigint = " +
+          std::to_string((key >> 32) & 0xffffffff) +
+          " AND objid::bigint = " + std::to_string(key & 0xffffffff));
+  ACTA_ASSERT_OK(killed);
+  ASSERT_EQ(*killed, 1);
+  // pg_terminate_backend only signals: wait until the lock is really gone
+  // (an event, not a time: the loop ends when the server frees it).
+  for (int i = 0; i < 1000; ++i) {
+    auto holders = Holders(kElectionA);
+    ACTA_ASSERT_OK(holders);
+    if (*holders == 0) break;
+  }
+  EXPECT_FALSE(a->StillHeld());
+  got = b->TryAcquire();
+  ACTA_ASSERT_OK(got);
+  EXPECT_TRUE(*got);
+  // The old holder reconnects but finds the lease taken.
+  got = a->TryAcquire();
+  ACTA_ASSERT_OK(got);
+  EXPECT_FALSE(*got);
+}
+
+TEST(PostgresLeaseRestartTest, ServerRestartLosesTheLeaseAndItCanBeRetaken) {
+  testing::PrivatePgCluster cluster;
+  ASSERT_TRUE(cluster.ok());
+  auto lease = OpenLease(cluster.url(), kElectionA);
+  ACTA_ASSERT_OK(lease);
+  auto got = (*lease)->TryAcquire();
+  ACTA_ASSERT_OK(got);
+  ASSERT_TRUE(*got);
+  ASSERT_TRUE(cluster.Down());
+  EXPECT_FALSE((*lease)->StillHeld());
+  ACTA_ASSERT_ERROR((*lease)->TryAcquire(), ErrorCode::kUnavailable);
+  ASSERT_TRUE(cluster.Up());
+  got = (*lease)->TryAcquire();
+  ACTA_ASSERT_OK(got);
+  EXPECT_TRUE(*got);
+  EXPECT_TRUE((*lease)->StillHeld());
+}
+
+TEST(PostgresLeaseOpenTest, BadUrlIsInvalidArgument) {
+  ACTA_ASSERT_ERROR(OpenLease("postgres://127.0.0.1/db?nosuchoption=1", kElectionA),
+                    ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace acta::store

@@ -1,0 +1,54 @@
+#include "store/store.h"
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "core/acta.h"
+#include "core/receipt.h"
+
+namespace acta::store {
+namespace {
+constexpr uint64_t kMaxTimeMs = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+}  // namespace
+
+Status ValidateAccepted(const AcceptedActa& acta) {
+  if (acta.bytes.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "accepted acta has no bytes");
+  }
+  // A wrong leaf hash would make the row unfindable and the log unverifiable,
+  // so it is refused here rather than trusted.
+  if (LeafHashOf(acta.bytes) != acta.leaf_hash) {
+    return MakeError(ErrorCode::kInvalidArgument, "leaf_hash " + HexEncode(acta.leaf_hash) +
+                                                      " is not the leaf hash of the acta bytes");
+  }
+  if (acta.receipt.size() != kReceiptSize) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "receipt must be " + std::to_string(kReceiptSize) + " bytes, got " +
+                         std::to_string(acta.receipt.size()));
+  }
+  if (acta.lane != Lane::kTerminal && acta.lane != Lane::kPublic) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "unknown lane " + std::to_string(static_cast<int>(acta.lane)));
+  }
+  if (acta.received_at_ms > kMaxTimeMs) {
+    return MakeError(ErrorCode::kInvalidArgument, "received_at_ms out of range");
+  }
+  if (acta.seq.has_value()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "seq must be unset on insert; only Sequence assigns it");
+  }
+  return Ok();
+}
+
+Status ValidateCheckpoint(const StoredCheckpoint& checkpoint) {
+  if (checkpoint.note.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "checkpoint note is empty");
+  }
+  if (checkpoint.created_at_ms > kMaxTimeMs) {
+    return MakeError(ErrorCode::kInvalidArgument, "checkpoint created_at_ms out of range");
+  }
+  return Ok();
+}
+
+}  // namespace acta::store

@@ -9,6 +9,7 @@
 #include "core/election_secrets.h"
 #include "core/file.h"
 #include "store/open_store.h"
+#include "store/sequencer_lease.h"
 
 namespace acta::center {
 namespace {
@@ -87,11 +88,26 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   if (!store) return std::unexpected(store.error());
   c->store_ = std::move(*store);
   ACTA_RETURN_IF_ERROR(c->store_->Initialize(m.election_id));
+  auto lease = store::OpenLease(options.db_url, m.election_id);
+  if (!lease) return std::unexpected(lease.error());
+  c->lease_ = std::move(*lease);
+  const bool shared_store = !options.db_url.starts_with("sqlite:");
+  if (!shared_store) {
+    // One process owns an SQLite store: refuse a second center on it.
+    auto got = c->lease_->TryAcquire();
+    if (!got) return std::unexpected(got.error());
+    if (!*got) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "another center runs on this SQLite store (" + c->lease_->Describe() +
+                           "); several centers need a PostgreSQL store");
+    }
+  }
 
   auto state = LogState::Create(m);
   if (!state) return std::unexpected(state.error());
   c->state_ = std::move(*state);
-  c->sequencer_ = std::make_unique<Sequencer>(*c->store_, *c->state_, *c->key_, clock, options.sequencer);
+  c->sequencer_ = std::make_unique<Sequencer>(*c->store_, *c->state_, *c->key_, clock, options.sequencer,
+                                              c->lease_.get());
   ACTA_RETURN_IF_ERROR(c->sequencer_->Recover());
 
   c->committer_ = std::make_unique<store::GroupCommitter>(*c->store_, options.commit);

@@ -62,6 +62,7 @@ class Center {
   std::unique_ptr<Manifest> manifest_;
   std::unique_ptr<NamedSigningKey> key_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::SequencerLease> lease_;
   std::unique_ptr<LogState> state_;
   std::unique_ptr<Sequencer> sequencer_;
   std::unique_ptr<store::GroupCommitter> committer_;

@@ -153,8 +153,26 @@ void PublicApi::Route(const http::Request& request, const Reply& reply) {
     requests_.Add(kRouteRegion);
     std::string code(path.substr(std::string_view("/v1/regions/").size()));
     Result<std::string> body = MakeError(ErrorCode::kInternal, "");
-    state_.Read([&](const tally::Tally& t, const auto&) { body = tally::RegionJson(t, code); });
-    return reply(body ? JsonOk(*body) : FromError(body.error()));
+    json tables = json::array();
+    state_.Read([&](const tally::Tally& t, const auto&) {
+      body = tally::RegionJson(t, code);
+      const int32_t region = state_.manifest().FindRegion(code);
+      if (!body || region < 0) return;
+      // A voting center lists its few tables, so pages can link to them.
+      for (uint32_t index : t.TablesOf(region)) {
+        json flags = json::array();
+        for (auto name : tally::TableFlagNames(t.FlagsAt(index))) flags.push_back(std::string(name));
+        tables.push_back({{"table", state_.manifest().tables[index].id},
+                          {"status", std::string(tally::TableStateName(t.StateAt(index)))},
+                          {"flags", std::move(flags)},
+                          {"registered", state_.manifest().tables[index].registered}});
+      }
+    });
+    if (!body) return reply(FromError(body.error()));
+    if (tables.empty()) return reply(JsonOk(*body));
+    json out = json::parse(*body, nullptr, false);
+    out["tables"] = std::move(tables);
+    return reply(JsonOk(out.dump() + "\n"));
   }
   if (path.starts_with("/v1/tables/")) {
     requests_.Add(kRouteTable);
@@ -350,20 +368,21 @@ void PublicApi::ServeConsistency(const http::Request& request, const Reply& repl
   auto latest = state_.latest();
   const uint64_t latest_size = latest ? latest->stored.size : 0;
   auto from_s = QueryParam(request.target, "from");
-  std::optional<uint64_t> from = from_s ? ParseDecimal(*from_s) : std::nullopt;
+  auto from_parsed = from_s ? ParseDecimal(*from_s) : std::nullopt;
+  if (!from_parsed) return reply(http::Response::Error(400, "malformed", "from must be a decimal number"));
+  const uint64_t from = from_parsed.value();
   uint64_t to = latest_size;
   if (auto t = QueryParam(request.target, "to")) {
     auto v = ParseDecimal(*t);
     if (!v) return reply(http::Response::Error(400, "malformed", "to must be a decimal number"));
     to = *v;
   }
-  if (!from) return reply(http::Response::Error(400, "malformed", "from must be a decimal number"));
-  if (to > latest_size || *from > to) {
+  if (to > latest_size || from > to) {
     return reply(http::Response::Error(404, "not_found", "need from <= to <= latest checkpoint size"));
   }
-  auto proof = state_.tree().ConsistencyProof(*from, to);
+  auto proof = state_.tree().ConsistencyProof(from, to);
   if (!proof) return reply(FromError(proof.error()));
-  json out = {{"from", *from}, {"to", to}, {"hashes", HashList(*proof)}};
+  json out = {{"from", from}, {"to", to}, {"hashes", HashList(*proof)}};
   reply(JsonOk(out.dump() + "\n", kImmutable));
 }
 

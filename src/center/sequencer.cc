@@ -21,13 +21,15 @@ ActaBody BodyOrEmpty(const store::AcceptedActa& row, uint64_t seq) {
 }  // namespace
 
 Sequencer::Sequencer(store::Store& store, LogState& state, const NamedSigningKey& key,
-                     const Clock& clock, SequencerOptions options)
+                     const Clock& clock, SequencerOptions options, store::SequencerLease* lease)
     : store_(store),
       state_(state),
       key_(key),
       clock_(clock),
       options_(options),
-      origin_(log::LogOrigin(state.manifest().election_id)) {}
+      origin_(log::LogOrigin(state.manifest().election_id)),
+      lease_(lease),
+      leader_(lease == nullptr || lease->StillHeld()) {}
 
 Sequencer::~Sequencer() { Stop(); }
 
@@ -101,6 +103,14 @@ Status Sequencer::Recover() {
 Result<size_t> Sequencer::SequencePending(size_t max_entries) {
   std::lock_guard lock(mu_);
   if (!healthy_) return MakeError(ErrorCode::kFailedPrecondition, "sequencer stopped after a store failure");
+  if (!leader_) return MakeError(ErrorCode::kFailedPrecondition, "this node does not hold the sequencer lease");
+  if (lease_ != nullptr && !lease_->StillHeld()) {
+    leader_ = false;
+    spdlog::warn("sequencer lease lost ({}): following", lease_->Describe());
+    return MakeError(ErrorCode::kFailedPrecondition, "sequencer lease lost");
+  }
+  // Another node may have sequenced since we last looked.
+  if (auto followed = FollowLocked(); !followed) return std::unexpected(followed.error());
   auto rows = store_.LoadUnsequenced(std::min(max_entries, options_.batch_size));
   if (!rows) return std::unexpected(rows.error());
   if (rows->empty()) return 0;
@@ -125,16 +135,82 @@ Result<size_t> Sequencer::SequencePending(size_t max_entries) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
   }
   if (!st) {
-    // The in-memory tree is now ahead of the store. Stop sequencing rather
-    // than risk signing a checkpoint the store does not back; a restart
-    // rebuilds from the store. Ingest (durable receipts) continues.
-    healthy_ = false;
-    spdlog::critical("sequencer stopped: cannot store batch at {}: {}", first, st.error().ToString());
+    // Not stored: take the batch out of the tree again, so the tree never
+    // holds what the store does not (the signed checkpoint is dropped
+    // unpublished). kFailedPrecondition means another node sequenced
+    // first: follow it next round. Anything else is a store failure.
+    tree.Truncate(first);
+    if (st.error().code != ErrorCode::kFailedPrecondition) {
+      spdlog::error("sequencer: cannot store batch at {}: {}", first, st.error().ToString());
+    }
     return std::unexpected(st.error());
   }
   state_.ApplyAndPublish(bodies, leaves, first, std::move(cp));
   ++batches_;
   return rows->size();
+}
+
+Result<uint64_t> Sequencer::Follow() {
+  std::lock_guard lock(mu_);
+  return FollowLocked();
+}
+
+Result<uint64_t> Sequencer::FollowLocked() {
+  if (!healthy_) return MakeError(ErrorCode::kFailedPrecondition, "sequencer stopped after a store failure");
+  auto count = store_.SequencedCount();
+  if (!count) return std::unexpected(count.error());
+  log::MerkleTree& tree = state_.mutable_tree();
+  const uint64_t start = tree.size();
+  if (*count <= start) return 0;
+  auto checkpoints = store_.ListCheckpoints();
+  if (!checkpoints) return std::unexpected(checkpoints.error());
+  for (const store::StoredCheckpoint& cp : *checkpoints) {
+    if (cp.size <= tree.size()) continue;
+    const uint64_t first = tree.size();
+    std::vector<Hash256> leaves;
+    std::vector<ActaBody> bodies;
+    auto st = store_.ForEachSequenced(first, cp.size, [&](const store::AcceptedActa& row) -> Status {
+      leaves.push_back(row.leaf_hash);
+      bodies.push_back(BodyOrEmpty(row, *row.seq));
+      return Ok();
+    });
+    if (!st) return std::unexpected(st.error());
+    if (leaves.size() != cp.size - first) {
+      return MakeError(ErrorCode::kUnavailable, "entries up to checkpoint " + std::to_string(cp.size) +
+                                                    " are not all visible yet");
+    }
+    tree.Append(leaves);
+    if (tree.Root() != cp.root) {
+      tree.Truncate(first);
+      healthy_ = false;
+      spdlog::critical("stored checkpoint of size {} does not match the stored entries: not serving it",
+                       cp.size);
+      return MakeError(ErrorCode::kCorruption, "stored checkpoint of size " + std::to_string(cp.size) +
+                                                   " does not match the stored entries");
+    }
+    auto parsed = log::ParseCheckpointUnverified(cp.note);
+    if (!parsed) return MakeError(ErrorCode::kCorruption, "stored checkpoint note: " + parsed.error().message);
+    state_.ApplyAndPublish(bodies, leaves, first, PublishedCheckpoint{cp, *parsed});
+  }
+  return tree.size() - start;
+}
+
+void Sequencer::Step() {
+  if (lease_ != nullptr && !leader_) {
+    auto got = lease_->TryAcquire();
+    if (got && *got) {
+      leader_ = true;
+      spdlog::info("this node now sequences the log ({})", lease_->Describe());
+    }
+  }
+  if (auto f = Follow(); !f && f.error().code != ErrorCode::kFailedPrecondition) {
+    spdlog::warn("following the log: {}", f.error().ToString());
+  }
+  if (!leader_) return;
+  for (;;) {
+    auto n = SequencePending(options_.batch_size);
+    if (!n || *n < options_.batch_size) break;
+  }
 }
 
 void Sequencer::Start() {
@@ -163,10 +239,7 @@ void Sequencer::Run() {
     }
     pending_hint_ = 0;
     lock.unlock();
-    for (;;) {
-      auto n = SequencePending(options_.batch_size);
-      if (!n || *n < options_.batch_size) break;
-    }
+    Step();
     lock.lock();
   }
 }
@@ -180,9 +253,15 @@ void Sequencer::Stop() {
   wake_cv_.notify_all();
   if (thread_.joinable()) thread_.join();
   // Final drain: everything accepted before shutdown gets into a checkpoint.
-  for (;;) {
-    auto n = SequencePending(options_.batch_size);
-    if (!n || *n == 0) break;
+  if (leader_) {
+    for (;;) {
+      auto n = SequencePending(options_.batch_size);
+      if (!n || *n == 0) break;
+    }
+  }
+  if (lease_ != nullptr && leader_) {
+    lease_->Release();
+    leader_ = false;
   }
 }
 

@@ -12,8 +12,17 @@
 // 1 / batch_delay checkpoints per second.
 //
 // It never signs two inconsistent checkpoints: each checkpoint extends the
-// in-memory tree, which only grows, and the store refuses a sequence that
-// does not start at its current size.
+// in-memory tree, and the store refuses a sequence that does not start at
+// its current size (then the tree is truncated back and nothing was
+// signed that the store holds).
+//
+// Several center nodes may share one store (PostgreSQL). Then only the
+// holder of the store's SequencerLease sequences; every node (the leader
+// too) follows the store: entries and checkpoints another node sequenced
+// are appended to the local tree and tally, each checkpoint published only
+// after the local tree reproduces its root, so a node never serves a
+// checkpoint it cannot prove. When the leader dies its lease is freed and
+// another node takes over at its next poll.
 #pragma once
 
 #include <atomic>
@@ -25,6 +34,7 @@
 #include "center/log_state.h"
 #include "core/clock.h"
 #include "core/keys.h"
+#include "store/sequencer_lease.h"
 #include "store/store.h"
 
 namespace acta::center {
@@ -38,8 +48,10 @@ struct SequencerOptions {
 
 class Sequencer {
  public:
+  // `lease` may be null (a store no other node writes to); when set, this
+  // node sequences only while it holds it.
   Sequencer(store::Store& store, LogState& state, const NamedSigningKey& key, const Clock& clock,
-            SequencerOptions options);
+            SequencerOptions options, store::SequencerLease* lease = nullptr);
   ~Sequencer();
 
   // Rebuilds the tree and tally from the store (every sequenced entry) and
@@ -60,11 +72,22 @@ class Sequencer {
   // thread (tests, shutdown). Returns the number of entries sequenced.
   [[nodiscard]] Result<size_t> SequencePending(size_t max_entries);
 
+  // Appends entries and checkpoints that another node stored since this
+  // node last looked, publishing each checkpoint once the local tree
+  // reproduces its root. Returns the number of entries taken in.
+  // Errors: kCorruption if a stored checkpoint does not match the stored
+  // entries (then this node stops serving new checkpoints).
+  [[nodiscard]] Result<uint64_t> Follow();
+
   bool healthy() const { return healthy_.load(); }
+  bool leader() const { return leader_.load(); }
   uint64_t batches() const { return batches_.load(); }
 
  private:
   void Run();
+  // One round: take the lease if free, follow the store, sequence if leader.
+  void Step();
+  Result<uint64_t> FollowLocked();
   PublishedCheckpoint MakeCheckpoint(uint64_t size, const Hash256& root);
 
   store::Store& store_;
@@ -80,6 +103,8 @@ class Sequencer {
   size_t pending_hint_ = 0;  // Notify calls since the last drain
   bool stopping_ = false;
   std::thread thread_;
+  store::SequencerLease* lease_;
+  std::atomic<bool> leader_{false};
   std::atomic<bool> healthy_{true};
   std::atomic<uint64_t> batches_{0};
 };

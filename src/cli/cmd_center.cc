@@ -39,8 +39,8 @@ int RunCenter(CenterCliOptions o) {
   o.center.sequencer.batch_size = o.batch_size;
   o.center.commit.max_delay = std::chrono::microseconds(o.commit_delay_us);
   if (o.center.web_root.empty()) {
-    // The dashboard built beside this binary's source tree, when present.
-    for (const char* candidate : {"web/dist", "../web/dist"}) {
+    // The dashboard built from this binary's source tree, when present.
+    for (const char* candidate : {ACTA_DEFAULT_WEB_ROOT, "web/dist"}) {
       if (std::filesystem::exists(std::filesystem::path(candidate) / "index.html")) {
         o.center.web_root = candidate;
         break;
@@ -99,7 +99,7 @@ void RegisterCenter(CLI::App& app, RunFn& run) {
   cmd->add_option("--public-threads", c.public_threads, "Public API I/O threads (default 1)");
   cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate chain: serve HTTPS on both listeners");
   cmd->add_option("--tls-key", o->tls_key, "PEM private key for --tls-cert");
-  cmd->add_option("--web-root", c.web_root, "Directory of the built dashboard (default: web/dist if present)");
+  cmd->add_option("--web-root", c.web_root, "Directory of the built dashboard (default: the build's web/dist)");
   cmd->add_option("--batch-size", o->batch_size, "Sequencer: entries per batch/checkpoint (default 256)");
   cmd->add_option("--batch-delay-ms", o->batch_delay_ms, "Sequencer: longest wait for a batch to fill (default 250)");
   cmd->add_option("--commit-delay-us", o->commit_delay_us, "Group commit: longest wait for a batch (default 2000)");

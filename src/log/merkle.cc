@@ -50,6 +50,14 @@ uint64_t MerkleTree::Append(std::span<const Hash256> leaf_hashes) {
   return first;
 }
 
+void MerkleTree::Truncate(uint64_t size) {
+  std::unique_lock lock(mu_);
+  if (size >= SizeLocked()) return;
+  // Level k holds one hash per complete block of 2^k leaves.
+  for (size_t k = 0; k < levels_.size(); ++k) levels_[k].resize(size >> k);
+  while (!levels_.empty() && levels_.back().empty()) levels_.pop_back();
+}
+
 void MerkleTree::AppendLocked(const Hash256& leaf_hash) {
   if (levels_.empty()) levels_.emplace_back();
   levels_[0].push_back(leaf_hash);

@@ -41,6 +41,11 @@ class MerkleTree {
   // Appends several leaf hashes under one lock; returns the first index.
   uint64_t Append(std::span<const Hash256> leaf_hashes);
 
+  // Drops every leaf at index >= size (and the subtrees they completed), so
+  // the tree is exactly the tree of its first `size` leaves again. For a
+  // writer whose append was not made durable. No-op if size >= size().
+  void Truncate(uint64_t size);
+
   // Number of leaves.
   [[nodiscard]] uint64_t size() const;
 

@@ -109,6 +109,21 @@ TEST(MerkleTreeTest, BatchAppendMatchesSingleAppends) {
   EXPECT_EQ(MerkleTree::FromLeafHashes(leaves).Root(), tree.Root());
 }
 
+TEST(MerkleTreeTest, TruncateRestoresTheSmallerTree) {
+  const std::vector<Hash256> leaves = SequentialLeaves(100);
+  for (uint64_t keep : {0u, 1u, 2u, 37u, 64u, 99u, 100u}) {
+    MerkleTree tree = MerkleTree::FromLeafHashes(leaves);
+    tree.Truncate(keep);
+    ASSERT_EQ(tree.size(), keep);
+    const MerkleTree want = MerkleTree::FromLeafHashes(std::span(leaves).first(keep));
+    EXPECT_EQ(tree.Root(), want.Root()) << keep;
+    for (uint64_t i = 0; i < keep; ++i) EXPECT_EQ(*tree.InclusionProof(i, keep), *want.InclusionProof(i, keep));
+    // Appending again gives the same tree as never having truncated.
+    tree.Append(std::span(leaves).subspan(keep));
+    EXPECT_EQ(tree.Root(), MerkleTree::FromLeafHashes(leaves).Root()) << keep;
+  }
+}
+
 TEST(MerkleTreeTest, ReferenceInclusionProofs) {
   const MerkleTree tree = ReferenceTree();
   for (const auto& v : vectors::kInclusionVectors) {

@@ -11,7 +11,7 @@
 namespace acta::store {
 
 // "sqlite:PATH"   SQLite database file at PATH (created if missing).
-// "postgres://…" / "postgresql://…"  PostgreSQL (not built yet: kUnavailable).
+// "postgres://…" / "postgresql://…"  PostgreSQL (postgres_store.h); kUnavailable while the server cannot be reached.
 // The returned store still needs Initialize(election_id).
 // Errors: kInvalidArgument for an unknown scheme or an empty path; whatever
 // the backend's Open returns.

@@ -35,9 +35,15 @@ ErrorCode CodeForSqlState(std::string_view state) {
   return ErrorCode::kInternal;
 }
 
+// libpq messages end in a newline and may span lines ("\n\tIs the server
+// running..."): one line reads better inside an Error.
 std::string Trimmed(const char* text) {
-  std::string s = text == nullptr ? "" : text;
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  std::string s;
+  for (const char* p = text == nullptr ? "" : text; *p != '\0'; ++p) {
+    const bool space = *p == '\n' || *p == '\t';
+    if (!space || (!s.empty() && s.back() != ' ')) s += space ? ' ' : *p;
+  }
+  while (!s.empty() && s.back() == ' ') s.pop_back();
   return s;
 }
 
@@ -195,9 +201,7 @@ Result<int64_t> QueryResult::Int8(int row, int column) const {
     return MakeError(ErrorCode::kCorruption,
                      "postgres: unexpected NULL in column " + std::to_string(column));
   }
-  auto value = Bytes(row, column);
-  if (!value) return std::unexpected(std::move(value).error());
-  return ReadI64(*value);
+  return ReadI64(ByteSpan(reinterpret_cast<const uint8_t*>(PQgetvalue(result_, row, column)), 8));
 }
 
 Result<bool> QueryResult::Bool(int row, int column) const {
@@ -250,6 +254,10 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url,
       user_timeout.c_str(), "UTF8", url.c_str(), nullptr};
   PGconn* raw = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (raw == nullptr) return MakeError(ErrorCode::kInternal, "postgres: out of memory");
+  // libpq prints server notices ("relation already exists, skipping") to
+  // stderr by default; they are expected and carry nothing a caller needs.
+  PQsetNoticeReceiver(
+      raw, [](void*, const PGresult*) {}, nullptr);
   std::unique_ptr<Connection> conn(new Connection(raw));
   if (PQstatus(raw) != CONNECTION_OK) {
     return MakeError(ErrorCode::kUnavailable,

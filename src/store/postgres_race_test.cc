@@ -5,10 +5,12 @@
 
 #include <atomic>
 #include <barrier>
+#include <chrono>
 #include <thread>
 #include <vector>
 
 #include "store/open_store.h"
+#include "store/postgres_connection.h"
 #include "store/postgres_testing.h"
 #include "store/store_conformance.h"
 
@@ -133,6 +135,56 @@ TEST_F(PostgresRaceTest, ConcurrentOverlappingInsertsStoreEachActaOnce) {
     seen[row.table_id] = true;
     EXPECT_EQ(row, TestActa(row.table_id));
   }
+}
+
+// Inserts one acta on a raw connection, as another center's open
+// transaction would hold it.
+Status RawInsert(pg::Connection& db, const AcceptedActa& a) {
+  auto r = db.Query(
+      "INSERT INTO accepted (leaf_hash, table_id, correction, bytes, lane, received_at_ms, "
+      "receipt, conflict) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+      pg::Params()
+          .Bytes(a.leaf_hash)
+          .Int8(a.table_id)
+          .Int8(a.correction)
+          .Bytes(a.bytes)
+          .Int8(static_cast<int64_t>(a.lane))
+          .Int8(static_cast<int64_t>(a.received_at_ms))
+          .Bytes(a.receipt)
+          .Bool(a.conflict));
+  if (!r) return std::unexpected(std::move(r).error());
+  return Ok();
+}
+
+TEST_F(PostgresRaceTest, InsertDeadlockWithAnotherCenterIsRetried) {
+  const AcceptedActa x = TestActa(1), y = TestActa(2);
+  auto other = pg::Connection::Open(url_);
+  ACTA_ASSERT_OK(other);
+  // The other center never detects the deadlock itself, so the store's
+  // statement is always the one the server aborts.
+  ACTA_ASSERT_OK((*other)->Exec("BEGIN; SET LOCAL deadlock_timeout = '10min'"));
+  ACTA_ASSERT_OK(RawInsert(**other, x));
+  Status store_status;
+  std::thread store_thread([&] {
+    std::vector<AcceptedActa> batch = {y, x};  // takes y, then waits for x
+    store_status = nodes_[0]->InsertAccepted(batch);
+  });
+  // Wait (for an event, polled) until the store's statement waits on x.
+  auto waiting = [&]() -> int64_t {
+    auto n = testing::PgInt(url_,
+                            "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                            "current_database() AND wait_event_type = 'Lock'");
+    return n.value_or(-1);
+  };
+  while (waiting() < 1) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // Now the other center wants y: a cycle. The server aborts the store's
+  // statement, the store runs it again, and it waits for the other center.
+  ACTA_ASSERT_OK(RawInsert(**other, y));
+  ACTA_ASSERT_OK((*other)->Exec("COMMIT"));
+  store_thread.join();
+  // Without the retry the store would report the deadlock (kUnavailable).
+  ACTA_ASSERT_OK(store_status);
+  EXPECT_EQ(testing::AllRows(*nodes_[1]), (std::vector<AcceptedActa>{x, y}));
 }
 
 }  // namespace

@@ -149,6 +149,11 @@ class Tally {
   // Child region indices in manifest order.
   std::span<const uint32_t> Children(int32_t region) const;
 
+  // Tables (indices into manifest().tables) of a voting center, in id
+  // order; empty for regions above voting centers.
+  // REQUIRES: 0 <= region < regions.size().
+  std::span<const uint32_t> TablesOf(int32_t region) const;
+
   // Status of the table at `index` in manifest().tables.
   // REQUIRES: index < tables.size().
   TableStatus StatusAt(size_t index) const;

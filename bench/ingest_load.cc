@@ -1,0 +1,245 @@
+// Center ingest benchmark (issue: the totalization center, "Performance"):
+// loopback HTTP with durable group commit (SQLite, synchronous=FULL), all
+// checks and signatures, against the raw libsodium verify rate measured in
+// the same run. Writes a table for docs/PERFORMANCE.md (bench/report.py).
+//
+//   ingest_load [--tables N] [--connections C] [--memory-tables M] [--out FILE]
+#include <sodium.h>
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "bench/load_generator.h"
+#include "center/center.h"
+#include "core/election_secrets.h"
+#include "sim/synth.h"
+
+namespace acta::bench {
+namespace {
+
+struct Election {
+  std::string dir;
+  std::unique_ptr<sim::SynthResult> synth;
+  std::vector<Acta> actas;
+};
+
+double RssMiB() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  }
+  return 0;
+}
+
+Election MakeElection(uint32_t tables, const std::filesystem::path& root) {
+  Election e;
+  e.dir = (root / ("election-" + std::to_string(tables))).string();
+  sim::SynthOptions o;
+  o.tables = tables;
+  o.seed = 99;
+  auto synth = sim::SynthesizeElection(o);
+  if (!synth) {
+    std::fprintf(stderr, "synth: %s\n", synth.error().ToString().c_str());
+    std::exit(1);
+  }
+  e.synth = std::make_unique<sim::SynthResult>(std::move(*synth));
+  if (auto st = sim::WriteElectionDir(e.dir, *e.synth); !st) {
+    std::fprintf(stderr, "write: %s\n", st.error().ToString().c_str());
+    std::exit(1);
+  }
+  const ElectionMaterial& m = e.synth->election;
+  Truth truth(m.manifest, m.truth);
+  e.actas.resize(tables);
+  auto sign_range = [&](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      ActaBody body = truth.BodyFor(i);
+      body.closing_time = m.manifest.polls_close_not_before + 60;
+      e.actas[i] = *SignActa(body, SigningKey::FromSeed(m.table_seeds[i]));
+    }
+  };
+  std::thread t(sign_range, 0, tables / 2);
+  sign_range(tables / 2, tables);
+  t.join();
+  return e;
+}
+
+std::vector<PreparedRequest> Prepare(const Election& e) {
+  std::vector<PreparedRequest> out;
+  out.reserve(e.actas.size());
+  for (const Acta& a : e.actas) {
+    Mac mac = ComputeMac(DeriveTransportKey(e.synth->election.transport_master, a.body.table_id), a.bytes);
+    out.push_back({a.bytes, Base64Encode(mac)});
+  }
+  return out;
+}
+
+// Signatures verified per second on one core by libsodium alone.
+double RawVerifyRate(const Election& e) {
+  const size_t n = std::min<size_t>(e.actas.size(), 20000);
+  std::vector<Bytes> msgs;
+  for (size_t i = 0; i < n; ++i) msgs.push_back(e.actas[i].SignedMessage());
+  const auto& tables = e.synth->election.manifest.tables;
+  auto start = std::chrono::steady_clock::now();
+  size_t good = 0;
+  for (size_t i = 0; i < n; ++i) {
+    good += crypto_sign_verify_detached(e.actas[i].signature.data(), msgs[i].data(), msgs[i].size(),
+                                        tables[i].key.data()) == 0;
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (good != n) std::fprintf(stderr, "warning: %zu signatures failed\n", n - good);
+  return static_cast<double>(n) / secs;
+}
+
+std::unique_ptr<center::Center> StartCenter(const Election& e, const std::string& db, const Clock& clock) {
+  std::filesystem::remove(db);
+  center::CenterOptions o;
+  o.election_dir = e.dir;
+  o.db_url = "sqlite:" + db;
+  o.key_file = e.dir + "/secrets/center.key";
+  o.ingest_listen = {"127.0.0.1:0"};
+  o.public_listen = {"127.0.0.1:0"};
+  o.ingest_limits.max_connections_per_source = 100000;
+  o.ingest_limits.max_connections = 100000;
+  auto c = center::Center::Start(o, clock);
+  if (!c) {
+    std::fprintf(stderr, "center: %s\n", c.error().ToString().c_str());
+    std::exit(1);
+  }
+  return std::move(*c);
+}
+
+void WaitSequenced(center::Center& c, uint64_t n) {
+  for (int i = 0; i < 60000; ++i) {
+    auto cp = c.log_state().latest();
+    if (cp && cp->stored.size >= n) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+}  // namespace
+}  // namespace acta::bench
+
+int main(int argc, char** argv) {
+  using namespace acta;
+  using namespace acta::bench;
+  InitCrypto();
+  uint32_t tables = 100000;
+  uint32_t memory_tables = 0;
+  int connections = 64;
+  std::string out_path;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--tables") tables = static_cast<uint32_t>(std::stoul(argv[i + 1]));
+    else if (a == "--memory-tables") memory_tables = static_cast<uint32_t>(std::stoul(argv[i + 1]));
+    else if (a == "--connections") connections = std::stoi(argv[i + 1]);
+    else if (a == "--out") out_path = argv[i + 1];
+    else {
+      std::fprintf(stderr, "usage: ingest_load [--tables N] [--connections C] [--memory-tables M] [--out FILE]\n");
+      return 2;
+    }
+  }
+  spdlog::set_level(spdlog::level::warn);
+  auto root = std::filesystem::temp_directory_path() / ("acta-ingest-bench-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(root);
+  SystemClock clock;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+
+  std::fprintf(stderr, "preparing %u signed actas...\n", tables);
+  Election e = MakeElection(tables, root);
+  auto requests = Prepare(e);
+  const double raw = RawVerifyRate(e);
+  const double limit = raw * cores;
+  std::fprintf(stderr, "raw libsodium verify: %.0f/s per core, limit %.0f/s on %u cores\n", raw, limit, cores);
+
+  // 1. Saturation: every acta once, as fast as the center takes them.
+  auto center = StartCenter(e, (root / "sat.db").string(), clock);
+  bench::LoadOptions lo;
+  lo.port = center->ingest_port();
+  lo.connections = connections;
+  LoadResult sat = RunLoad(lo, requests);
+  WaitSequenced(*center, sat.ok);
+  center->Stop();
+  center.reset();
+  std::fprintf(stderr, "saturation: %.0f actas/s, p50 %.2f ms, p99 %.2f ms, %lu failed\n", sat.Rate(),
+               sat.Percentile(0.5), sat.Percentile(0.99), static_cast<unsigned long>(sat.failed));
+
+  // 2. Half that load, paced: acceptance latency.
+  center = StartCenter(e, (root / "half.db").string(), clock);
+  lo.port = center->ingest_port();
+  lo.rate = sat.Rate() / 2;
+  LoadResult half = RunLoad(lo, requests);
+  center->Stop();
+  center.reset();
+  std::fprintf(stderr, "half load (%.0f/s): p50 %.2f ms, p99 %.2f ms\n", lo.rate, half.Percentile(0.5),
+               half.Percentile(0.99));
+
+  nlohmann::json rows = nlohmann::json::array();
+  char buf[256];
+  auto row = [&](std::string what, std::string value, std::string lim, std::string ratio, std::string goal) {
+    rows.push_back({what, value, lim, ratio, goal});
+  };
+  std::snprintf(buf, sizeof buf, "%.0f /s", raw);
+  row("raw libsodium Ed25519 verify, 1 core", buf, "", "", "");
+  std::snprintf(buf, sizeof buf, "%.0f /s", sat.Rate());
+  char lim[64], ratio[64];
+  std::snprintf(lim, sizeof lim, "%.0f /s (raw verify x %u cores)", limit, cores);
+  std::snprintf(ratio, sizeof ratio, "%.2f", sat.Rate() / limit);
+  row("ingest throughput, loopback HTTP, durable group commit, " + std::to_string(connections) + " connections",
+      buf, lim, ratio, "≥ 0.50");
+  std::snprintf(buf, sizeof buf, "p50 %.2f ms, p99 %.2f ms", sat.Percentile(0.5), sat.Percentile(0.99));
+  row("acceptance latency at saturation", buf, "", "", "");
+  std::snprintf(buf, sizeof buf, "p50 %.2f ms, p99 %.2f ms", half.Percentile(0.5), half.Percentile(0.99));
+  std::snprintf(lim, sizeof lim, "%.0f /s offered", lo.rate);
+  row("acceptance latency at half load", buf, lim, "", "p99 < 50 ms");
+
+  if (memory_tables > 0) {
+    std::fprintf(stderr, "memory run: preparing %u signed actas...\n", memory_tables);
+    e.actas.clear();
+    requests.clear();
+    Election big = MakeElection(memory_tables, root);
+    auto big_requests = Prepare(big);
+    big.actas.clear();
+    big.actas.shrink_to_fit();
+    const double before = RssMiB();
+    center = StartCenter(big, (root / "big.db").string(), clock);
+    lo.port = center->ingest_port();
+    lo.rate = 0;
+    lo.max_duration = std::chrono::milliseconds(600'000);
+    LoadResult r = RunLoad(lo, big_requests);
+    WaitSequenced(*center, r.ok);
+    const double after = RssMiB();
+    std::fprintf(stderr, "memory: %lu accepted, RSS %.0f MiB -> %.0f MiB\n", static_cast<unsigned long>(r.ok),
+                 before, after);
+    std::snprintf(buf, sizeof buf, "%.0f MiB", after - before);
+    std::snprintf(ratio, sizeof ratio, "%.2f", (after - before) / 1024.0);
+    row("center memory (RSS growth) at " + std::to_string(r.ok) + " accepted actas", buf, "1024 MiB", ratio,
+        "< 1.00");
+    std::snprintf(buf, sizeof buf, "%.0f /s", r.Rate());
+    row("ingest throughput during the memory run", buf, "", "", "");
+    center->Stop();
+  }
+
+  nlohmann::json out = {{"title", "Center ingest"},
+                        {"columns", {"measure", "value", "limit (same run)", "ratio", "goal"}},
+                        {"rows", rows},
+                        {"notes",
+                         {"Load generator and center share the 2-core machine (one process, loopback); "
+                          "the limit is what the signature checks alone would allow on all cores.",
+                          std::to_string(tables) + " distinct actas, MAC-authenticated terminal lane."}}};
+  std::string text = out.dump(2);
+  if (out_path.empty()) {
+    std::printf("%s\n", text.c_str());
+  } else {
+    std::ofstream(out_path) << text << "\n";
+  }
+  std::filesystem::remove_all(root);
+  return 0;
+}

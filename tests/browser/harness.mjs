@@ -1,0 +1,167 @@
+// Test harness for the dashboard's browser test: a real `acta` center on
+// loopback fed with signed actas, and headless Debian chromium driven by
+// playwright-core (installed in web/node_modules by scripts/install-deps.sh).
+import { spawn, execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdtemp, readFile, writeFile, rm, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '../..');
+export const webDir = path.join(repoRoot, 'web');
+
+export const actaBin = process.env.ACTA_BIN;
+export const webRoot = process.env.ACTA_WEB_ROOT ?? path.join(webDir, 'dist');
+export const outDir = process.env.ACTA_TEST_OUTPUT ?? path.join(repoRoot, 'build', 'test-output', 'browser');
+
+export function loadPlaywright() {
+  const require = createRequire(path.join(webDir, 'package.json'));
+  return require('playwright-core');
+}
+
+export const chromiumArgs = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+// An election directory with `tables` tables, its manifest, table ids and
+// the synthesizer's truth (what each table counted).
+export async function makeElection(tables, seed) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'acta-browser-'));
+  const e = path.join(dir, 'e');
+  await run(actaBin, ['election', 'synth', '--tables', String(tables), '--seed', String(seed), '--out', e]);
+  const manifest = JSON.parse(await readFile(path.join(e, 'manifest.json'), 'utf8'));
+  const bin = await readFile(path.join(e, 'tables.bin'));
+  const ids = [];
+  const regionOf = [];
+  const registered = [];
+  for (let off = 0; off + 46 <= bin.length; off += 46) {
+    ids.push(bin.readUInt32BE(off));
+    regionOf.push(bin.readUInt32BE(off + 4));
+    registered.push(bin.readUInt32BE(off + 8));
+  }
+  const truthBuf = await readFile(path.join(e, 'secrets', 'truth.bin'));
+  const per = 1 + manifest.contests.reduce((a, c) => a + c.candidates.length + 2, 0);
+  const truth = (i) => {
+    let off = i * per * 4;
+    const next = () => { const v = truthBuf.readUInt32BE(off); off += 4; return v; };
+    const ballots_cast = next();
+    const contests = manifest.contests.map((c) => ({
+      votes: c.candidates.map(() => next()), blank: next(), null: next(),
+    }));
+    return { ballots_cast, contests };
+  };
+  return { dir, election: e, manifest, ids, regionOf, registered, truth };
+}
+
+export function countsJson(manifest, counts) {
+  const contests = {};
+  manifest.contests.forEach((c, ci) => {
+    const votes = {};
+    c.candidates.forEach((cand, k) => (votes[cand.id] = counts.contests[ci].votes[k]));
+    contests[c.id] = { votes, blank: counts.contests[ci].blank, null: counts.contests[ci].null };
+  });
+  return JSON.stringify({ ballots_cast: counts.ballots_cast, contests });
+}
+
+// Signs an acta with `acta sign` and returns its bytes.
+export async function signActa(el, tableId, counts, correction = 0) {
+  const cf = path.join(el.dir, `counts-${tableId}-${correction}.json`);
+  const out = path.join(el.dir, `acta-${tableId}-${correction}.bin`);
+  await writeFile(cf, countsJson(el.manifest, counts));
+  await run(actaBin, [
+    'sign', '--election', el.election, '--table', String(tableId), '--counts', cf, '--out', out,
+    '--closing-time', el.manifest.polls_close.not_before, '--correction', String(correction),
+  ]);
+  return readFile(out);
+}
+
+// POSTs an acta on the public lane (no MAC); retries when rate-limited.
+export async function submit(ingest, bytes) {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const r = await fetch(`${ingest}/v1/actas`, { method: 'POST', body: bytes, headers: { 'Content-Type': 'application/octet-stream' } });
+    const status = r.headers.get('acta-status');
+    await r.arrayBuffer();
+    if (r.status === 429 || r.status === 503) {
+      await new Promise((res) => setTimeout(res, 300));
+      continue;
+    }
+    return { http: r.status, status };
+  }
+  throw new Error('ingest kept refusing');
+}
+
+// Starts `acta center` and resolves once it printed both URLs.
+export async function startCenter(el) {
+  const child = spawn(actaBin, [
+    'center', '--election', el.election, '--db', `sqlite:${path.join(el.dir, 'c.db')}`,
+    '--key', path.join(el.election, 'secrets', 'center.key'),
+    '--ingest-listen', '127.0.0.1:0', '--public-listen', '127.0.0.1:0',
+    '--web-root', webRoot, '--batch-delay-ms', '50',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const urls = await new Promise((resolve, reject) => {
+    let out = '';
+    const found = {};
+    const timer = setTimeout(() => reject(new Error(`center did not start:\n${stderr}`)), 30_000);
+    child.once('exit', (code, signal) => { clearTimeout(timer); reject(new Error(`center exited ${code ?? signal}:\n${stderr}`)); });
+    child.stdout.on('data', (d) => {
+      out += d;
+      for (const line of out.split('\n')) {
+        const m = /^(ingest|public) (http:\/\/\S+)$/.exec(line.trim());
+        if (m) found[m[1]] = m[2];
+      }
+      if (found.ingest && found.public) { clearTimeout(timer); resolve(found); }
+    });
+  });
+  return {
+    ...urls,
+    child,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const done = new Promise((res) => child.once('exit', res));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await done;
+      clearTimeout(t);
+    },
+  };
+}
+
+export async function getJson(url) {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url}: ${r.status}`);
+  return r.json();
+}
+
+// Polls `fn` (no fixed sleeps in assertions: waits for a condition, bounded).
+export async function until(fn, what, timeoutMs = 20_000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+export async function cleanup(dir) {
+  await rm(dir, { recursive: true, force: true });
+}
+
+export async function ensureOutDir() {
+  await mkdir(outDir, { recursive: true });
+  return outDir;
+}
+
+// Number formatting the page must produce (grouping forced, see i18n.ts).
+export function fmt(lang, n) {
+  const sep = lang === 'es' ? '.' : ',';
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, sep);
+}

@@ -1,0 +1,192 @@
+// The page's shared state: the latest bulletin (with an index of its region
+// tree), the checkpoints seen, and the live connection. One EventSource;
+// each "checkpoint" event schedules at most one bulletin fetch per second
+// (more apart when fetching takes long, e.g. a 1,000,000-table bulletin),
+// and events arriving meanwhile coalesce into the next fetch.
+
+import { api, HttpError } from './api';
+import type { Bulletin, CheckpointInfo, RegionTotals } from './types';
+
+export type LiveState = 'connecting' | 'on' | 'off';
+
+export interface Observation {
+  ms: number; // when the page saw it
+  counted: number; // national tables counted
+  size: number; // log size
+}
+
+class State {
+  bulletin: Bulletin | null = null;
+  bulletinError: string | null = null;
+  noCheckpointYet = false;
+  byCode = new Map<string, RegionTotals>();
+  childrenOf = new Map<string, RegionTotals[]>();
+  flagsByTable = new Map<number, string[]>();
+  observed: Observation[] = [];
+  checkpoints: CheckpointInfo[] | null = null; // from /v1/checkpoints, extended by events
+  latest: { size: number; root: string; created_at_ms: number } | null = null;
+  live: LiveState = 'connecting';
+
+  private listeners = new Set<() => void>();
+  private liveListeners = new Set<() => void>();
+  private inflight = false;
+  private pending = false;
+  private timer: number | null = null;
+  private lastStart = 0;
+  private minInterval = 1000;
+  private es: EventSource | null = null;
+  private staleWhileHidden = false;
+  fetches = 0; // bulletin fetches made (read by the browser test)
+
+  onBulletin(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  onLive(fn: () => void): void {
+    this.liveListeners.add(fn);
+  }
+
+  national(): RegionTotals | null {
+    return this.bulletin?.regions[0] ?? null;
+  }
+
+  start(): void {
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden && this.staleWhileHidden) {
+        this.staleWhileHidden = false;
+        this.requestBulletin();
+      }
+    });
+    this.requestBulletin();
+    this.connect();
+  }
+
+  private connect(): void {
+    if (typeof EventSource === 'undefined') return;
+    this.es = new EventSource('/v1/events');
+    this.es.addEventListener('open', () => this.setLive('on'));
+    this.es.addEventListener('error', () => {
+      // EventSource reconnects by itself (the server's retry or ~3 s).
+      this.setLive(this.es?.readyState === EventSource.CLOSED ? 'off' : 'connecting');
+      if (this.es?.readyState === EventSource.CLOSED) setTimeout(() => this.connect(), 5000);
+    });
+    this.es.addEventListener('checkpoint', (ev) => {
+      this.setLive('on');
+      try {
+        const cp = JSON.parse((ev as MessageEvent).data as string) as CheckpointInfo;
+        this.onCheckpoint(cp);
+      } catch {
+        // A malformed event is ignored; the next one will do.
+      }
+    });
+  }
+
+  private setLive(s: LiveState): void {
+    if (this.live === s) return;
+    this.live = s;
+    this.liveListeners.forEach((fn) => fn());
+  }
+
+  private onCheckpoint(cp: CheckpointInfo): void {
+    if (this.latest && cp.size < this.latest.size) return;
+    this.latest = { size: cp.size, root: cp.root, created_at_ms: cp.created_at_ms };
+    if (this.checkpoints) {
+      const last = this.checkpoints[this.checkpoints.length - 1];
+      if (!last || cp.size > last.size) this.checkpoints.push(cp);
+    }
+    if (!this.bulletin || this.bulletin.checkpoint.size !== cp.size) this.requestBulletin();
+  }
+
+  // Schedules a bulletin fetch, at most one per minInterval.
+  requestBulletin(): void {
+    // A hidden tab fetches nothing; it catches up once when shown again.
+    if (document.hidden && this.bulletin) {
+      this.staleWhileHidden = true;
+      return;
+    }
+    if (this.inflight) {
+      this.pending = true;
+      return;
+    }
+    if (this.timer !== null) return;
+    const wait = this.lastStart + this.minInterval - Date.now();
+    if (wait > 0) {
+      this.timer = window.setTimeout(() => {
+        this.timer = null;
+        this.requestBulletin();
+      }, wait);
+      return;
+    }
+    void this.fetchBulletin();
+  }
+
+  private async fetchBulletin(): Promise<void> {
+    this.inflight = true;
+    this.pending = false;
+    this.lastStart = Date.now();
+    this.fetches++;
+    try {
+      const b = await api.bulletin();
+      this.minInterval = Math.max(1000, Math.min(10_000, 3 * (Date.now() - this.lastStart)));
+      if (!this.bulletin || b.checkpoint.size >= this.bulletin.checkpoint.size) this.setBulletin(b);
+      this.bulletinError = null;
+      this.noCheckpointYet = false;
+    } catch (e) {
+      if (e instanceof HttpError && e.status === 503) this.noCheckpointYet = true;
+      else this.bulletinError = e instanceof Error ? e.message : String(e);
+      this.listeners.forEach((fn) => fn());
+      // Without live events, retry slowly so a page opened before the first
+      // checkpoint still fills in.
+      if (this.live !== 'on') window.setTimeout(() => this.requestBulletin(), 5000);
+    } finally {
+      this.inflight = false;
+      if (this.pending) this.requestBulletin();
+    }
+  }
+
+  private setBulletin(b: Bulletin): void {
+    this.bulletin = b;
+    this.byCode = new Map();
+    this.childrenOf = new Map();
+    for (const r of b.regions) {
+      this.byCode.set(r.code, r);
+      if (r.parent !== null) {
+        let list = this.childrenOf.get(r.parent);
+        if (!list) this.childrenOf.set(r.parent, (list = []));
+        list.push(r);
+      }
+    }
+    this.flagsByTable = new Map(b.flags.map((f) => [f.table, f.flags]));
+    const nat = b.regions[0];
+    const last = this.observed[this.observed.length - 1];
+    if (nat && (!last || last.size !== b.checkpoint.size)) {
+      this.observed.push({ ms: Date.now(), counted: nat.tables_counted, size: b.checkpoint.size });
+    }
+    if (!this.latest || this.latest.size < b.checkpoint.size) {
+      this.latest = { size: b.checkpoint.size, root: b.checkpoint.root, created_at_ms: b.generated_at * 1000 };
+    }
+    this.listeners.forEach((fn) => fn());
+  }
+
+  async loadCheckpoints(): Promise<void> {
+    if (this.checkpoints) return;
+    const list = await api.checkpoints();
+    list.sort((a, b) => a.size - b.size);
+    this.checkpoints = list;
+  }
+
+  // Path from the country down to `code` (inclusive), from the bulletin's
+  // tree; codes below parish need their parent passed in.
+  pathTo(code: string): RegionTotals[] {
+    const out: RegionTotals[] = [];
+    let r = this.byCode.get(code);
+    while (r) {
+      out.unshift(r);
+      r = r.parent !== null ? this.byCode.get(r.parent) : undefined;
+    }
+    return out;
+  }
+}
+
+export const state = new State();

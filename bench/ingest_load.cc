@@ -5,16 +5,15 @@
 //
 //   ingest_load [--tables N] [--connections C] [--memory-tables M] [--out FILE]
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <thread>
-
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
+#include <thread>
 
 #include "bench/load_generator.h"
 #include "center/center.h"
@@ -75,7 +74,8 @@ std::vector<PreparedRequest> Prepare(const Election& e) {
   std::vector<PreparedRequest> out;
   out.reserve(e.actas.size());
   for (const Acta& a : e.actas) {
-    Mac mac = ComputeMac(DeriveTransportKey(e.synth->election.transport_master, a.body.table_id), a.bytes);
+    Mac mac = ComputeMac(DeriveTransportKey(e.synth->election.transport_master, a.body.table_id),
+                         a.bytes);
     out.push_back({a.bytes, Base64Encode(mac)});
   }
   return out;
@@ -98,7 +98,8 @@ double RawVerifyRate(const Election& e) {
   return static_cast<double>(n) / secs;
 }
 
-std::unique_ptr<center::Center> StartCenter(const Election& e, const std::string& db, const Clock& clock) {
+std::unique_ptr<center::Center> StartCenter(const Election& e, const std::string& db,
+                                            const Clock& clock) {
   std::filesystem::remove(db);
   center::CenterOptions o;
   o.election_dir = e.dir;
@@ -108,6 +109,7 @@ std::unique_ptr<center::Center> StartCenter(const Election& e, const std::string
   o.public_listen = {"127.0.0.1:0"};
   o.ingest_limits.max_connections_per_source = 100000;
   o.ingest_limits.max_connections = 100000;
+  o.ingest_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   auto c = center::Center::Start(o, clock);
   if (!c) {
     std::fprintf(stderr, "center: %s\n", c.error().ToString().c_str());
@@ -137,17 +139,24 @@ int main(int argc, char** argv) {
   std::string out_path;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--tables") tables = static_cast<uint32_t>(std::stoul(argv[i + 1]));
-    else if (a == "--memory-tables") memory_tables = static_cast<uint32_t>(std::stoul(argv[i + 1]));
-    else if (a == "--connections") connections = std::stoi(argv[i + 1]);
-    else if (a == "--out") out_path = argv[i + 1];
+    if (a == "--tables")
+      tables = static_cast<uint32_t>(std::stoul(argv[i + 1]));
+    else if (a == "--memory-tables")
+      memory_tables = static_cast<uint32_t>(std::stoul(argv[i + 1]));
+    else if (a == "--connections")
+      connections = std::stoi(argv[i + 1]);
+    else if (a == "--out")
+      out_path = argv[i + 1];
     else {
-      std::fprintf(stderr, "usage: ingest_load [--tables N] [--connections C] [--memory-tables M] [--out FILE]\n");
+      std::fprintf(
+          stderr,
+          "usage: ingest_load [--tables N] [--connections C] [--memory-tables M] [--out FILE]\n");
       return 2;
     }
   }
   spdlog::set_level(spdlog::level::warn);
-  auto root = std::filesystem::temp_directory_path() / ("acta-ingest-bench-" + std::to_string(::getpid()));
+  auto root =
+      std::filesystem::temp_directory_path() / ("acta-ingest-bench-" + std::to_string(::getpid()));
   std::filesystem::create_directories(root);
   SystemClock clock;
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
@@ -157,7 +166,8 @@ int main(int argc, char** argv) {
   auto requests = Prepare(e);
   const double raw = RawVerifyRate(e);
   const double limit = raw * cores;
-  std::fprintf(stderr, "raw libsodium verify: %.0f/s per core, limit %.0f/s on %u cores\n", raw, limit, cores);
+  std::fprintf(stderr, "raw libsodium verify: %.0f/s per core, limit %.0f/s on %u cores\n", raw,
+               limit, cores);
 
   // 1. Saturation: every acta once, as fast as the center takes them.
   auto center = StartCenter(e, (root / "sat.db").string(), clock);
@@ -168,8 +178,9 @@ int main(int argc, char** argv) {
   WaitSequenced(*center, sat.ok);
   center->Stop();
   center.reset();
-  std::fprintf(stderr, "saturation: %.0f actas/s, p50 %.2f ms, p99 %.2f ms, %lu failed\n", sat.Rate(),
-               sat.Percentile(0.5), sat.Percentile(0.99), static_cast<unsigned long>(sat.failed));
+  std::fprintf(stderr, "saturation: %.0f actas/s, p50 %.2f ms, p99 %.2f ms, %lu failed\n",
+               sat.Rate(), sat.Percentile(0.5), sat.Percentile(0.99),
+               static_cast<unsigned long>(sat.failed));
 
   // 2. Half that load, paced: acceptance latency.
   center = StartCenter(e, (root / "half.db").string(), clock);
@@ -178,12 +189,13 @@ int main(int argc, char** argv) {
   LoadResult half = RunLoad(lo, requests);
   center->Stop();
   center.reset();
-  std::fprintf(stderr, "half load (%.0f/s): p50 %.2f ms, p99 %.2f ms\n", lo.rate, half.Percentile(0.5),
-               half.Percentile(0.99));
+  std::fprintf(stderr, "half load (%.0f/s): p50 %.2f ms, p99 %.2f ms\n", lo.rate,
+               half.Percentile(0.5), half.Percentile(0.99));
 
   nlohmann::json rows = nlohmann::json::array();
   char buf[256];
-  auto row = [&](std::string what, std::string value, std::string lim, std::string ratio, std::string goal) {
+  auto row = [&](std::string what, std::string value, std::string lim, std::string ratio,
+                 std::string goal) {
     rows.push_back({what, value, lim, ratio, goal});
   };
   std::snprintf(buf, sizeof buf, "%.0f /s", raw);
@@ -192,11 +204,14 @@ int main(int argc, char** argv) {
   char lim[64], ratio[64];
   std::snprintf(lim, sizeof lim, "%.0f /s (raw verify x %u cores)", limit, cores);
   std::snprintf(ratio, sizeof ratio, "%.2f", sat.Rate() / limit);
-  row("ingest throughput, loopback HTTP, durable group commit, " + std::to_string(connections) + " connections",
+  row("ingest throughput, loopback HTTP, durable group commit, " + std::to_string(connections) +
+          " connections",
       buf, lim, ratio, "≥ 0.50");
-  std::snprintf(buf, sizeof buf, "p50 %.2f ms, p99 %.2f ms", sat.Percentile(0.5), sat.Percentile(0.99));
+  std::snprintf(buf, sizeof buf, "p50 %.2f ms, p99 %.2f ms", sat.Percentile(0.5),
+                sat.Percentile(0.99));
   row("acceptance latency at saturation", buf, "", "", "");
-  std::snprintf(buf, sizeof buf, "p50 %.2f ms, p99 %.2f ms", half.Percentile(0.5), half.Percentile(0.99));
+  std::snprintf(buf, sizeof buf, "p50 %.2f ms, p99 %.2f ms", half.Percentile(0.5),
+                half.Percentile(0.99));
   std::snprintf(lim, sizeof lim, "%.0f /s offered", lo.rate);
   row("acceptance latency at half load", buf, lim, "", "p99 < 50 ms");
 
@@ -216,24 +231,25 @@ int main(int argc, char** argv) {
     LoadResult r = RunLoad(lo, big_requests);
     WaitSequenced(*center, r.ok);
     const double after = RssMiB();
-    std::fprintf(stderr, "memory: %lu accepted, RSS %.0f MiB -> %.0f MiB\n", static_cast<unsigned long>(r.ok),
-                 before, after);
+    std::fprintf(stderr, "memory: %lu accepted, RSS %.0f MiB -> %.0f MiB\n",
+                 static_cast<unsigned long>(r.ok), before, after);
     std::snprintf(buf, sizeof buf, "%.0f MiB", after - before);
     std::snprintf(ratio, sizeof ratio, "%.2f", (after - before) / 1024.0);
-    row("center memory (RSS growth) at " + std::to_string(r.ok) + " accepted actas", buf, "1024 MiB", ratio,
-        "< 1.00");
+    row("center memory (RSS growth) at " + std::to_string(r.ok) + " accepted actas", buf,
+        "1024 MiB", ratio, "< 1.00");
     std::snprintf(buf, sizeof buf, "%.0f /s", r.Rate());
     row("ingest throughput during the memory run", buf, "", "", "");
     center->Stop();
   }
 
-  nlohmann::json out = {{"title", "Center ingest"},
-                        {"columns", {"measure", "value", "limit (same run)", "ratio", "goal"}},
-                        {"rows", rows},
-                        {"notes",
-                         {"Load generator and center share the 2-core machine (one process, loopback); "
-                          "the limit is what the signature checks alone would allow on all cores.",
-                          std::to_string(tables) + " distinct actas, MAC-authenticated terminal lane."}}};
+  nlohmann::json out = {
+      {"title", "Center ingest"},
+      {"columns", {"measure", "value", "limit (same run)", "ratio", "goal"}},
+      {"rows", rows},
+      {"notes",
+       {"Load generator and center share the 2-core machine (one process, loopback); "
+        "the limit is what the signature checks alone would allow on all cores.",
+        std::to_string(tables) + " distinct actas, MAC-authenticated terminal lane."}}};
   std::string text = out.dump(2);
   if (out_path.empty()) {
     std::printf("%s\n", text.c_str());

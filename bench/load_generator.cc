@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
-#include <memory>
-
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <memory>
 
 namespace acta::bench {
 namespace {
@@ -48,11 +47,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (i >= shared_.requests.size() || Clock::now() >= shared_.deadline) return;
     if (shared_.rate > 0) {
       // Open loop: request i is due at start + i / rate.
-      auto due = shared_.start + std::chrono::duration_cast<Clock::duration>(
-                                     std::chrono::duration<double>(static_cast<double>(i) / shared_.rate));
+      auto due =
+          shared_.start + std::chrono::duration_cast<Clock::duration>(
+                              std::chrono::duration<double>(static_cast<double>(i) / shared_.rate));
       if (due > Clock::now()) {
         timer_.expires_at(due);
-        timer_.async_wait([self = shared_from_this(), i](beast::error_code) { self->Send(i, Clock::now()); });
+        timer_.async_wait(
+            [self = shared_from_this(), i](beast::error_code) { self->Send(i, Clock::now()); });
         return;
       }
       // Behind schedule: latency counts from when it was due.
@@ -80,21 +81,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
         return;
       }
       self->res_ = {};
-      http::async_read(self->socket_, self->buffer_, self->res_, [self](beast::error_code ec, size_t) {
-        if (ec) {
-          ++self->shared_.result.failed;
-          return;
-        }
-        int status = self->res_.result_int();
-        if (status == 200 || status == 201 || status == 409) {
-          ++self->shared_.result.ok;
-          self->shared_.result.latencies_ms.push_back(
-              std::chrono::duration<double, std::milli>(Clock::now() - self->t0_).count());
-        } else {
-          ++self->shared_.result.failed;
-        }
-        self->Next();
-      });
+      http::async_read(
+          self->socket_, self->buffer_, self->res_, [self](beast::error_code ec, size_t) {
+            if (ec) {
+              ++self->shared_.result.failed;
+              return;
+            }
+            int status = self->res_.result_int();
+            if (status == 200 || status == 201 || status == 409) {
+              ++self->shared_.result.ok;
+              self->shared_.result.latencies_ms.push_back(
+                  std::chrono::duration<double, std::milli>(Clock::now() - self->t0_).count());
+            } else {
+              ++self->shared_.result.failed;
+            }
+            self->Next();
+          });
     });
   }
 

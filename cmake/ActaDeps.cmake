@@ -14,3 +14,5 @@ find_package(PNG REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 pkg_check_modules(ZXING REQUIRED IMPORTED_TARGET zxing)
+# Offline IP geolocation for the attack telemetry (MaxMind DB files).
+pkg_check_modules(MAXMINDDB REQUIRED IMPORTED_TARGET libmaxminddb)

@@ -6,10 +6,11 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git clang clang-format libclang-rt-14-dev
+  clang-16 libclang-rt-16-dev
   libsodium-dev libssl-dev libboost1.81-dev libsqlite3-dev sqlite3 libpq-dev
   postgresql-15 postgresql-client-15
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
-  libqrencode-dev libzxing-dev libpng-dev
+  libqrencode-dev libzxing-dev libpng-dev libmaxminddb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nginx-light wrk openssl curl procps iproute2 util-linux
   chromium

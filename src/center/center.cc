@@ -119,14 +119,26 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   c->sequencer_->Start();
 
   c->metrics_ = std::make_unique<MetricsRegistry>();
-  auto ingest_handler = std::make_unique<IngestHandler>(*c->ingest_, clock);
-  auto public_api = std::make_unique<PublicApi>(*c->state_, *c->store_, std::move(*files), *c->metrics_,
-                                                PublicApiOptions{1, options.web_root, 1000});
+  telemetry::TelemetryOptions topts;
+  if (!options.geoip_country_db.empty() || !options.geoip_asn_db.empty()) {
+    auto geo = telemetry::MmdbGeoLookup::Open(options.geoip_country_db, options.geoip_asn_db);
+    if (!geo) return std::unexpected(geo.error());
+    c->geo_ = std::move(*geo);
+    topts.geo = c->geo_.get();
+  }
+  c->telemetry_ = std::make_unique<telemetry::SecurityTelemetry>(clock, topts);
+  telemetry::SecurityTelemetry* tel = c->telemetry_.get();
+  auto ingest_handler = std::make_unique<IngestHandler>(*c->ingest_, clock, tel);
+  PublicApiOptions popts;
+  popts.web_root = options.web_root;
+  popts.telemetry = tel;
+  auto public_api = std::make_unique<PublicApi>(*c->state_, *c->store_, std::move(*files), *c->metrics_, popts);
   IngestHandler* ih = ingest_handler.get();
   PublicApi* pa = public_api.get();
   LogState* ls = c->state_.get();
   c->metrics_->Add([ih](std::string& out) { ih->RenderMetrics(out); });
   c->metrics_->Add([pa](std::string& out) { pa->RenderMetrics(out); });
+  c->metrics_->Add([tel](std::string& out) { tel->RenderPrometheus(out); });
   c->metrics_->Add([ls, seq](std::string& out) {
     auto cp = ls->latest();
     MetricHeader(out, "acta_log_size", "gauge", "Entries in the latest signed checkpoint.");
@@ -144,6 +156,9 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   ingest_opts.threads = options.ingest_threads;
   ingest_opts.limits = options.ingest_limits;
   ingest_opts.tls = options.tls;
+  ingest_opts.on_reject = [tel](http::RejectReason reason, const boost::asio::ip::address& address) {
+    tel->Record(http::RejectReasonName(reason), telemetry::Lane::kNone, address);
+  };
   auto ingest_server = http::HttpServer::Start(ingest_opts, *c->ingest_handler_);
   if (!ingest_server) return std::unexpected(ingest_server.error());
   c->ingest_server_ = std::move(*ingest_server);
@@ -153,9 +168,20 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   public_opts.threads = options.public_threads;
   public_opts.limits = options.public_limits;
   public_opts.tls = options.tls;
+  public_opts.on_reject = ingest_opts.on_reject;
   auto public_server = http::HttpServer::Start(public_opts, *c->public_api_);
   if (!public_server) return std::unexpected(public_server.error());
   c->public_server_ = std::move(*public_server);
+  // While under attack, one line a minute says by whom and how.
+  Center* raw = c.get();
+  const auto interval = options.attack_summary_interval;
+  c->summary_thread_ = std::thread([raw, interval] {
+    std::unique_lock lock(raw->summary_mu_);
+    while (!raw->summary_cv_.wait_for(lock, interval, [raw] { return raw->summary_stop_; })) {
+      std::string line = raw->telemetry_->OneLineSummary();
+      if (!line.empty()) spdlog::warn("under attack: {}", line);
+    }
+  });
   return c;
 }
 
@@ -165,6 +191,12 @@ uint16_t Center::public_port() const { return public_server_->port(); }
 void Center::Stop() {
   if (stopped_) return;
   stopped_ = true;
+  {
+    std::lock_guard lock(summary_mu_);
+    summary_stop_ = true;
+  }
+  summary_cv_.notify_all();
+  if (summary_thread_.joinable()) summary_thread_.join();
   // Order matters: no new requests, then everything queued becomes durable
   // (answering its requests), then it is sequenced into a final checkpoint.
   if (ingest_server_) ingest_server_->Stop();

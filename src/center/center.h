@@ -3,7 +3,10 @@
 // `acta center` and the tests and the demo all run this same object.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +14,8 @@
 #include "center/http/server.h"
 #include "center/ingest.h"
 #include "center/metrics.h"
+#include "center/telemetry/geo_lookup.h"
+#include "center/telemetry/telemetry.h"
 #include "center/sequencer.h"
 #include "core/clock.h"
 #include "store/group_commit.h"
@@ -34,6 +39,11 @@ struct CenterOptions {
   store::GroupCommitOptions commit;
   IngestOptions ingest;
   std::string web_root;
+  // Optional offline geolocation (MMDB files) for the attack telemetry.
+  std::string geoip_country_db;
+  std::string geoip_asn_db;
+  // How often a one-line attack summary is logged while requests are refused.
+  std::chrono::seconds attack_summary_interval{60};
 };
 
 class Center {
@@ -47,6 +57,7 @@ class Center {
   uint16_t ingest_port() const;
   uint16_t public_port() const;
   const Manifest& manifest() const { return *manifest_; }
+  telemetry::SecurityTelemetry& telemetry() { return *telemetry_; }
   LogState& log_state() { return *state_; }
   IngestService& ingest() { return *ingest_; }
   Sequencer& sequencer() { return *sequencer_; }
@@ -68,6 +79,12 @@ class Center {
   std::unique_ptr<store::GroupCommitter> committer_;
   std::unique_ptr<IngestService> ingest_;
   std::unique_ptr<MetricsRegistry> metrics_;
+  std::unique_ptr<telemetry::GeoLookup> geo_;
+  std::unique_ptr<telemetry::SecurityTelemetry> telemetry_;
+  std::thread summary_thread_;
+  std::mutex summary_mu_;
+  std::condition_variable summary_cv_;
+  bool summary_stop_ = false;
   std::unique_ptr<http::Handler> ingest_handler_;
   std::unique_ptr<http::Handler> public_api_;
   std::unique_ptr<http::HttpServer> ingest_server_;

@@ -2,9 +2,11 @@
 
 namespace acta::center {
 
-IngestHandler::IngestHandler(IngestService& ingest, const Clock& clock)
+IngestHandler::IngestHandler(IngestService& ingest, const Clock& clock,
+                             telemetry::SecurityTelemetry* telemetry)
     : ingest_(ingest),
       clock_(clock),
+      telemetry_(telemetry),
       accept_latency_({0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}) {}
 
 std::size_t IngestHandler::BodyLimit(const http::Request& head, std::size_t server_limit) const {
@@ -33,9 +35,13 @@ void IngestHandler::Handle(http::Request&& request, http::ReplyFn reply) {
     return reply(http::Response::Text(200, "ok\n"));
   }
   if (path != "/v1/actas") {
+    if (telemetry_ != nullptr) telemetry_->Record("not_found", telemetry::Lane::kNone, request.remote_address);
     return reply(http::Response::Error(404, "not_found", "the ingest listener serves only POST /v1/actas"));
   }
   if (request.method != "POST") {
+    if (telemetry_ != nullptr) {
+      telemetry_->Record("method_not_allowed", telemetry::Lane::kNone, request.remote_address);
+    }
     auto r = http::Response::Error(405, "method_not_allowed", "use POST");
     r.headers.emplace_back("Allow", "POST");
     return reply(std::move(r));
@@ -52,10 +58,15 @@ void IngestHandler::Handle(http::Request&& request, http::ReplyFn reply) {
     }
   }
   const auto start = clock_.SteadyNow();
-  ingest_.Submit(std::move(in), [this, start, reply = std::move(reply)](IngestResult result) {
+  const telemetry::Lane lane = in.has_mac ? telemetry::Lane::kTerminal : telemetry::Lane::kPublic;
+  const auto source = in.source;
+  ingest_.Submit(std::move(in), [this, start, lane, source, reply = std::move(reply)](IngestResult result) {
     if (result.status == IngestStatus::kAccepted || result.status == IngestStatus::kConflict ||
         result.status == IngestStatus::kReplay) {
       accept_latency_.Observe(std::chrono::duration<double>(clock_.SteadyNow() - start).count());
+      if (telemetry_ != nullptr) telemetry_->RecordAccepted();
+    } else if (telemetry_ != nullptr) {
+      telemetry_->Record(IngestStatusName(result.status), lane, source);
     }
     reply(IngestResponse(result));
   });

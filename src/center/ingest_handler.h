@@ -6,13 +6,15 @@
 #include "center/http/handler.h"
 #include "center/ingest.h"
 #include "center/metrics.h"
+#include "center/telemetry/telemetry.h"
 #include "core/clock.h"
 
 namespace acta::center {
 
 class IngestHandler final : public http::Handler {
  public:
-  IngestHandler(IngestService& ingest, const Clock& clock);
+  // `telemetry` may be null.
+  IngestHandler(IngestService& ingest, const Clock& clock, telemetry::SecurityTelemetry* telemetry);
 
   std::size_t BodyLimit(const http::Request& head, std::size_t server_limit) const override;
   void Handle(http::Request&& request, http::ReplyFn reply) override;
@@ -24,6 +26,7 @@ class IngestHandler final : public http::Handler {
  private:
   IngestService& ingest_;
   const Clock& clock_;
+  telemetry::SecurityTelemetry* telemetry_;
   LatencyHistogram accept_latency_;
 };
 

@@ -24,7 +24,7 @@ constexpr char kNoCache[] = "no-cache";
 enum Route : size_t {
   kRouteCheckpoint, kRouteTile, kRouteManifest, kRouteCheckpoints, kRouteBulletin, kRouteRegion,
   kRouteTable, kRouteInclusion, kRouteConsistency, kRouteCsv, kRouteEvents, kRouteMetrics,
-  kRouteStatic, kRouteNotFound, kRouteCount
+  kRouteStatic, kRouteNotFound, kRouteTelemetry, kRouteCount
 };
 
 http::Response WithCache(http::Response r, const char* cache) {
@@ -89,7 +89,7 @@ PublicApi::PublicApi(LogState& state, store::Store& store, ElectionFiles files,
       workers_(static_cast<size_t>(std::max(1, options_.worker_threads))),
       requests_({"checkpoint", "tile", "manifest", "checkpoints", "bulletin", "region", "table",
                  "proof_inclusion", "proof_consistency", "export_csv", "events", "metrics",
-                 "static", "not_found"}) {
+                 "static", "not_found", "telemetry"}) {
   state_.OnPublish([this](const PublishedCheckpoint& cp) { OnPublish(cp); });
 }
 
@@ -195,6 +195,13 @@ void PublicApi::Route(const http::Request& request, const Reply& reply) {
   if (path == "/v1/events") {
     requests_.Add(kRouteEvents);
     return ServeEvents(reply);
+  }
+  if (path == "/v1/telemetry") {
+    requests_.Add(kRouteTelemetry);
+    if (options_.telemetry == nullptr) {
+      return reply(http::Response::Error(404, "not_found", "this center keeps no telemetry"));
+    }
+    return reply(JsonOk(options_.telemetry->TelemetryJson() + "\n"));
   }
   if (path == "/metrics") {
     requests_.Add(kRouteMetrics);

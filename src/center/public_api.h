@@ -23,6 +23,7 @@
 #include "center/http/handler.h"
 #include "center/log_state.h"
 #include "center/metrics.h"
+#include "center/telemetry/telemetry.h"
 #include "store/store.h"
 
 namespace acta::center {
@@ -39,6 +40,8 @@ struct PublicApiOptions {
   std::string web_root;
   // Most concurrent server-sent-event subscribers.
   size_t max_event_streams = 1000;
+  // Security telemetry served at /v1/telemetry; null: 404.
+  const telemetry::SecurityTelemetry* telemetry = nullptr;
 };
 
 class PublicApi final : public http::Handler {

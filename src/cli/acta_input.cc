@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/file.h"
+#include "terminal/qr.h"
 
 namespace acta::cli {
 
@@ -16,6 +17,16 @@ Result<Acta> ReadActaInput(const std::string& input) {
   }
   auto bytes = ReadFile(input);
   if (!bytes) return std::unexpected(bytes.error());
+  if (qr::LooksLikePng(*bytes)) {
+    // A photo or scan of the printed sheet: its QR code carries the text form.
+    auto image = qr::DecodePng(*bytes);
+    if (!image) return MakeError(image.error().code, input + ": " + image.error().message);
+    auto text = qr::Decode(*image);
+    if (!text) return MakeError(text.error().code, input + ": " + text.error().message);
+    auto acta = ActaFromText(*text);
+    if (!acta) return MakeError(acta.error().code, input + ": QR code: " + acta.error().message);
+    return acta;
+  }
   std::string_view head = AsChars(*bytes);
   // Skip leading white space in text files.
   size_t start = head.find_first_not_of(" \t\r\n");

@@ -1,5 +1,6 @@
 // Reads an acta the way users hand it over: a path to the binary acta, a
-// path to a file holding the QR text, or the QR text itself.
+// path to a file holding the QR text, the QR text itself, or a PNG photo or
+// scan of the printed sheet (its QR code is decoded).
 #pragma once
 
 #include <string>

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -34,7 +35,8 @@ int RunCenter(CenterCliOptions o) {
     return ReportError("center", Error{ErrorCode::kInvalidArgument, "--tls-cert and --tls-key go together"});
   }
   if (!o.tls_cert.empty()) o.center.tls = http::TlsFiles{o.tls_cert, o.tls_key};
-  if (o.threads > 0) o.center.ingest_threads = o.threads;
+  o.center.ingest_threads =
+      o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   o.center.sequencer.batch_delay = std::chrono::milliseconds(o.batch_delay_ms);
   o.center.sequencer.batch_size = o.batch_size;
   o.center.commit.max_delay = std::chrono::microseconds(o.commit_delay_us);
@@ -95,11 +97,14 @@ void RegisterCenter(CLI::App& app, RunFn& run) {
       ->capture_default_str();
   cmd->add_option("--public-listen", c.public_listen, "Public API address(es), e.g. 0.0.0.0:8080")
       ->capture_default_str();
-  cmd->add_option("--threads", o->threads, "Ingest I/O threads (default 1)");
+  cmd->add_option("--threads", o->threads, "Ingest I/O threads; signatures are checked on them (default: one per core)");
   cmd->add_option("--public-threads", c.public_threads, "Public API I/O threads (default 1)");
   cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate chain: serve HTTPS on both listeners");
   cmd->add_option("--tls-key", o->tls_key, "PEM private key for --tls-cert");
   cmd->add_option("--web-root", c.web_root, "Directory of the built dashboard (default: the build's web/dist)");
+  cmd->add_option("--geoip-country", c.geoip_country_db,
+                  "MMDB country database (e.g. GeoLite2-Country.mmdb) to rank attacking countries");
+  cmd->add_option("--geoip-asn", c.geoip_asn_db, "MMDB ASN database to name attacking network operators");
   cmd->add_option("--batch-size", o->batch_size, "Sequencer: entries per batch/checkpoint (default 256)");
   cmd->add_option("--batch-delay-ms", o->batch_delay_ms, "Sequencer: longest wait for a batch to fill (default 250)");
   cmd->add_option("--commit-delay-us", o->commit_delay_us, "Group commit: longest wait for a batch (default 2000)");

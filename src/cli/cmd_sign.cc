@@ -1,12 +1,14 @@
 // `acta sign`: what a terminal does at close of polls.
 #include <cstdio>
 #include <memory>
+#include <unistd.h>
 
 #include "cli/command.h"
 #include "cli/counts_file.h"
 #include "cli/election_files.h"
 #include "core/clock.h"
 #include "core/file.h"
+#include "terminal/qr.h"
 
 namespace acta::cli {
 namespace {
@@ -19,7 +21,22 @@ struct SignOptions {
   std::string out;
   std::string closing_time;
   uint32_t correction = 0;
+  std::string qr_png;
+  bool qr_art = false;
+  bool no_qr_png = false;
 };
+
+// The QR code printed on the tally sheet: PNG beside the acta, and as
+// terminal art when asked (or when stderr is a terminal).
+Status WriteQr(const Acta& acta, const std::string& png_path, bool art) {
+  auto code = qr::Encode(ActaToText(acta));
+  if (!code) return std::unexpected(code.error());
+  if (art) std::fprintf(stderr, "%s", qr::ToTerminalArt(*code).c_str());
+  if (png_path.empty()) return Ok();
+  auto png = qr::EncodePng(qr::Render(*code));
+  if (!png) return std::unexpected(png.error());
+  return WriteFileAtomic(png_path, *png);
+}
 
 int RunSign(const SignOptions& o) {
   auto manifest = LoadElection(o.election);
@@ -46,6 +63,14 @@ int RunSign(const SignOptions& o) {
   if (auto st = WriteFileAtomic(out, acta->bytes); !st) return ReportError("sign", st.error());
   std::fprintf(stderr, "wrote %s (%zu bytes, leaf %s)\n", out.c_str(), acta->bytes.size(),
                HexEncode(acta->LeafHash()).c_str());
+  std::string png = o.qr_png;
+  if (png.empty() && !o.no_qr_png) {
+    png = out.ends_with(".bin") ? out.substr(0, out.size() - 4) + ".png" : out + ".png";
+  }
+  if (auto st = WriteQr(*acta, o.no_qr_png ? "" : png, o.qr_art || isatty(STDERR_FILENO)); !st) {
+    return ReportError("sign", st.error());
+  }
+  if (!o.no_qr_png) std::fprintf(stderr, "wrote %s (QR code of the acta)\n", png.c_str());
   std::printf("%s\n", ActaToText(*acta).c_str());
   return kExitOk;
 }
@@ -72,6 +97,9 @@ void RegisterSign(CLI::App& app, RunFn& run) {
   cmd->add_option("--closing-time", o->closing_time,
                   "Polls-close time, YYYY-MM-DDTHH:MM:SSZ (default: now)");
   cmd->add_option("--correction", o->correction, "Correction sequence number (default 0)");
+  cmd->add_option("--qr-png", o->qr_png, "Where to write the QR code PNG (default: the --out path with .png)");
+  cmd->add_flag("--no-qr-png", o->no_qr_png, "Do not write the QR code PNG");
+  cmd->add_flag("--qr-art", o->qr_art, "Print the QR code on stderr (default: when stderr is a terminal)");
   cmd->callback([&run, o] { run = [o] { return RunSign(*o); }; });
 }
 

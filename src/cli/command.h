@@ -28,5 +28,11 @@ void RegisterSign(CLI::App& app, RunFn& run);
 void RegisterInspect(CLI::App& app, RunFn& run);
 void RegisterKeygen(CLI::App& app, RunFn& run);
 void RegisterCenter(CLI::App& app, RunFn& run);
+void RegisterDump(CLI::App& app, RunFn& run);
+void RegisterVerify(CLI::App& app, RunFn& run);
+void RegisterTerminal(CLI::App& app, RunFn& run);
+void RegisterSubmit(CLI::App& app, RunFn& run);
+void RegisterDemo(CLI::App& app, RunFn& run);
+void RegisterAttack(CLI::App& app, RunFn& run);
 
 }  // namespace acta::cli

@@ -22,6 +22,12 @@ int main(int argc, char** argv) {
   acta::cli::RegisterSign(app, run);
   acta::cli::RegisterInspect(app, run);
   acta::cli::RegisterCenter(app, run);
+  acta::cli::RegisterDump(app, run);
+  acta::cli::RegisterVerify(app, run);
+  acta::cli::RegisterTerminal(app, run);
+  acta::cli::RegisterSubmit(app, run);
+  acta::cli::RegisterDemo(app, run);
+  acta::cli::RegisterAttack(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -31,7 +37,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "acta: %s\nRun 'acta --help' or 'acta <command> --help'.\n", e.what());
+    std::fprintf(stderr, "acta: %s (run 'acta --help' or 'acta <command> --help')\n", e.what());
     return acta::cli::kExitUsage;
   }
   if (!run) return acta::cli::kExitUsage;

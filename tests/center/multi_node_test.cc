@@ -129,7 +129,9 @@ TEST_F(MultiNodeTest, TwoNodesOneLogAndTakeover) {
     ASSERT_TRUE(row && *row && (*row)->seq) << "table index " << i;
   }
   const auto& tree = survivor->log_state().tree();
-  for (const auto& cp : *(*store)->ListCheckpoints()) EXPECT_EQ(*tree.RootAt(cp.size), cp.root) << cp.size;
+  auto checkpoints = (*store)->ListCheckpoints();
+  ASSERT_TRUE(checkpoints);
+  for (const auto& cp : *checkpoints) EXPECT_EQ(*tree.RootAt(cp.size), cp.root) << cp.size;
 
   // A third node joining later catches up from the store alone.
   center::Center* c = StartNode(2);

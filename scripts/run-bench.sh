@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds and runs every benchmark binary of a build directory (BUILD_DIR/bench/*_bench)
+# with JSON output into BUILD_DIR/bench-results/, then regenerates each one's
+# section of docs/PERFORMANCE.md with bench/report.py (core_bench -> "core").
+#
+#   scripts/run-bench.sh [BUILD_DIR] [extra Google Benchmark flags...]
+#
+# BUILD_DIR defaults to build/release; use an optimized build (the release
+# preset), figures from a Debug build mean little.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+build_dir=${1:-build/release}
+shift || true
+
+if [ ! -f "$build_dir/CMakeCache.txt" ]; then
+  echo "run-bench: $build_dir is not a configured build directory (try: cmake --preset release)" >&2
+  exit 2
+fi
+cmake --build "$build_dir" --target acta_benchmarks -j 2
+
+build_type="$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt")"
+type_upper="$(echo "$build_type" | tr '[:lower:]' '[:upper:]')"
+flags="$(sed -n "s/^CMAKE_CXX_FLAGS_${type_upper}:[A-Z]*=//p" "$build_dir/CMakeCache.txt")"
+build="${build_type:-without a build type} (${flags:-no flags}) with $(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build_dir/CMakeCache.txt" | xargs basename)"
+if [ "$build_type" = "Debug" ] || [ -z "$build_type" ]; then
+  echo "run-bench: warning: $build_dir is a $build_type build; figures will be pessimistic" >&2
+fi
+
+out="$build_dir/bench-results"
+mkdir -p "$out"
+found=0
+for bin in "$build_dir"/bench/*_bench; do
+  [ -x "$bin" ] || continue
+  found=1
+  name="$(basename "$bin")"
+  echo "run-bench: $name"
+  # Three repetitions, reported by their median: the machine is shared.
+  "$bin" --benchmark_out="$out/$name.json" --benchmark_out_format=json \
+    --benchmark_repetitions=3 --benchmark_report_aggregates_only=true "$@"
+  python3 bench/report.py "${name%_bench}" "$out/$name.json" --build "$build"
+done
+if [ "$found" = 0 ]; then
+  echo "run-bench: no *_bench binary in $build_dir/bench (is ACTA_BUILD_BENCH on?)" >&2
+  exit 1
+fi
+
+# Load tests: programs that drive real servers over loopback and write a
+# plain table (bench/report.py's {"title","columns","rows","notes"} form).
+if [ -x "$build_dir/bench/ingest_load" ]; then
+  echo "run-bench: ingest_load (center ingest over loopback, 1,000,000-acta memory run)"
+  "$build_dir/bench/ingest_load" --tables "${ACTA_BENCH_INGEST_TABLES:-100000}" \
+      --memory-tables "${ACTA_BENCH_MEMORY_TABLES:-1000000}" --out "$out/ingest.json"
+  python3 bench/report.py ingest "$out/ingest.json" --title "Center ingest" --build "$build"
+fi

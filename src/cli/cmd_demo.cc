@@ -1,0 +1,84 @@
+// `acta demo`: the whole system on one machine (see sim/demo.h).
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "cli/command.h"
+#include "sim/demo.h"
+
+namespace acta::cli {
+namespace {
+
+struct DemoCliOptions {
+  sim::DemoOptions demo;
+  bool no_emulation = false;
+  bool no_verify = false;
+  bool verbose = false;
+  double window_seconds = 0;
+};
+
+int RunDemoCommand(DemoCliOptions o) {
+  // The center's own log lines would tear the progress display apart.
+  if (!o.verbose) spdlog::set_level(spdlog::level::warn);
+  o.demo.emulation = !o.no_emulation;
+  o.demo.verify = !o.no_verify;
+  if (o.window_seconds > 0)
+    o.demo.window = std::chrono::milliseconds(static_cast<int64_t>(o.window_seconds * 1000));
+  if (o.demo.tables == 0 || o.demo.tables > 1'000'000) {
+    return ReportError("demo",
+                       Error{ErrorCode::kInvalidArgument, "--tables must be 1 .. 1,000,000"});
+  }
+  auto summary = sim::RunDemo(o.demo);
+  if (!summary) return ReportError("demo", summary.error());
+  return summary->ok() ? kExitOk : kExitFailure;
+}
+
+}  // namespace
+
+void RegisterDemo(CLI::App& app, RunFn& run) {
+  auto o = std::make_shared<DemoCliOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "demo",
+      "The whole system on one machine: synthesizes an election, starts a center on SQLite,\n"
+      "runs every table's terminal through an emulated election-night network (dial-up, GSM,\n"
+      "satellite, Metro Ethernet) with a blackout of one state, shows progress and bulletins,\n"
+      "then checks every table against the synthetic truth and runs the public verifier.\n"
+      "Exits 1 if any acta is lost or any total is wrong.");
+  cmd->add_option("--tables", o->demo.tables, "Number of tables (default 30,000; up to 1,000,000)");
+  cmd->add_option("--seed", o->demo.seed,
+                  "Seed of the election and of every random choice (default 1)");
+  cmd->add_option("--workdir", o->demo.workdir,
+                  "Work directory (kept); default: a temporary one, removed");
+  cmd->add_flag("--keep", o->demo.keep_workdir, "Keep the temporary work directory");
+  cmd->add_flag(
+      "--serve", o->demo.serve,
+      "Afterwards keep the center and its public API running (prints the URLs) until Ctrl-C");
+  cmd->add_flag(
+      "--no-emulation", o->no_emulation,
+      "Terminals talk to the center directly on loopback (no link emulation, no blackout)");
+  cmd->add_option("--blackout-state", o->demo.blackout_state,
+                  "State code to black out (e.g. VE-05), \"auto\" (default) or \"none\"");
+  cmd->add_flag("--center-restart", o->demo.center_restart,
+                "Stop the center mid-run and bring it back 2 s later");
+  cmd->add_flag("--lossy", o->demo.lossy,
+                "A lossy national network: extra loss and cut connections on every link");
+  cmd->add_flag("--attack", o->demo.attack,
+                "Flood the center's ingest listener (acta attack, mode mix) while the terminals "
+                "report");
+  cmd->add_option("--attack-rate", o->demo.attack_rate,
+                  "Attack requests per second (default 2,000)");
+  cmd->add_option(
+      "--window", o->window_seconds,
+      "Compressed polls-close window in seconds (default 20 s for 30,000 tables, longer for more)");
+  cmd->add_option("--workers", o->demo.workers,
+                  "Terminal worker threads (default min(tables, 1024))");
+  cmd->add_flag("--no-verify", o->no_verify, "Skip the public verification at the end");
+  cmd->add_flag("--verbose", o->verbose, "Show the center's log lines");
+  cmd->add_flag("--json", o->demo.json,
+                "Print a machine-readable summary on stdout (the rest goes to stderr)");
+  cmd->callback([&run, o] { run = [o] { return RunDemoCommand(*o); }; });
+}
+
+}  // namespace acta::cli

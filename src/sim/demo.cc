@@ -1,0 +1,445 @@
+// The demo's timeline, in compressed time (W = the polls-close window):
+//   0          terminals start closing, uniformly over [0, W)
+//   0.25 W     blackout: every table of one state loses its link
+//   0.50 W     (--center-restart) the center stops; it is back 2 s later
+//   0.60 W     power returns to the state
+//   ...        terminals keep retrying (backoff capped at W/5, 4-30 s) until each
+//              holds a verified receipt; W + give_up_after is the limit
+// then the final bulletin, the truth check and the public verifier.
+#include "sim/demo.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <csignal>
+#include <filesystem>
+#include <thread>
+
+#include "center/center.h"
+#include "sim/attack.h"
+#include "sim/demo_display.h"
+#include "sim/demo_setup.h"
+#include "sim/fleet.h"
+#include "sim/shaping_proxy.h"
+#include "sim/synth.h"
+
+namespace acta::sim {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using SteadyClock = std::chrono::steady_clock;
+
+double Seconds(SteadyClock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+}  // namespace
+
+using demo_internal::CenterRunner;
+using demo_internal::DeliveryPercentiles;
+using demo_internal::kLinkMix;
+using demo_internal::MakePlans;
+using demo_internal::PeakRssKb;
+using demo_internal::Percentiles;
+using demo_internal::RaiseFileLimit;
+using demo_internal::StateOfTables;
+using demo_internal::SummaryJson;
+using demo_internal::VerifyPublished;
+
+Result<DemoSummary> RunDemo(const DemoOptions& o) {
+  const auto run_start = SteadyClock::now();
+  FILE* out = o.json ? stderr : stdout;
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  DemoSummary summary;
+  summary.tables = o.tables;
+  RaiseFileLimit();
+  if (o.serve) {
+    // Taken synchronously at the end; every thread inherits the mask.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  }
+
+  // Work directory.
+  std::string workdir = o.workdir;
+  const bool own_workdir = workdir.empty();
+  if (own_workdir) {
+    std::string tmpl = (fs::temp_directory_path() / "acta-demo-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr)
+      return MakeError(ErrorCode::kIo, "cannot create a work directory in /tmp");
+    workdir = tmpl;
+  }
+  const std::string election_dir = (fs::path(workdir) / "election").string();
+  fmt::print(out, "acta demo: {} tables, seed {}, work directory {}\n", Thousands(o.tables), o.seed,
+             workdir);
+
+  // 1. The election.
+  SynthOptions so;
+  so.tables = o.tables;
+  so.seed = o.seed;
+  so.threads = 2;
+  auto synth = SynthesizeElection(so, [&](std::string_view stage, uint64_t done, uint64_t total) {
+    if (tty)
+      fmt::print(stderr, "\r  synthesizing: {} {}/{}   ", stage, Thousands(done), Thousands(total));
+  });
+  if (tty) fmt::print(stderr, "\r\033[K");
+  if (!synth) return std::unexpected(synth.error());
+  ACTA_RETURN_IF_ERROR(WriteElectionDir(election_dir, *synth));
+  const Manifest& manifest = synth->election.manifest;
+  const TableKeys keys(synth->election.table_seeds);
+  const Truth truth(manifest, synth->election.truth);
+  summary.synth_seconds = Seconds(SteadyClock::now() - run_start);
+  {
+    uint64_t registered = 0;
+    for (const auto& t : manifest.tables) registered += t.registered;
+    size_t centers = 0;
+    for (const auto& r : manifest.regions) centers += r.level == RegionLevel::kVotingCenter;
+    fmt::print(out, "election {}: {} tables in {} voting centers, {} registered voters ({:.1f}s)\n",
+               HexEncode(manifest.election_id).substr(0, 16), Thousands(manifest.tables.size()),
+               Thousands(centers), Thousands(registered), summary.synth_seconds);
+  }
+
+  // 2. The center.
+  CenterRunner center(election_dir, workdir);
+  ACTA_RETURN_IF_ERROR(center.Start());
+  fmt::print(out, "center on SQLite: ingest {}  public {}\n", center.ingest_url(),
+             center.public_url());
+
+  // 3. The network.
+  std::vector<int32_t> state_regions;
+  const std::vector<uint32_t> table_state = StateOfTables(manifest, state_regions);
+  const auto profiles = StandardProfiles();
+  std::vector<std::string> link_names;
+  for (const auto& p : profiles) link_names.push_back(p.name);
+  std::unique_ptr<ShapingProxy> proxy;
+  if (o.emulation) {
+    ProxyOptions po;
+    for (size_t s = 0; s < std::max<size_t>(state_regions.size(), 1); ++s) {
+      for (const auto& p : profiles)
+        po.access_points.push_back(AccessPoint{p, static_cast<uint32_t>(s)});
+    }
+    po.upstream_port = center.get()->ingest_port();
+    po.seed = o.seed;
+    auto started = ShapingProxy::Start(std::move(po));
+    if (!started) return std::unexpected(started.error());
+    proxy = std::move(*started);
+    if (o.lossy) proxy->SetExtraLoss(0.05, 0.05);
+  }
+  int32_t blackout = -1;
+  if (o.blackout_state != "none" && !state_regions.empty()) {
+    if (o.blackout_state == "auto") {
+      blackout = static_cast<int32_t>(SeededRandom(o.seed).Fork(11).Uniform(state_regions.size()));
+    } else {
+      for (size_t s = 0; s < state_regions.size(); ++s) {
+        if (manifest.regions[state_regions[s]].code == o.blackout_state)
+          blackout = static_cast<int32_t>(s);
+      }
+      if (blackout < 0) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "--blackout-state: no state with code " + o.blackout_state);
+      }
+    }
+    if (!o.emulation) {
+      fmt::print(out,
+                 "note: the blackout is an event of the emulated network; --no-emulation runs "
+                 "without it\n");
+      blackout = -1;
+    }
+  }
+
+  // 4. The terminals.
+  const milliseconds window =
+      o.window.count() > 0 ? o.window : milliseconds(std::max<int64_t>(20'000, o.tables * 2 / 3));
+  const std::vector<TerminalPlan> plans = MakePlans(table_state, window, o.seed);
+  uint64_t blackout_tables = 0;
+  for (const auto& p : plans)
+    blackout_tables += blackout >= 0 && p.group == static_cast<uint32_t>(blackout);
+  FleetOptions fo;
+  // The HTTP client blocks for a whole exchange (a second on dial-up), so
+  // the pool bounds the exchanges in flight: ~1,500 closes/s x ~0.4 s.
+  fo.workers = o.workers > 0 ? o.workers : std::min<size_t>(o.tables, 1024);
+  fo.link_names = link_names;
+  // Backoff in compressed time: 4 s cap for the 20 s window, longer for
+  // longer windows (a long blackout otherwise becomes a retry storm), never
+  // above 30 s.
+  fo.transmitter.backoff = terminal::BackoffPolicy{
+      milliseconds(250), std::clamp(window / 5, milliseconds(4'000), milliseconds(30'000)),
+      milliseconds(10)};
+  fo.seed = o.seed;
+  fo.closing_time_scale =
+      static_cast<double>(manifest.polls_close_not_after - manifest.polls_close_not_before) /
+      (static_cast<double>(window.count()) / 1000.0);
+  const std::string direct_url = center.ingest_url();
+  ShapingProxy* proxy_ptr = proxy.get();
+  const size_t nprofiles = profiles.size();
+  fo.urls = [&plans, proxy_ptr, direct_url, nprofiles](size_t i) -> std::vector<std::string> {
+    if (!proxy_ptr) return {direct_url};
+    return {"http://127.0.0.1:" +
+            std::to_string(proxy_ptr->port(plans[i].group * nprofiles + plans[i].link))};
+  };
+  Fleet fleet(manifest, keys, truth, synth->election.transport_master, plans, fo);
+  fmt::print(out,
+             "terminals: {} closing over {:.0f}s through {} ({} worker threads); link mix dialup "
+             "{:.0f}% gsm {:.0f}% "
+             "satellite {:.0f}% metro {:.0f}%\n",
+             Thousands(plans.size()), window.count() / 1000.0,
+             o.emulation ? "the emulated network" : "loopback without emulation", fo.workers,
+             kLinkMix[0] * 100, kLinkMix[1] * 100, kLinkMix[2] * 100, kLinkMix[3] * 100);
+  if (blackout >= 0) {
+    fmt::print(out, "scenario: blackout of {} ({}, {} tables) from {:.1f}s to {:.1f}s\n",
+               manifest.regions[state_regions[blackout]].code,
+               manifest.regions[state_regions[blackout]].name, Thousands(blackout_tables),
+               window.count() * 0.25 / 1000, window.count() * 0.60 / 1000);
+  }
+  if (o.center_restart) {
+    fmt::print(out, "scenario: the center stops at {:.1f}s and is back 2 s later\n",
+               window.count() * 0.5 / 1000);
+  }
+  if (o.lossy)
+    fmt::print(out, "scenario: lossy national network (+5% chunk loss, +5% cut connections)\n");
+  std::optional<AttackOptions> attack;
+  if (o.attack) {
+    auto material = LoadAttackMaterial(election_dir);
+    if (!material) return std::unexpected(material.error());
+    // No replays of truth actas and no conflicts: those would race the
+    // terminals with validly signed actas and turn tables into real
+    // conflicts; the flood is junk, garbage, bad MACs, forgeries, oversized
+    // bodies, slowloris and connection storms.
+    material->replay_actas.clear();
+    material->table_seeds.clear();
+    attack.emplace();
+    attack->target = center.ingest_url();
+    attack->mode = AttackMode::kMix;
+    attack->rate = o.attack_rate;
+    attack->concurrency = 64;
+    attack->duration = window;
+    attack->count = 1'000'000'000;
+    attack->material = std::make_shared<const AttackMaterial>(std::move(*material));
+    attack->seed = o.seed;
+    fmt::print(out,
+               "scenario: attack (mix of junk, garbage, bad MACs, forgeries, oversized, slowloris, "
+               "storms) at {} requests/s on the ingest listener during the window\n",
+               Thousands(static_cast<uint64_t>(o.attack_rate)));
+  }
+  std::fflush(out);
+
+  // 5. Run.
+  fleet.Start();
+  std::stop_source stop_attack;
+  std::optional<Result<AttackReport>> attack_result;
+  std::thread attacker;
+  if (attack) {
+    attack->stop = stop_attack.get_token();
+    attacker = std::thread([&] { attack_result = RunAttack(*attack); });
+  }
+  const auto t0 = fleet.start_time();
+  enum class Event { kBlackoutOn, kCenterStop, kCenterStart, kBlackoutOff };
+  std::vector<std::pair<milliseconds, Event>> events;
+  if (blackout >= 0) {
+    events.push_back({milliseconds(window.count() / 4), Event::kBlackoutOn});
+    events.push_back({milliseconds(window.count() * 6 / 10), Event::kBlackoutOff});
+  }
+  if (o.center_restart) {
+    events.push_back({milliseconds(window.count() / 2), Event::kCenterStop});
+    events.push_back({milliseconds(window.count() / 2 + 2'000), Event::kCenterStart});
+  }
+  std::sort(events.begin(), events.end());
+  size_t next_event = 0;
+  auto last_status = t0, last_bulletin = t0, rate_at = t0;
+  uint64_t rate_delivered = 0;
+  double rate = 0;
+  uint64_t counted = 0;
+  const auto give_up = t0 + window + o.give_up_after;
+  auto read_counted = [&](bool print_bulletin, double elapsed) {
+    if (center::Center* c = center.get()) {
+      c->log_state().Read(
+          [&](const tally::Tally& tally, const std::optional<center::PublishedCheckpoint>& cp) {
+            counted = tally.Totals(0).tables_counted;
+            if (print_bulletin) {
+              if (tty) fmt::print(stderr, "\r\033[K");
+              fmt::print(out, "{}", BulletinTable(tally, cp ? cp->stored.size : 0, elapsed));
+              std::fflush(out);
+            }
+          });
+    }
+  };
+  while (true) {
+    const bool done = fleet.WaitFor(milliseconds(100));
+    const auto now = SteadyClock::now();
+    const double elapsed = Seconds(now - t0);
+    while (next_event < events.size() && now - t0 >= events[next_event].first) {
+      const Event e = events[next_event++].second;
+      if (tty) fmt::print(stderr, "\r\033[K");
+      switch (e) {
+        case Event::kBlackoutOn:
+          proxy->SetGroupDown(static_cast<uint32_t>(blackout), true);
+          fmt::print(out, "{:6.1f}s  BLACKOUT: {} goes dark\n", elapsed,
+                     manifest.regions[state_regions[blackout]].code);
+          break;
+        case Event::kBlackoutOff:
+          proxy->SetGroupDown(static_cast<uint32_t>(blackout), false);
+          fmt::print(out, "{:6.1f}s  power is back in {}\n", elapsed,
+                     manifest.regions[state_regions[blackout]].code);
+          break;
+        case Event::kCenterStop:
+          fmt::print(out, "{:6.1f}s  CENTER DOWN (stopping)\n", elapsed);
+          std::fflush(out);
+          center.Stop();
+          break;
+        case Event::kCenterStart:
+          if (auto st = center.Start(); !st) return std::unexpected(st.error());
+          if (proxy) proxy->SetUpstreamPort(center.get()->ingest_port());
+          fmt::print(out, "{:6.1f}s  center back up (recovered from its store)\n",
+                     Seconds(SteadyClock::now() - t0));
+          break;
+      }
+      std::fflush(out);
+    }
+    const FleetSnapshot snap = fleet.Snapshot();
+    if (now - rate_at >= seconds(1)) {
+      rate = static_cast<double>(snap.delivered - rate_delivered) / Seconds(now - rate_at);
+      rate_delivered = snap.delivered;
+      rate_at = now;
+    }
+    const bool bulletin = now - last_bulletin >= o.bulletin_every;
+    if (bulletin || now - last_status >= (tty ? milliseconds(250) : milliseconds(2'000)) || done) {
+      read_counted(bulletin, elapsed);
+      if (bulletin) last_bulletin = now;
+      const std::string line = StatusLine(snap, elapsed, rate, counted, link_names);
+      if (tty) {
+        fmt::print(stderr, "\r\033[K{}", line.substr(0, 200));
+      } else {
+        fmt::print(stderr, "{}\n", line);
+      }
+      std::fflush(stderr);
+      last_status = now;
+    }
+    if (done || now >= give_up) break;
+  }
+  if (tty) fmt::print(stderr, "\n");
+  fleet.Stop();
+  if (attacker.joinable()) {
+    stop_attack.request_stop();
+    attacker.join();
+    if (attack_result && *attack_result) {
+      fmt::print(out, "\n== Attack ==\n{}", FormatAttackReport(**attack_result));
+    } else if (attack_result) {
+      fmt::print(out, "attack failed: {}\n", attack_result->error().ToString());
+    }
+  }
+  while (next_event < events.size()) {  // a center stopped near the end comes back for the checks
+    if (events[next_event++].second == Event::kCenterStart && !center.get()) {
+      if (auto st = center.Start(); !st) return std::unexpected(st.error());
+    }
+  }
+  if (proxy) proxy->Stop();
+  const FleetSnapshot snap = fleet.Snapshot();
+  summary.delivered = snap.delivered;
+  summary.attempts = snap.attempts;
+  summary.retries = snap.retries;
+  const Percentiles pct = DeliveryPercentiles(fleet.DeliveryTimes(), o.tables);
+  summary.p90_seconds = pct.p90;
+  summary.p99_seconds = pct.p99;
+  summary.p100_seconds = pct.p100;
+  summary.send_seconds = Seconds(SteadyClock::now() - t0);
+  for (const auto& f : fleet.Failures()) fmt::print(stderr, "terminal failure: {}\n", f);
+
+  // 6. Everything delivered must be counted: wait for the last checkpoint.
+  const auto count_deadline = SteadyClock::now() + seconds(15);
+  while (true) {
+    read_counted(false, 0);
+    if (counted >= snap.delivered || SteadyClock::now() >= count_deadline) break;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  TruthCheck truth_check;
+  center.get()->log_state().Read([&](const tally::Tally& tally,
+                                     const std::optional<center::PublishedCheckpoint>& cp) {
+    fmt::print(out, "{}",
+               BulletinTable(tally, cp ? cp->stored.size : 0, Seconds(SteadyClock::now() - t0)));
+    truth_check = CheckAgainstTruth(tally, truth);
+  });
+  summary.counted = truth_check.counted;
+  summary.truth_mismatches = truth_check.mismatches + (truth_check.totals_equal ? 0 : 1);
+  fmt::print(out,
+             "\nreceipts: {}/{} terminals hold a verified receipt ({} attempts, {} retries, {} "
+             "conflicts)\n",
+             Thousands(snap.delivered), Thousands(snap.tables), Thousands(snap.attempts),
+             Thousands(snap.retries), Thousands(snap.conflicts));
+  for (size_t i = 0; i < snap.links.size() && i < link_names.size(); ++i) {
+    const auto& l = snap.links[i];
+    fmt::print(out, "  {:<10} {:>9} tables  {:>9} delivered  {:>9} attempts  {:>8} retries\n",
+               link_names[i], Thousands(l.tables), Thousands(l.delivered), Thousands(l.attempts),
+               Thousands(l.failed_attempts));
+  }
+  if (proxy) {
+    const ProxyStats ps = proxy->stats();
+    fmt::print(out,
+               "network: {} connections, {} refused by the blackout, {} cut, {} loss stalls, {} "
+               "upstream failures\n",
+               Thousands(ps.connections), Thousands(ps.refused), Thousands(ps.cut),
+               Thousands(ps.stalls), Thousands(ps.upstream_failures));
+  }
+  fmt::print(out, "time to receipts (from the first close): 90% {:.1f}s  99% {:.1f}s  100% {}\n",
+             pct.p90, pct.p99,
+             pct.p100 < 0 ? std::string("never") : fmt::format("{:.1f}s", pct.p100));
+  fmt::print(out,
+             "truth check: {}/{} tables counted, {} differ from the truth, country totals {}\n",
+             Thousands(truth_check.counted), Thousands(o.tables), Thousands(truth_check.mismatches),
+             truth_check.totals_equal ? "equal the truth" : "DIFFER from the truth");
+  for (const auto& e : truth_check.examples) fmt::print(out, "  {}\n", e);
+  std::fflush(out);
+
+  // 7. The public verifier, from the outside: fetch everything the center
+  // publishes and recompute it.
+  if (o.verify) {
+    const auto vstart = SteadyClock::now();
+    summary.verify_ran = true;
+    summary.verified = VerifyPublished(center.public_url(), manifest, out);
+    summary.verify_seconds = Seconds(SteadyClock::now() - vstart);
+  }
+
+  summary.wall_seconds = Seconds(SteadyClock::now() - run_start);
+  summary.peak_rss_kb = PeakRssKb();
+  fmt::print(out,
+             "\n{}: {} tables, {}/{} receipts, {}/{} counted and equal to the truth{}; {:.1f}s "
+             "wall, peak RSS {} MB\n",
+             summary.ok() ? "DEMO OK" : "DEMO FAILED", Thousands(o.tables),
+             Thousands(summary.delivered), Thousands(o.tables),
+             Thousands(summary.counted - std::min(summary.counted, truth_check.mismatches)),
+             Thousands(o.tables),
+             summary.verify_ran ? (summary.verified ? ", public verification passed"
+                                                    : ", PUBLIC VERIFICATION FAILED")
+                                : "",
+             summary.wall_seconds, summary.peak_rss_kb / 1024);
+  std::fflush(out);
+  if (o.json) {
+    fmt::print(stdout, "{}\n", SummaryJson(summary, o.emulation, window));
+    std::fflush(stdout);
+  }
+
+  if (o.serve) {
+    fmt::print(
+        out,
+        "\nserving: ingest {}  public {}  (dashboard and API on the public URL; Ctrl-C stops)\n",
+        center.ingest_url(), center.public_url());
+    std::fflush(out);
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    int sig = 0;
+    sigwait(&signals, &sig);
+  }
+  center.Stop();
+  if (own_workdir && !o.keep_workdir && !o.serve) {
+    std::error_code ec;
+    fs::remove_all(workdir, ec);
+  }
+  return summary;
+}
+
+}  // namespace acta::sim

@@ -1,0 +1,74 @@
+// `acta demo`: the whole system on one machine. Synthesizes an election,
+// starts a center on SQLite in a work directory, runs every table's
+// terminal (the real terminal code, fleet.h) through the emulated
+// election-night network (shaping_proxy.h) with a blackout of one state and,
+// optionally, a center restart and a lossy network, shows progress and
+// bulletins, and at the end checks that every table holds a receipt, that
+// every table's counted result equals the synthetic truth, and runs the
+// public verifier over everything the center published.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "core/error.h"
+
+namespace acta::sim {
+
+struct DemoOptions {
+  uint32_t tables = 30'000;
+  uint64_t seed = 1;
+  std::string workdir;  // empty: a fresh directory under /tmp, removed at the end
+  bool keep_workdir = false;
+  bool emulation = true;
+  // State code ("VE-05"), "auto" (a seeded pick) or "none".
+  std::string blackout_state = "auto";
+  bool center_restart = false;
+  bool lossy = false;  // extra loss and cuts over every link
+  // Floods the center's ingest listener (acta attack, mode mix) during the
+  // window, straight from "the Internet" (not through the emulated WAN).
+  bool attack = false;
+  double attack_rate = 2'000;  // requests per second
+  bool verify = true;
+  bool serve = false;  // keep the center running after the run, until SIGINT/SIGTERM
+  bool json = false;   // machine-readable summary on stdout (the rest goes to stderr)
+  // Compressed polls-close window: terminals close uniformly within it.
+  // 0: 20 s for 30,000 tables, growing with the table count so the arrival
+  // rate stays near what 2 cores absorb.
+  std::chrono::milliseconds window{0};
+  size_t workers = 0;  // terminal worker threads; 0: min(tables, 1024)
+  std::chrono::seconds bulletin_every{5};
+  std::chrono::seconds give_up_after{120};  // after the window: actas still undelivered are lost
+};
+
+struct DemoSummary {
+  uint64_t tables = 0;
+  uint64_t delivered = 0;
+  uint64_t counted = 0;
+  uint64_t truth_mismatches = 0;
+  bool verified = false;  // the public verifier found no problem
+  bool verify_ran = false;
+  uint64_t attempts = 0;
+  uint64_t retries = 0;
+  double wall_seconds = 0;  // whole run
+  double synth_seconds = 0;
+  double send_seconds = 0;  // first close to last receipt
+  double p90_seconds = -1, p99_seconds = -1,
+         p100_seconds = -1;  // receipts, from the window's start
+  double verify_seconds = 0;
+  uint64_t peak_rss_kb = 0;
+  bool ok() const {
+    return delivered == tables && counted == tables && truth_mismatches == 0 &&
+           (!verify_ran || verified);
+  }
+};
+
+// Runs the demo, printing to stdout/stderr. Errors: setup failures (work
+// directory, synthesis, center start); a run that loses actas or miscounts
+// returns a summary whose ok() is false.
+Result<DemoSummary> RunDemo(const DemoOptions& options);
+
+}  // namespace acta::sim

@@ -1,0 +1,161 @@
+#include "sim/demo_setup.h"
+
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/random.h"
+#include "terminal/http_client.h"
+#include "verify/fetch.h"
+#include "verify/verifier.h"
+
+namespace acta::sim::demo_internal {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+
+void RaiseFileLimit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+uint64_t PeakRssKb() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<uint64_t>(ru.ru_maxrss);
+}
+
+// The state (region level 1) above each table.
+std::vector<uint32_t> StateOfTables(const Manifest& m, std::vector<int32_t>& state_regions) {
+  std::vector<int32_t> state_index(m.regions.size(), -1);
+  for (size_t r = 0; r < m.regions.size(); ++r) {
+    if (m.regions[r].level == RegionLevel::kState) {
+      state_index[r] = static_cast<int32_t>(state_regions.size());
+      state_regions.push_back(static_cast<int32_t>(r));
+    }
+  }
+  std::vector<uint32_t> out(m.tables.size(), 0);
+  for (size_t i = 0; i < m.tables.size(); ++i) {
+    int32_t r = static_cast<int32_t>(m.tables[i].region);
+    while (r >= 0 && m.regions[r].level != RegionLevel::kState) r = m.regions[r].parent;
+    out[i] = r >= 0 ? static_cast<uint32_t>(state_index[r]) : 0;
+  }
+  return out;
+}
+
+CenterRunner::CenterRunner(std::string election_dir, std::string workdir) {
+  options_.election_dir = election_dir;
+  options_.db_url = "sqlite:" + (fs::path(workdir) / "center.db").string();
+  options_.key_file = (fs::path(election_dir) / "secrets" / "center.key").string();
+  options_.ingest_threads = 2;
+  options_.public_threads = 1;
+  // Every terminal comes from 127.0.0.1: the per-source caps meant for
+  // the Internet would turn the whole country away.
+  options_.ingest_limits.max_connections_per_source = 1'000'000;
+  options_.ingest_limits.max_connections = 16'000;
+  options_.public_limits.max_connections_per_source = 1'000;
+  for (const char* candidate : {"web/dist", "../web/dist"}) {
+    if (fs::exists(fs::path(candidate) / "index.html")) options_.web_root = candidate;
+  }
+}
+
+Status CenterRunner::Start() {
+  auto c = center::Center::Start(options_, clock_);
+  if (!c) return std::unexpected(c.error());
+  center_ = std::move(*c);
+  // A restart comes back on the same ports.
+  options_.ingest_listen = {"127.0.0.1:" + std::to_string(center_->ingest_port())};
+  options_.public_listen = {"127.0.0.1:" + std::to_string(center_->public_port())};
+  return Ok();
+}
+
+Percentiles DeliveryPercentiles(std::vector<int64_t> ms, uint64_t tables) {
+  Percentiles p;
+  std::erase(ms, -1);
+  std::sort(ms.begin(), ms.end());
+  auto at = [&](double q) -> double {
+    const size_t need = static_cast<size_t>(std::ceil(q * static_cast<double>(tables)));
+    if (need == 0 || need > ms.size()) return -1;
+    return static_cast<double>(ms[need - 1]) / 1000.0;
+  };
+  p.p90 = at(0.90);
+  p.p99 = at(0.99);
+  p.p100 = at(1.0);
+  return p;
+}
+
+std::vector<TerminalPlan> MakePlans(const std::vector<uint32_t>& table_state, milliseconds window,
+                                    uint64_t seed) {
+  std::vector<TerminalPlan> plans(table_state.size());
+  SeededRandom rng = SeededRandom(seed).Fork(7);
+  for (size_t i = 0; i < plans.size(); ++i) {
+    plans[i].close_at = milliseconds(rng.Uniform(static_cast<uint64_t>(window.count())));
+    double x = rng.UniformDouble();
+    uint8_t link = 0;
+    while (static_cast<size_t>(link) + 1 < std::size(kLinkMix) && x >= kLinkMix[link])
+      x -= kLinkMix[link++];
+    plans[i].link = link;
+    plans[i].group = table_state[i];
+  }
+  return plans;
+}
+
+bool VerifyPublished(const std::string& public_url, const Manifest& manifest, FILE* out) {
+  http::HttpClientOptions ho;
+  ho.base_url = public_url;
+  ho.request_timeout = std::chrono::seconds(60);
+  ho.max_response_bytes = 512 * 1024 * 1024;
+  auto client = http::HttpClient::Create(ho);
+  if (!client) {
+    fmt::print(out, "verify: {}\n", client.error().ToString());
+    return false;
+  }
+  verify::MemoryFiles files;
+  verify::FetchOptions fopts;
+  fopts.center_url = public_url;
+  auto fetched = verify::FetchCenter(**client, files, fopts);
+  if (!fetched) {
+    fmt::print(out, "verify: cannot fetch the published log: {}\n", fetched.error().ToString());
+    return false;
+  }
+  verify::VerifyOptions vo;
+  vo.expected_election_id = manifest.election_id;
+  vo.threads = 2;
+  const verify::Report report = verify::VerifyFiles(files, vo);
+  fmt::print(out, "\n== Public verification (acta verify --center {}) ==\n{}", public_url,
+             verify::FormatReport(report, 10));
+  return report.ok() && report.tables_counted == manifest.tables.size();
+}
+
+std::string SummaryJson(const DemoSummary& s, bool emulation, milliseconds window) {
+  const nlohmann::json j = {
+      {"ok", s.ok()},
+      {"tables", s.tables},
+      {"delivered", s.delivered},
+      {"counted", s.counted},
+      {"truth_mismatches", s.truth_mismatches},
+      {"verified", s.verified},
+      {"attempts", s.attempts},
+      {"retries", s.retries},
+      {"emulation", emulation},
+      {"window_seconds", static_cast<double>(window.count()) / 1000.0},
+      {"wall_seconds", s.wall_seconds},
+      {"synth_seconds", s.synth_seconds},
+      {"send_seconds", s.send_seconds},
+      {"verify_seconds", s.verify_seconds},
+      {"p90_seconds", s.p90_seconds},
+      {"p99_seconds", s.p99_seconds},
+      {"p100_seconds", s.p100_seconds},
+      {"peak_rss_mb", static_cast<double>(s.peak_rss_kb) / 1024.0},
+  };
+  return j.dump();
+}
+
+}  // namespace acta::sim::demo_internal

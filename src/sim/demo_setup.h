@@ -1,0 +1,72 @@
+// Pieces of `acta demo` (sim/demo.cc) kept apart so that file reads as the
+// demo's timeline: the in-process center that can be stopped and started
+// again, the plan of every terminal, and small process helpers.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "center/center.h"
+#include "core/clock.h"
+#include "core/manifest.h"
+#include "sim/demo.h"
+#include "sim/fleet.h"
+
+namespace acta::sim::demo_internal {
+
+// Share of tables per link profile, in StandardProfiles() order (dialup,
+// gsm, satellite, metro).
+inline constexpr double kLinkMix[] = {0.15, 0.22, 0.08, 0.55};
+
+// Raises RLIMIT_NOFILE to its hard limit (each proxied exchange holds four
+// sockets in this process).
+void RaiseFileLimit();
+uint64_t PeakRssKb();
+
+// The state index (order of the state regions in the manifest) of every
+// table; fills `state_regions` with the region index of each state.
+std::vector<uint32_t> StateOfTables(const Manifest& m, std::vector<int32_t>& state_regions);
+
+// Closing times uniform over the window and links drawn from kLinkMix,
+// from `seed`.
+std::vector<TerminalPlan> MakePlans(const std::vector<uint32_t>& table_state,
+                                    std::chrono::milliseconds window, uint64_t seed);
+
+// The center on SQLite in the work directory, restartable on the same
+// ports and database (a center that dies and comes back).
+class CenterRunner {
+ public:
+  CenterRunner(std::string election_dir, std::string workdir);
+  Status Start();
+  // Stops and destroys the center (closing its listeners).
+  void Stop() { center_.reset(); }
+  center::Center* get() { return center_.get(); }
+  std::string ingest_url() const { return "http://" + options_.ingest_listen.front(); }
+  std::string public_url() const { return "http://" + options_.public_listen.front(); }
+
+ private:
+  SystemClock clock_;
+  center::CenterOptions options_;
+  std::unique_ptr<center::Center> center_;
+};
+
+// Seconds from the window's start until 90 %, 99 % and 100 % of `tables`
+// held a receipt (-1: never). `ms` per table, -1 when not delivered.
+struct Percentiles {
+  double p90 = -1, p99 = -1, p100 = -1;
+};
+Percentiles DeliveryPercentiles(std::vector<int64_t> ms, uint64_t tables);
+
+// Fetches everything the center publishes from `public_url` (as `acta
+// verify --center` does), runs the public verifier over it and prints its
+// report on `out`. True when it found no problem and every table counted.
+bool VerifyPublished(const std::string& public_url, const Manifest& manifest, FILE* out);
+
+// The one-line JSON summary of --json.
+std::string SummaryJson(const DemoSummary& s, bool emulation, std::chrono::milliseconds window);
+
+}  // namespace acta::sim::demo_internal

@@ -1,0 +1,190 @@
+#include "verify/witness.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/acta_check.h"
+#include "log/proof.h"
+#include "verify/dump_layout.h"
+#include "verify/internal/checks.h"
+
+namespace acta::verify {
+namespace {
+
+using nlohmann::json;
+
+Result<http::HttpResponse> GetOk(http::HttpClient& client, const std::string& route) {
+  auto r = client.Get(route);
+  if (!r) return std::unexpected(r.error());
+  if (r->status != 200) {
+    return MakeError(r->status == 404 ? ErrorCode::kNotFound : ErrorCode::kUnavailable,
+                     "GET " + route + ": HTTP " + std::to_string(r->status) + ": " +
+                         std::string(r->BodyText().substr(0, 200)));
+  }
+  return r;
+}
+
+// The counts of the center's table JSON "acta" object, against ours; "" if equal.
+std::string CompareCounts(const json& a, const ActaBody& body) {
+  if (a.at("closing_time").get<uint64_t>() != body.closing_time) return "closing_time";
+  if (a.at("correction").get<uint32_t>() != body.correction) return "correction";
+  if (a.at("ballots_cast").get<uint32_t>() != body.ballots_cast) return "ballots_cast";
+  const json& contests = a.at("contests");
+  if (contests.size() != body.contests.size()) return "contests";
+  for (size_t i = 0; i < contests.size(); ++i) {
+    const auto& c = body.contests[i];
+    if (contests[i].at("votes").get<std::vector<uint32_t>>() != c.candidates) {
+      return "contests[" + contests[i].value("id", std::to_string(i)) + "].votes";
+    }
+    if (contests[i].at("blank").get<uint32_t>() != c.blank)
+      return "contests[" + std::to_string(i) + "].blank";
+    if (contests[i].at("null").get<uint32_t>() != c.null_votes)
+      return "contests[" + std::to_string(i) + "].null";
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<WitnessReport> VerifyActaInLog(http::HttpClient& client, const Acta& acta,
+                                      const WitnessOptions& options) {
+  WitnessReport out;
+  Report& report = out.report;
+  out.table_id = acta.body.table_id;
+  out.leaf_hash = acta.LeafHash();
+  const uint32_t table = out.table_id;
+
+  MemoryFiles files;
+  for (auto [route, name] :
+       {std::pair{"/v1/manifest", kManifestJson}, std::pair{"/v1/manifest/tables.bin", kTablesBin},
+        std::pair{"/v1/manifest/manifest.sig", kManifestSig}}) {
+    auto r = GetOk(client, route);
+    if (!r) return std::unexpected(r.error());
+    ACTA_RETURN_IF_ERROR(files.Write(name, r->body));
+  }
+  VerifyOptions vo;
+  vo.pinned_authority = options.pinned_authority;
+  vo.expected_election_id = options.expected_election_id;
+  auto manifest = internal::CheckManifest(files, vo, report);
+  if (!manifest) return out;
+  if (auto checked = VerifyActa(acta, *manifest); !checked) {
+    report.Add({ProblemKind::kEntry,
+                "the acta itself does not verify: " + checked.error().message,
+                {},
+                table,
+                {},
+                {},
+                checked.error().code});
+    return out;
+  }
+
+  auto latest = GetOk(client, "/checkpoint");
+  if (!latest) return std::unexpected(latest.error());
+  auto cp = internal::VerifyCenterCheckpoint(latest->BodyText(), *manifest);
+  if (!cp) {
+    report.Add({cp.error().code == ErrorCode::kWrongElection ? ProblemKind::kCheckpointOrigin
+                                                             : ProblemKind::kCheckpointSignature,
+                "latest checkpoint: " + cp.error().message,
+                {},
+                {},
+                {},
+                kLatestCheckpoint,
+                cp.error().code});
+    return out;
+  }
+  report.checkpoints = 1;
+  report.latest_size = cp->size;
+  report.latest_root = cp->root;
+  report.latest_note = std::string(latest->BodyText());
+
+  const std::string route =
+      "/v1/proof/inclusion?leaf=" + HexEncode(out.leaf_hash) + "&size=" + std::to_string(cp->size);
+  auto proof = client.Get(route);
+  if (!proof) return std::unexpected(proof.error());
+  if (proof->status == 404) {
+    report.Add({ProblemKind::kInclusion,
+                "the center says this acta is not in its log at size " + std::to_string(cp->size) +
+                    ": " + std::string(proof->BodyText().substr(0, 200)),
+                {},
+                table,
+                cp->size,
+                {},
+                ErrorCode::kNotFound});
+    return out;
+  }
+  if (proof->status != 200) {
+    return MakeError(ErrorCode::kUnavailable,
+                     "GET " + route + ": HTTP " + std::to_string(proof->status));
+  }
+  try {
+    json j = json::parse(proof->BodyText());
+    const uint64_t index = j.at("index").get<uint64_t>();
+    std::vector<Hash256> hashes;
+    for (const auto& h : j.at("hashes")) {
+      auto decoded = HexDecodeFixed<32>(h.get<std::string>());
+      if (!decoded) throw std::runtime_error("a proof hash is not 64 hex digits");
+      hashes.push_back(*decoded);
+    }
+    if (auto st = log::VerifyInclusion(out.leaf_hash, index, cp->size, hashes, cp->root); !st) {
+      report.Add({ProblemKind::kInclusion,
+                  "the inclusion proof for entry " + std::to_string(index) +
+                      " does not lead to the signed root: " + st.error().message,
+                  index,
+                  table,
+                  cp->size,
+                  {},
+                  st.error().code});
+      return out;
+    }
+    out.index = index;
+  } catch (const std::exception& e) {
+    report.Add({ProblemKind::kMalformedFile,
+                std::string("inclusion proof: ") + e.what(),
+                {},
+                table,
+                cp->size,
+                route,
+                ErrorCode::kMalformed});
+    return out;
+  }
+
+  auto status = GetOk(client, "/v1/tables/" + std::to_string(table));
+  if (!status) return std::unexpected(status.error());
+  try {
+    json j = json::parse(status->BodyText());
+    out.table_status = j.at("status").get<std::string>();
+    if (out.table_status != "counted") {
+      report.Add({ProblemKind::kTableStatus,
+                  "the table's status is \"" + out.table_status + "\", not counted",
+                  out.index,
+                  table,
+                  cp->size,
+                  {},
+                  {}});
+    } else if (j.at("leaf_hash").get<std::string>() != HexEncode(out.leaf_hash) ||
+               j.at("seq").get<uint64_t>() != *out.index) {
+      report.Add({ProblemKind::kTableStatus,
+                  "the table is counted with another acta (entry " +
+                      std::to_string(j.at("seq").get<uint64_t>()) + ", leaf " +
+                      j.at("leaf_hash").get<std::string>() + ")",
+                  out.index,
+                  table,
+                  cp->size,
+                  {},
+                  {}});
+    } else if (auto field = CompareCounts(j.at("acta"), acta.body); !field.empty()) {
+      report.Add({ProblemKind::kTableStatus,
+                  "the center counts a different " + field + " than the acta says",
+                  out.index,
+                  table,
+                  cp->size,
+                  "/v1/tables/" + std::to_string(table),
+                  {}});
+    }
+  } catch (const std::exception& e) {
+    report.Add({ProblemKind::kMalformedFile, std::string("table status: ") + e.what(), out.index,
+                table, cp->size, "/v1/tables/" + std::to_string(table), ErrorCode::kMalformed});
+  }
+  return out;
+}
+
+}  // namespace acta::verify

@@ -1,0 +1,183 @@
+// The `acta` binary as a terminal and as a witness against a real center:
+// killed with SIGKILL in the middle of a send and restarted, it resends the
+// same bytes and ends with the center's original receipt; a witness submits
+// a photo of the printed sheet through the public lane.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "center/center.h"
+#include "core/file.h"
+#include "core/testing/manifest_fixtures.h"
+#include "sim/shaping_proxy.h"
+#include "sim/synth.h"
+#include "terminal/qr.h"
+
+extern char** environ;
+
+namespace acta {
+namespace {
+
+using std::chrono::milliseconds;
+namespace fs = std::filesystem;
+
+// Starts `acta args...` with stdout/stderr to files in `dir`; returns its pid.
+pid_t Spawn(const std::vector<std::string>& args, const std::string& dir, const std::string& tag) {
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  const std::string out = dir + "/" + tag + ".out", err = dir + "/" + tag + ".err";
+  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<std::string> all = {ACTA_BINARY};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  EXPECT_EQ(posix_spawn(&pid, ACTA_BINARY, &fa, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&fa);
+  return pid;
+}
+
+int Wait(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+bool WaitUntil(const std::function<bool()>& done) {
+  for (int i = 0; i < 4000; ++i) {  // 40 s: a bug fails the test instead of hanging it
+    if (done()) return true;
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  return done();
+}
+
+class TerminalE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = acta::testing::TestDir();
+    election_ = dir_ + "/election";
+    sim::SynthOptions so;
+    so.tables = 20;
+    so.seed = 3;
+    auto synth = sim::SynthesizeElection(so);
+    ASSERT_TRUE(synth.has_value());
+    ASSERT_TRUE(sim::WriteElectionDir(election_, *synth).has_value());
+    manifest_ = synth->election.manifest;
+    ActaBody body = Truth(manifest_, synth->election.truth).BodyFor(4);
+    body.closing_time = manifest_.polls_close_not_before + 600;
+    auto acta = SignActa(body, TableKeys(synth->election.table_seeds).key(4));
+    ASSERT_TRUE(acta.has_value());
+    acta_ = *acta;
+    ASSERT_TRUE(WriteFileAtomic(dir_ + "/acta.bin", acta_.bytes).has_value());
+
+    center::CenterOptions co;
+    co.election_dir = election_;
+    co.db_url = "sqlite:" + dir_ + "/center.db";
+    co.key_file = election_ + "/secrets/center.key";
+    auto c = center::Center::Start(co, clock_);
+    ASSERT_TRUE(c.has_value()) << c.error().ToString();
+    center_ = std::move(*c);
+  }
+  std::string CenterUrl() const {
+    return "http://127.0.0.1:" + std::to_string(center_->ingest_port());
+  }
+
+  SystemClock clock_;
+  std::string dir_, election_;
+  Manifest manifest_;
+  Acta acta_;
+  std::unique_ptr<center::Center> center_;
+};
+
+TEST_F(TerminalE2eTest, KilledMidSendResumesWithTheSameBytesAndReceipt) {
+  // A link whose downlink is so slow that the receipt can never arrive:
+  // the center accepts the acta, the terminal is still waiting for the
+  // answer when it is killed.
+  sim::LinkProfile stuck = *sim::ProfileByName("metro");
+  stuck.down_bps = 1;
+  sim::ProxyOptions po;
+  po.access_points = {sim::AccessPoint{stuck, 0}};
+  po.upstream_port = center_->ingest_port();
+  auto proxy = sim::ShapingProxy::Start(po);
+  ASSERT_TRUE(proxy.has_value());
+  const std::string queue = dir_ + "/queue";
+  const std::string via_proxy = "http://127.0.0.1:" + std::to_string((*proxy)->port(0));
+  const std::vector<std::string> common = {"terminal",   "send",
+                                           "--election", election_,
+                                           "--table",    std::to_string(acta_.body.table_id),
+                                           "--acta",     dir_ + "/acta.bin",
+                                           "--queue",    queue,
+                                           "--no-qr"};
+  auto args = common;
+  args.insert(args.end(), {"--center", via_proxy});
+  const pid_t first = Spawn(args, dir_, "first");
+  ASSERT_TRUE(
+      WaitUntil([&] { return center_->ingest().count(center::IngestStatus::kAccepted) == 1; }));
+  kill(first, SIGKILL);
+  EXPECT_EQ(Wait(first), 128 + SIGKILL);
+  // Killed mid-send: queued, no receipt.
+  EXPECT_EQ(*ReadFile(queue + "/t" + std::to_string(acta_.body.table_id) + "-c0.acta"),
+            acta_.bytes);
+  EXPECT_FALSE(fs::exists(queue + "/t" + std::to_string(acta_.body.table_id) + "-c0.receipt"));
+
+  // Restarted with a dead center first and the real one as backup: it fails
+  // over and gets the receipt of the acta the center already holds.
+  args = common;
+  args.insert(args.end(), {"--center", "http://127.0.0.1:1", "--center", CenterUrl(),
+                           "--backoff-base", "0.05"});
+  const pid_t second = Spawn(args, dir_, "second");
+  ASSERT_EQ(Wait(second), 0) << ReadTextFile(dir_ + "/second.err").value_or("");
+  EXPECT_EQ(center_->ingest().count(center::IngestStatus::kAccepted), 1u);
+  EXPECT_EQ(center_->ingest().count(center::IngestStatus::kReplay), 1u);
+  auto receipt_bytes = ReadFile(queue + "/t" + std::to_string(acta_.body.table_id) + "-c0.receipt");
+  ASSERT_TRUE(receipt_bytes.has_value());
+  auto receipt = Receipt::Decode(*receipt_bytes);
+  ASSERT_TRUE(receipt.has_value());
+  EXPECT_EQ(receipt->leaf_hash, acta_.LeafHash());
+  EXPECT_TRUE(receipt->Verify(*manifest_.FindCenter(receipt->center_key_id)));
+  const std::string out = *ReadTextFile(dir_ + "/second.out");
+  EXPECT_NE(out.find("delivered t" + std::to_string(acta_.body.table_id) + "-c0"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("(HTTP 200)"), std::string::npos) << "a replay: " << out;
+
+  // A third run sends nothing and reports the stored receipt.
+  const pid_t third = Spawn(args, dir_, "third");
+  ASSERT_EQ(Wait(third), 0);
+  EXPECT_EQ(center_->ingest().count(center::IngestStatus::kReplay), 1u);
+  EXPECT_NE(ReadTextFile(dir_ + "/third.out")->find("already delivered"), std::string::npos);
+}
+
+TEST_F(TerminalE2eTest, AWitnessSubmitsAPhotoThroughThePublicLane) {
+  auto code = qr::Encode(ActaToText(acta_));
+  ASSERT_TRUE(code.has_value());
+  // A scaled print on grey paper, as a phone camera would see it.
+  qr::GrayImage img = qr::Render(*code, 5, 6);
+  for (auto& p : img.pixels) p = static_cast<uint8_t>(40 + p * 180 / 255);
+  auto png = qr::EncodePng(img);
+  ASSERT_TRUE(png.has_value());
+  ASSERT_TRUE(WriteFileAtomic(dir_ + "/photo.png", *png).has_value());
+
+  const pid_t inspect =
+      Spawn({"inspect", "--election", election_, dir_ + "/photo.png"}, dir_, "inspect");
+  ASSERT_EQ(Wait(inspect), 0) << ReadTextFile(dir_ + "/inspect.err").value_or("");
+  EXPECT_NE(ReadTextFile(dir_ + "/inspect.out")->find("signature      valid"), std::string::npos);
+
+  const pid_t submit = Spawn(
+      {"submit", "--public", "--center", CenterUrl(), "--election", election_, dir_ + "/photo.png"},
+      dir_, "submit");
+  ASSERT_EQ(Wait(submit), 0) << ReadTextFile(dir_ + "/submit.err").value_or("");
+  EXPECT_NE(ReadTextFile(dir_ + "/submit.out")->find("accepted acta of table"), std::string::npos);
+  EXPECT_EQ(center_->ingest().count(center::IngestStatus::kAccepted), 1u);
+}
+
+}  // namespace
+}  // namespace acta

@@ -41,6 +41,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
     });
   }
 
+  // The server closes a keep-alive connection after its per-connection
+  // request cap (or on an error): open a new one and carry on, as clients do.
+  void Reconnect() {
+    beast::error_code ignored;
+    socket_.close(ignored);
+    buffer_.clear();
+    socket_ = tcp::socket(timer_.get_executor());
+    if (++reconnects_ > 100000) return;
+    Start();
+  }
+
  private:
   void Next() {
     size_t i = shared_.next.fetch_add(1);
@@ -78,14 +89,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
     http::async_write(socket_, req_, [self = shared_from_this()](beast::error_code ec, size_t) {
       if (ec) {
         ++self->shared_.result.failed;
-        return;
+        return self->Reconnect();
       }
       self->res_ = {};
       http::async_read(
           self->socket_, self->buffer_, self->res_, [self](beast::error_code ec, size_t) {
             if (ec) {
               ++self->shared_.result.failed;
-              return;
+              return self->Reconnect();
             }
             int status = self->res_.result_int();
             if (status == 200 || status == 201 || status == 409) {
@@ -95,6 +106,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
             } else {
               ++self->shared_.result.failed;
             }
+            if (!self->res_.keep_alive()) return self->Reconnect();
             self->Next();
           });
     });
@@ -108,6 +120,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   http::request<http::string_body> req_;
   http::response<http::string_body> res_;
   Clock::time_point t0_;
+  int reconnects_ = 0;
 };
 
 }  // namespace

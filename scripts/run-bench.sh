@@ -53,3 +53,8 @@ if [ -x "$build_dir/bench/ingest_load" ]; then
       --memory-tables "${ACTA_BENCH_MEMORY_TABLES:-1000000}" --out "$out/ingest.json"
   python3 bench/report.py ingest "$out/ingest.json" --title "Center ingest" --build "$build"
 fi
+if [ -x "$build_dir/bench/verify_load" ]; then
+  echo "run-bench: verify_load (verifying a 1,000,000-acta dump)"
+  "$build_dir/bench/verify_load" --tables "${ACTA_BENCH_VERIFY_TABLES:-1000000}" --out "$out/verify.json"
+  python3 bench/report.py verify "$out/verify.json" --title "Public verifier" --build "$build"
+fi

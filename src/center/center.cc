@@ -28,7 +28,8 @@ Result<ElectionFiles> ReadElectionFiles(const std::string& dir) {
   return f;
 }
 
-Result<std::vector<TransportKey>> LoadMasters(const Manifest& m, const std::vector<std::string>& files) {
+Result<std::vector<TransportKey>> LoadMasters(const Manifest& m,
+                                              const std::vector<std::string>& files) {
   std::vector<std::optional<TransportKey>> by_index(m.transport_key_ids.size());
   for (const auto& path : files) {
     auto key = LoadTransportKeyFile(path);
@@ -49,8 +50,9 @@ Result<std::vector<TransportKey>> LoadMasters(const Manifest& m, const std::vect
   std::vector<TransportKey> out;
   for (size_t i = 0; i < by_index.size(); ++i) {
     if (!by_index[i]) {
-      return MakeError(ErrorCode::kInvalidArgument, "no transport key file given for manifest transport key " +
-                                                        m.transport_key_ids[i]);
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          "no transport key file given for manifest transport key " + m.transport_key_ids[i]);
     }
     out.push_back(*by_index[i]);
   }
@@ -72,9 +74,9 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   if (!key) return std::unexpected(key.error());
   const VerifierKey* listed = m.FindCenter(key->key_id);
   if (listed == nullptr || listed->key != key->key.public_key()) {
-    return MakeError(ErrorCode::kPermissionDenied,
-                     options.key_file + ": this center key (" + key->verifier().ToString() +
-                         ") is not listed in the manifest's centers");
+    return MakeError(ErrorCode::kPermissionDenied, options.key_file + ": this center key (" +
+                                                       key->verifier().ToString() +
+                                                       ") is not listed in the manifest's centers");
   }
   c->key_ = std::make_unique<NamedSigningKey>(std::move(*key));
   if (options.transport_key_files.empty()) {
@@ -106,13 +108,13 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   auto state = LogState::Create(m);
   if (!state) return std::unexpected(state.error());
   c->state_ = std::move(*state);
-  c->sequencer_ = std::make_unique<Sequencer>(*c->store_, *c->state_, *c->key_, clock, options.sequencer,
-                                              c->lease_.get());
+  c->sequencer_ = std::make_unique<Sequencer>(*c->store_, *c->state_, *c->key_, clock,
+                                              options.sequencer, c->lease_.get());
   ACTA_RETURN_IF_ERROR(c->sequencer_->Recover());
 
   c->committer_ = std::make_unique<store::GroupCommitter>(*c->store_, options.commit);
-  c->ingest_ = std::make_unique<IngestService>(m, std::move(*masters), *c->key_, *c->committer_, clock,
-                                               options.ingest);
+  c->ingest_ = std::make_unique<IngestService>(m, std::move(*masters), *c->key_, *c->committer_,
+                                               clock, options.ingest);
   ACTA_RETURN_IF_ERROR(c->ingest_->Recover(*c->store_));
   Sequencer* seq = c->sequencer_.get();
   c->ingest_->SetOnDurable([seq] { seq->Notify(); });
@@ -132,7 +134,8 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   PublicApiOptions popts;
   popts.web_root = options.web_root;
   popts.telemetry = tel;
-  auto public_api = std::make_unique<PublicApi>(*c->state_, *c->store_, std::move(*files), *c->metrics_, popts);
+  auto public_api =
+      std::make_unique<PublicApi>(*c->state_, *c->store_, std::move(*files), *c->metrics_, popts);
   IngestHandler* ih = ingest_handler.get();
   PublicApi* pa = public_api.get();
   LogState* ls = c->state_.get();
@@ -143,9 +146,11 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
     auto cp = ls->latest();
     MetricHeader(out, "acta_log_size", "gauge", "Entries in the latest signed checkpoint.");
     out += "acta_log_size " + std::to_string(cp ? cp->stored.size : 0) + "\n";
-    MetricHeader(out, "acta_sequencer_batches_total", "counter", "Batches sequenced (one checkpoint each).");
+    MetricHeader(out, "acta_sequencer_batches_total", "counter",
+                 "Batches sequenced (one checkpoint each).");
     out += "acta_sequencer_batches_total " + std::to_string(seq->batches()) + "\n";
-    MetricHeader(out, "acta_sequencer_healthy", "gauge", "1 while the sequencer runs, 0 after a store failure.");
+    MetricHeader(out, "acta_sequencer_healthy", "gauge",
+                 "1 while the sequencer runs, 0 after a store failure.");
     out += std::string("acta_sequencer_healthy ") + (seq->healthy() ? "1" : "0") + "\n";
   });
   c->ingest_handler_ = std::move(ingest_handler);
@@ -156,7 +161,8 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   ingest_opts.threads = options.ingest_threads;
   ingest_opts.limits = options.ingest_limits;
   ingest_opts.tls = options.tls;
-  ingest_opts.on_reject = [tel](http::RejectReason reason, const boost::asio::ip::address& address) {
+  ingest_opts.on_reject = [tel](http::RejectReason reason,
+                                const boost::asio::ip::address& address) {
     tel->Record(http::RejectReasonName(reason), telemetry::Lane::kNone, address);
   };
   auto ingest_server = http::HttpServer::Start(ingest_opts, *c->ingest_handler_);
@@ -204,7 +210,9 @@ void Center::Stop() {
   if (sequencer_) sequencer_->Stop();
   if (public_server_) public_server_->Stop();
   auto cp = state_ ? state_->latest() : std::nullopt;
-  if (cp) spdlog::info("center stopped at checkpoint size {} root {}", cp->stored.size, HexEncode(cp->stored.root));
+  if (cp)
+    spdlog::info("center stopped at checkpoint size {} root {}", cp->stored.size,
+                 HexEncode(cp->stored.root));
 }
 
 Center::~Center() { Stop(); }

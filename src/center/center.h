@@ -6,17 +6,17 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "center/http/server.h"
 #include "center/ingest.h"
 #include "center/metrics.h"
+#include "center/sequencer.h"
 #include "center/telemetry/geo_lookup.h"
 #include "center/telemetry/telemetry.h"
-#include "center/sequencer.h"
 #include "core/clock.h"
 #include "store/group_commit.h"
 

@@ -1,8 +1,8 @@
 #include "center/ingest.h"
 
-#include <cstring>
-
 #include <spdlog/spdlog.h>
+
+#include <cstring>
 
 #include "core/acta_check.h"
 
@@ -10,36 +10,60 @@ namespace acta::center {
 
 std::string_view IngestStatusName(IngestStatus status) {
   switch (status) {
-    case IngestStatus::kAccepted: return "accepted";
-    case IngestStatus::kReplay: return "replay";
-    case IngestStatus::kConflict: return "conflict";
-    case IngestStatus::kMalformed: return "malformed";
-    case IngestStatus::kUnsupportedVersion: return "unsupported_version";
-    case IngestStatus::kWrongElection: return "wrong_election";
-    case IngestStatus::kUnknownTable: return "unknown_table";
-    case IngestStatus::kBadMac: return "bad_mac";
-    case IngestStatus::kBadSignature: return "bad_signature";
-    case IngestStatus::kRateLimited: return "rate_limited";
-    case IngestStatus::kOverloaded: return "overloaded";
-    case IngestStatus::kUnavailable: return "unavailable";
+    case IngestStatus::kAccepted:
+      return "accepted";
+    case IngestStatus::kReplay:
+      return "replay";
+    case IngestStatus::kConflict:
+      return "conflict";
+    case IngestStatus::kMalformed:
+      return "malformed";
+    case IngestStatus::kUnsupportedVersion:
+      return "unsupported_version";
+    case IngestStatus::kWrongElection:
+      return "wrong_election";
+    case IngestStatus::kUnknownTable:
+      return "unknown_table";
+    case IngestStatus::kBadMac:
+      return "bad_mac";
+    case IngestStatus::kBadSignature:
+      return "bad_signature";
+    case IngestStatus::kRateLimited:
+      return "rate_limited";
+    case IngestStatus::kOverloaded:
+      return "overloaded";
+    case IngestStatus::kUnavailable:
+      return "unavailable";
   }
   return "unknown";
 }
 
 int IngestHttpStatus(IngestStatus status) {
   switch (status) {
-    case IngestStatus::kAccepted: return 201;
-    case IngestStatus::kReplay: return 200;
-    case IngestStatus::kConflict: return 409;
-    case IngestStatus::kMalformed: return 400;
-    case IngestStatus::kUnsupportedVersion: return 400;
-    case IngestStatus::kWrongElection: return 422;
-    case IngestStatus::kUnknownTable: return 404;
-    case IngestStatus::kBadMac: return 401;
-    case IngestStatus::kBadSignature: return 403;
-    case IngestStatus::kRateLimited: return 429;
-    case IngestStatus::kOverloaded: return 503;
-    case IngestStatus::kUnavailable: return 503;
+    case IngestStatus::kAccepted:
+      return 201;
+    case IngestStatus::kReplay:
+      return 200;
+    case IngestStatus::kConflict:
+      return 409;
+    case IngestStatus::kMalformed:
+      return 400;
+    case IngestStatus::kUnsupportedVersion:
+      return 400;
+    case IngestStatus::kWrongElection:
+      return 422;
+    case IngestStatus::kUnknownTable:
+      return 404;
+    case IngestStatus::kBadMac:
+      return 401;
+    case IngestStatus::kBadSignature:
+      return 403;
+    case IngestStatus::kRateLimited:
+      return 429;
+    case IngestStatus::kOverloaded:
+      return 503;
+    case IngestStatus::kUnavailable:
+      return 503;
   }
   return 500;
 }
@@ -60,7 +84,8 @@ Status IngestService::Recover(store::Store& store) {
   return store.ForEachAccepted([&](const store::AcceptedActa& row) -> Status {
     Entry& e = entries_[row.leaf_hash];
     if (row.receipt.size() != kReceiptSize) {
-      return MakeError(ErrorCode::kCorruption, "stored receipt of " + HexEncode(row.leaf_hash) + " has the wrong size");
+      return MakeError(ErrorCode::kCorruption,
+                       "stored receipt of " + HexEncode(row.leaf_hash) + " has the wrong size");
     }
     std::memcpy(e.receipt.data(), row.receipt.data(), kReceiptSize);
     e.committed = true;
@@ -105,17 +130,21 @@ void IngestService::Submit(IngestRequest req, Done done) {
   const uint32_t table_id = LoadU32(body.data() + kActaTableIdOffset);
   const TableRecord* table = manifest_.FindTable(table_id);
   if (table == nullptr) {
-    return refuse(IngestStatus::kUnknownTable, "table " + std::to_string(table_id) + " is not in the manifest", table_id);
+    return refuse(IngestStatus::kUnknownTable,
+                  "table " + std::to_string(table_id) + " is not in the manifest", table_id);
   }
   const size_t table_index = static_cast<size_t>(table - manifest_.tables.data());
   // 5: lane gate.
   if (req.has_mac) {
     if (!req.mac_valid_format || table->transport_key >= masters_.size() ||
         !VerifyMac(DeriveTransportKey(masters_[table->transport_key], table_id), body, req.mac)) {
-      return refuse(IngestStatus::kBadMac, "transport MAC does not verify for table " + std::to_string(table_id), table_id);
+      return refuse(IngestStatus::kBadMac,
+                    "transport MAC does not verify for table " + std::to_string(table_id),
+                    table_id);
     }
   } else if (!public_budget_.TryTake(req.source)) {
-    return refuse(IngestStatus::kRateLimited, "public-lane budget exhausted; retry later", table_id);
+    return refuse(IngestStatus::kRateLimited, "public-lane budget exhausted; retry later",
+                  table_id);
   }
   // 6: exact replay.
   const Hash256 leaf = LeafHashOf(body);
@@ -136,16 +165,19 @@ void IngestService::Submit(IngestRequest req, Done done) {
   // 7: decode, shape, signature.
   auto acta = DecodeActa(body);
   if (!acta) {
-    return refuse(acta.error().code == ErrorCode::kUnsupportedVersion ? IngestStatus::kUnsupportedVersion
-                                                                       : IngestStatus::kMalformed,
+    return refuse(acta.error().code == ErrorCode::kUnsupportedVersion
+                      ? IngestStatus::kUnsupportedVersion
+                      : IngestStatus::kMalformed,
                   acta.error().message, table_id);
   }
   if (auto checked = CheckActaAgainstManifest(*acta, manifest_); !checked) {
     return refuse(IngestStatus::kMalformed, checked.error().message, table_id);
   }
   if (!acta->VerifySignature(table->key)) {
-    return refuse(IngestStatus::kBadSignature,
-                  "signature does not verify with the machine key of table " + std::to_string(table_id), table_id);
+    return refuse(
+        IngestStatus::kBadSignature,
+        "signature does not verify with the machine key of table " + std::to_string(table_id),
+        table_id);
   }
   // 8: register, sign the receipt, commit.
   const uint64_t now_ms = static_cast<uint64_t>(clock_.NowUnixMillis());
@@ -207,8 +239,8 @@ void IngestService::OnCommitted(const Hash256& leaf, uint32_t table_id, Status s
     e.waiters.clear();
     if (status) {
       e.committed = true;
-      first_result = IngestResult{e.conflict ? IngestStatus::kConflict : IngestStatus::kAccepted, "",
-                                  Bytes(e.receipt.begin(), e.receipt.end()), table_id};
+      first_result = IngestResult{e.conflict ? IngestStatus::kConflict : IngestStatus::kAccepted,
+                                  "", Bytes(e.receipt.begin(), e.receipt.end()), table_id};
     } else {
       // Not durable: forget it entirely so a retry starts from scratch.
       if (e.first_of_table) {
@@ -216,8 +248,9 @@ void IngestService::OnCommitted(const Hash256& leaf, uint32_t table_id, Status s
         table_first_[static_cast<size_t>(t - manifest_.tables.data())] = Hash256{};
       }
       entries_.erase(it);
-      IngestStatus s = status.error().code == ErrorCode::kResourceExhausted ? IngestStatus::kOverloaded
-                                                                             : IngestStatus::kUnavailable;
+      IngestStatus s = status.error().code == ErrorCode::kResourceExhausted
+                           ? IngestStatus::kOverloaded
+                           : IngestStatus::kUnavailable;
       first_result = IngestResult{s, status.error().message, {}, table_id};
     }
   }

@@ -18,13 +18,12 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/ip/address.hpp>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
 #include <vector>
-
-#include <boost/asio/ip/address.hpp>
 
 #include "center/public_budget.h"
 #include "core/acta.h"

@@ -10,7 +10,8 @@ IngestHandler::IngestHandler(IngestService& ingest, const Clock& clock,
       accept_latency_({0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5}) {}
 
 std::size_t IngestHandler::BodyLimit(const http::Request& head, std::size_t server_limit) const {
-  if (head.method == "POST" && head.Path() == "/v1/actas") return std::min(server_limit, kMaxActaSize);
+  if (head.method == "POST" && head.Path() == "/v1/actas")
+    return std::min(server_limit, kMaxActaSize);
   return 0;
 }
 
@@ -35,8 +36,10 @@ void IngestHandler::Handle(http::Request&& request, http::ReplyFn reply) {
     return reply(http::Response::Text(200, "ok\n"));
   }
   if (path != "/v1/actas") {
-    if (telemetry_ != nullptr) telemetry_->Record("not_found", telemetry::Lane::kNone, request.remote_address);
-    return reply(http::Response::Error(404, "not_found", "the ingest listener serves only POST /v1/actas"));
+    if (telemetry_ != nullptr)
+      telemetry_->Record("not_found", telemetry::Lane::kNone, request.remote_address);
+    return reply(
+        http::Response::Error(404, "not_found", "the ingest listener serves only POST /v1/actas"));
   }
   if (request.method != "POST") {
     if (telemetry_ != nullptr) {
@@ -60,7 +63,8 @@ void IngestHandler::Handle(http::Request&& request, http::ReplyFn reply) {
   const auto start = clock_.SteadyNow();
   const telemetry::Lane lane = in.has_mac ? telemetry::Lane::kTerminal : telemetry::Lane::kPublic;
   const auto source = in.source;
-  ingest_.Submit(std::move(in), [this, start, lane, source, reply = std::move(reply)](IngestResult result) {
+  ingest_.Submit(std::move(in), [this, start, lane, source,
+                                 reply = std::move(reply)](IngestResult result) {
     if (result.status == IngestStatus::kAccepted || result.status == IngestStatus::kConflict ||
         result.status == IngestStatus::kReplay) {
       accept_latency_.Observe(std::chrono::duration<double>(clock_.SteadyNow() - start).count());

@@ -43,9 +43,7 @@ void LogState::ApplyAndPublish(std::span<const ActaBody> bodies, std::span<const
     latest_ = checkpoint;
     listeners = listeners_;
   }
-  {
-    std::lock_guard wait_lock(wait_mu_);
-  }
+  { std::lock_guard wait_lock(wait_mu_); }
   cp_cv_.notify_all();
   for (auto& fn : listeners) fn(checkpoint);
 }

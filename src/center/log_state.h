@@ -7,8 +7,8 @@
 // belongs to the checkpoint served beside it.
 #pragma once
 
-#include <functional>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -50,7 +50,9 @@ class LogState {
   void ApplyRecovered(std::span<const ActaBody> bodies, std::span<const Hash256> leaves,
                       uint64_t first_seq);
   // Publishes a checkpoint that adds no entries (start-up, shutdown).
-  void PublishOnly(PublishedCheckpoint checkpoint) { ApplyAndPublish({}, {}, 0, std::move(checkpoint)); }
+  void PublishOnly(PublishedCheckpoint checkpoint) {
+    ApplyAndPublish({}, {}, 0, std::move(checkpoint));
+  }
 
   // Start-up only: the checkpoints stored before the latest one, oldest
   // first (the latest is then published with PublishOnly/ApplyAndPublish).
@@ -61,8 +63,8 @@ class LogState {
   std::vector<store::StoredCheckpoint> checkpoints() const;
   // Runs `fn` under a shared lock with the tally and the checkpoint it is
   // exactly at (nullopt before the first checkpoint).
-  void Read(const std::function<void(const tally::Tally&, const std::optional<PublishedCheckpoint>&)>&
-                fn) const;
+  void Read(const std::function<void(const tally::Tally&,
+                                     const std::optional<PublishedCheckpoint>&)>& fn) const;
 
   // Waits until a checkpoint newer than `size` is published or `timeout`
   // passes; returns the latest.

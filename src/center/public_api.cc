@@ -1,10 +1,10 @@
 #include "center/public_api.h"
 
-#include <boost/asio/post.hpp>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "center/query.h"
 #include "core/file.h"
@@ -22,9 +22,22 @@ constexpr char kImmutable[] = "public, max-age=31536000, immutable";
 constexpr char kNoCache[] = "no-cache";
 
 enum Route : size_t {
-  kRouteCheckpoint, kRouteTile, kRouteManifest, kRouteCheckpoints, kRouteBulletin, kRouteRegion,
-  kRouteTable, kRouteInclusion, kRouteConsistency, kRouteCsv, kRouteEvents, kRouteMetrics,
-  kRouteStatic, kRouteNotFound, kRouteTelemetry, kRouteCount
+  kRouteCheckpoint,
+  kRouteTile,
+  kRouteManifest,
+  kRouteCheckpoints,
+  kRouteBulletin,
+  kRouteRegion,
+  kRouteTable,
+  kRouteInclusion,
+  kRouteConsistency,
+  kRouteCsv,
+  kRouteEvents,
+  kRouteMetrics,
+  kRouteStatic,
+  kRouteNotFound,
+  kRouteTelemetry,
+  kRouteCount
 };
 
 http::Response WithCache(http::Response r, const char* cache) {
@@ -33,7 +46,8 @@ http::Response WithCache(http::Response r, const char* cache) {
   return r;
 }
 
-http::Response Binary(Bytes body, const char* cache, std::string type = "application/octet-stream") {
+http::Response Binary(Bytes body, const char* cache,
+                      std::string type = "application/octet-stream") {
   http::Response r;
   r.status = 200;
   r.content_type = std::move(type);
@@ -49,12 +63,21 @@ http::Response FromError(const Error& e) {
   int status = 500;
   switch (e.code) {
     case ErrorCode::kNotFound:
-    case ErrorCode::kUnknownTable: status = 404; break;
+    case ErrorCode::kUnknownTable:
+      status = 404;
+      break;
     case ErrorCode::kInvalidArgument:
-    case ErrorCode::kMalformed: status = 400; break;
-    case ErrorCode::kFailedPrecondition: status = 409; break;
-    case ErrorCode::kUnavailable: status = 503; break;
-    default: break;
+    case ErrorCode::kMalformed:
+      status = 400;
+      break;
+    case ErrorCode::kFailedPrecondition:
+      status = 409;
+      break;
+    case ErrorCode::kUnavailable:
+      status = 503;
+      break;
+    default:
+      break;
   }
   return http::Response::Error(status, ErrorCodeName(e.code), e.message);
 }
@@ -140,7 +163,9 @@ void PublicApi::Route(const http::Request& request, const Reply& reply) {
     requests_.Add(kRouteCheckpoints);
     json out = json::array();
     for (const auto& cp : state_.checkpoints()) {
-      out.push_back({{"size", cp.size}, {"root", HexEncode(cp.root)}, {"created_at_ms", cp.created_at_ms},
+      out.push_back({{"size", cp.size},
+                     {"root", HexEncode(cp.root)},
+                     {"created_at_ms", cp.created_at_ms},
                      {"note", cp.note}});
     }
     return reply(JsonOk(out.dump() + "\n"));
@@ -161,7 +186,8 @@ void PublicApi::Route(const http::Request& request, const Reply& reply) {
       // A voting center lists its few tables, so pages can link to them.
       for (uint32_t index : t.TablesOf(region)) {
         json flags = json::array();
-        for (auto name : tally::TableFlagNames(t.FlagsAt(index))) flags.push_back(std::string(name));
+        for (auto name : tally::TableFlagNames(t.FlagsAt(index)))
+          flags.push_back(std::string(name));
         tables.push_back({{"table", state_.manifest().tables[index].id},
                           {"status", std::string(tally::TableStateName(t.StateAt(index)))},
                           {"flags", std::move(flags)},
@@ -177,7 +203,8 @@ void PublicApi::Route(const http::Request& request, const Reply& reply) {
   if (path.starts_with("/v1/tables/")) {
     requests_.Add(kRouteTable);
     auto id = ParseDecimal(path.substr(std::string_view("/v1/tables/").size()));
-    if (!id || *id > UINT32_MAX) return reply(http::Response::Error(400, "malformed", "table id must be a decimal u32"));
+    if (!id || *id > UINT32_MAX)
+      return reply(http::Response::Error(400, "malformed", "table id must be a decimal u32"));
     return ServeTable(static_cast<uint32_t>(*id), reply);
   }
   if (path == "/v1/proof/inclusion") {
@@ -252,10 +279,12 @@ Result<std::string> PublicApi::BulletinAt(uint64_t size) {
     auto it = bulletin_cache_.find(size);
     if (it != bulletin_cache_.end()) return *it->second;
   }
-  Result<std::string> body = MakeError(ErrorCode::kNotFound, "no checkpoint of size " + std::to_string(size));
+  Result<std::string> body =
+      MakeError(ErrorCode::kNotFound, "no checkpoint of size " + std::to_string(size));
   state_.Read([&](const tally::Tally& t, const std::optional<PublishedCheckpoint>& cp) {
     if (cp && cp->stored.size == size) {
-      body = tally::BuildBulletin(t, {cp->stored.size, cp->stored.root}, cp->stored.created_at_ms / 1000);
+      body = tally::BuildBulletin(t, {cp->stored.size, cp->stored.root},
+                                  cp->stored.created_at_ms / 1000);
     }
   });
   if (!body && body.error().code == ErrorCode::kNotFound) {
@@ -279,7 +308,8 @@ Result<std::string> PublicApi::BulletinAt(uint64_t size) {
   if (body) {
     std::lock_guard lock(cache_mu_);
     bulletin_cache_[size] = std::make_shared<const std::string>(*body);
-    while (bulletin_cache_.size() > kBulletinCacheSize) bulletin_cache_.erase(bulletin_cache_.begin());
+    while (bulletin_cache_.size() > kBulletinCacheSize)
+      bulletin_cache_.erase(bulletin_cache_.begin());
   }
   return body;
 }
@@ -326,7 +356,9 @@ void PublicApi::ServeTable(uint32_t table_id, const Reply& reply) {
       if (row.seq && *row.seq < cp_size) {
         a["seq"] = *row.seq;
         auto proof = state_.tree().InclusionProof(*row.seq, cp_size);
-        if (proof) a["inclusion_proof"] = {{"size", cp_size}, {"index", *row.seq}, {"hashes", HashList(*proof)}};
+        if (proof)
+          a["inclusion_proof"] = {
+              {"size", cp_size}, {"index", *row.seq}, {"hashes", HashList(*proof)}};
       }
       actas.push_back(std::move(a));
     }
@@ -345,7 +377,8 @@ void PublicApi::ServeInclusion(const http::Request& request, const Reply& reply)
     if (!v) return reply(http::Response::Error(400, "malformed", "size must be a decimal number"));
     size = *v;
   }
-  if (size > latest_size) return reply(http::Response::Error(404, "not_found", "size is beyond the latest checkpoint"));
+  if (size > latest_size)
+    return reply(http::Response::Error(404, "not_found", "size is beyond the latest checkpoint"));
   auto index_param = QueryParam(request.target, "index");
   auto leaf_param = QueryParam(request.target, "leaf");
   if (!index_param && !leaf_param) {
@@ -354,20 +387,26 @@ void PublicApi::ServeInclusion(const http::Request& request, const Reply& reply)
   std::optional<uint64_t> index;
   if (index_param) {
     index = ParseDecimal(*index_param);
-    if (!index) return reply(http::Response::Error(400, "malformed", "index must be a decimal number"));
+    if (!index)
+      return reply(http::Response::Error(400, "malformed", "index must be a decimal number"));
   } else {
     auto leaf = HexDecodeFixed<32>(*leaf_param);
     if (!leaf) return reply(http::Response::Error(400, "malformed", "leaf must be 64 hex digits"));
     auto row = store_.FindByLeaf(*leaf);
     if (!row) return reply(FromError(row.error()));
-    if (!*row || !(*row)->seq) return reply(http::Response::Error(404, "not_found", "leaf is not in the log (yet)"));
+    if (!*row || !(*row)->seq)
+      return reply(http::Response::Error(404, "not_found", "leaf is not in the log (yet)"));
     index = *(*row)->seq;
   }
-  if (*index >= size) return reply(http::Response::Error(404, "not_found", "index is not below size"));
+  if (*index >= size)
+    return reply(http::Response::Error(404, "not_found", "index is not below size"));
   auto proof = state_.tree().InclusionProof(*index, size);
   if (!proof) return reply(FromError(proof.error()));
   auto leaf_hash = state_.tree().LeafHash(*index);
-  json out = {{"index", *index}, {"size", size}, {"leaf_hash", HexEncode(*leaf_hash)}, {"hashes", HashList(*proof)}};
+  json out = {{"index", *index},
+              {"size", size},
+              {"leaf_hash", HexEncode(*leaf_hash)},
+              {"hashes", HashList(*proof)}};
   reply(JsonOk(out.dump() + "\n", kImmutable));
 }
 
@@ -376,7 +415,8 @@ void PublicApi::ServeConsistency(const http::Request& request, const Reply& repl
   const uint64_t latest_size = latest ? latest->stored.size : 0;
   auto from_s = QueryParam(request.target, "from");
   auto from_parsed = from_s ? ParseDecimal(*from_s) : std::nullopt;
-  if (!from_parsed) return reply(http::Response::Error(400, "malformed", "from must be a decimal number"));
+  if (!from_parsed)
+    return reply(http::Response::Error(400, "malformed", "from must be a decimal number"));
   const uint64_t from = from_parsed.value();
   uint64_t to = latest_size;
   if (auto t = QueryParam(request.target, "to")) {
@@ -385,7 +425,8 @@ void PublicApi::ServeConsistency(const http::Request& request, const Reply& repl
     to = *v;
   }
   if (to > latest_size || from > to) {
-    return reply(http::Response::Error(404, "not_found", "need from <= to <= latest checkpoint size"));
+    return reply(
+        http::Response::Error(404, "not_found", "need from <= to <= latest checkpoint size"));
   }
   auto proof = state_.tree().ConsistencyProof(from, to);
   if (!proof) return reply(FromError(proof.error()));
@@ -421,7 +462,8 @@ void PublicApi::ServeEvents(const Reply& reply) {
   reply(http::Response::EventStream([this](std::shared_ptr<http::SseStream> stream) {
     auto latest = state_.latest();
     if (latest) {
-      json ev = {{"size", latest->stored.size}, {"root", HexEncode(latest->stored.root)},
+      json ev = {{"size", latest->stored.size},
+                 {"root", HexEncode(latest->stored.root)},
                  {"created_at_ms", latest->stored.created_at_ms}};
       stream->Send("checkpoint", ev.dump(), std::to_string(latest->stored.size));
     }
@@ -431,7 +473,9 @@ void PublicApi::ServeEvents(const Reply& reply) {
 }
 
 void PublicApi::OnPublish(const PublishedCheckpoint& cp) {
-  json ev = {{"size", cp.stored.size}, {"root", HexEncode(cp.stored.root)}, {"created_at_ms", cp.stored.created_at_ms}};
+  json ev = {{"size", cp.stored.size},
+             {"root", HexEncode(cp.stored.root)},
+             {"created_at_ms", cp.stored.created_at_ms}};
   const std::string data = ev.dump();
   const std::string id = std::to_string(cp.stored.size);
   std::lock_guard lock(streams_mu_);
@@ -445,8 +489,10 @@ void PublicApi::ServeStatic(std::string_view path, const Reply& reply) {
   std::string rel = path == "/" ? "index.html" : std::string(path.substr(1));
   std::filesystem::path file = std::filesystem::path(options_.web_root) / rel;
   auto data = ReadFile(file.string());
-  if (!data) return reply(http::Response::Error(404, "not_found", "no such resource; see docs/API.md"));
-  reply(Binary(std::move(*data), rel == "index.html" ? kNoCache : "public, max-age=300", ContentTypeFor(file)));
+  if (!data)
+    return reply(http::Response::Error(404, "not_found", "no such resource; see docs/API.md"));
+  reply(Binary(std::move(*data), rel == "index.html" ? kNoCache : "public, max-age=300",
+               ContentTypeFor(file)));
 }
 
 void PublicApi::RenderMetrics(std::string& out) const {

@@ -13,7 +13,6 @@
 #pragma once
 
 #include <boost/asio/thread_pool.hpp>
-
 #include <list>
 #include <map>
 #include <memory>

@@ -30,7 +30,8 @@ bool PublicBudget::TryTake(const boost::asio::ip::address& source) {
       lru_.pop_back();
     }
     lru_.push_front(key);
-    it = sources_.emplace(key, std::make_pair(Bucket{options_.per_source_burst, now}, lru_.begin())).first;
+    it = sources_.emplace(key, std::make_pair(Bucket{options_.per_source_burst, now}, lru_.begin()))
+             .first;
   } else {
     lru_.splice(lru_.begin(), lru_, it->second.second);
   }

@@ -8,14 +8,13 @@
 // Thread-safety: TryTake may be called from any thread.
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
 #include <chrono>
 #include <cstdint>
 #include <list>
 #include <mutex>
 #include <string>
 #include <unordered_map>
-
-#include <boost/asio/ip/address.hpp>
 
 #include "core/clock.h"
 
@@ -42,7 +41,8 @@ class PublicBudget {
     double tokens;
     std::chrono::steady_clock::time_point updated;
   };
-  static void Refill(Bucket& b, double rate, double burst, std::chrono::steady_clock::time_point now);
+  static void Refill(Bucket& b, double rate, double burst,
+                     std::chrono::steady_clock::time_point now);
 
   const Clock& clock_;
   const PublicBudgetOptions options_;

@@ -56,8 +56,8 @@ Status Sequencer::Recover() {
     uint64_t to = std::min<uint64_t>(*count, from + kRecoveryChunk);
     auto st = store_.ForEachSequenced(from, to, [&](const store::AcceptedActa& row) -> Status {
       if (LeafHashOf(row.bytes) != row.leaf_hash) {
-        return MakeError(ErrorCode::kCorruption,
-                         "log entry " + std::to_string(*row.seq) + ": stored bytes do not match its leaf hash");
+        return MakeError(ErrorCode::kCorruption, "log entry " + std::to_string(*row.seq) +
+                                                     ": stored bytes do not match its leaf hash");
       }
       leaves.push_back(row.leaf_hash);
       bodies.push_back(BodyOrEmpty(row, *row.seq));
@@ -66,7 +66,8 @@ Status Sequencer::Recover() {
     if (!st) return st;
     if (leaves.size() != to - from) {
       return MakeError(ErrorCode::kCorruption, "log entries " + std::to_string(from) + ".." +
-                                                   std::to_string(to) + " are not contiguous in the store");
+                                                   std::to_string(to) +
+                                                   " are not contiguous in the store");
     }
     tree.Append(leaves);
     state_.ApplyRecovered(bodies, leaves, from);
@@ -86,7 +87,9 @@ Status Sequencer::Recover() {
     checkpoints->pop_back();
     state_.RestoreHistory(std::move(*checkpoints));
     auto parsed = log::ParseCheckpointUnverified(last.note);
-    if (!parsed) return MakeError(ErrorCode::kCorruption, "latest stored checkpoint: " + parsed.error().message);
+    if (!parsed)
+      return MakeError(ErrorCode::kCorruption,
+                       "latest stored checkpoint: " + parsed.error().message);
     state_.PublishOnly(PublishedCheckpoint{last, *parsed});
   } else {
     // No checkpoint yet (a new log), or entries past the last one: sign one
@@ -102,8 +105,10 @@ Status Sequencer::Recover() {
 
 Result<size_t> Sequencer::SequencePending(size_t max_entries) {
   std::lock_guard lock(mu_);
-  if (!healthy_) return MakeError(ErrorCode::kFailedPrecondition, "sequencer stopped after a store failure");
-  if (!leader_) return MakeError(ErrorCode::kFailedPrecondition, "this node does not hold the sequencer lease");
+  if (!healthy_)
+    return MakeError(ErrorCode::kFailedPrecondition, "sequencer stopped after a store failure");
+  if (!leader_)
+    return MakeError(ErrorCode::kFailedPrecondition, "this node does not hold the sequencer lease");
   if (lease_ != nullptr && !lease_->StillHeld()) {
     leader_ = false;
     spdlog::warn("sequencer lease lost ({}): following", lease_->Describe());
@@ -156,7 +161,8 @@ Result<uint64_t> Sequencer::Follow() {
 }
 
 Result<uint64_t> Sequencer::FollowLocked() {
-  if (!healthy_) return MakeError(ErrorCode::kFailedPrecondition, "sequencer stopped after a store failure");
+  if (!healthy_)
+    return MakeError(ErrorCode::kFailedPrecondition, "sequencer stopped after a store failure");
   auto count = store_.SequencedCount();
   if (!count) return std::unexpected(count.error());
   log::MerkleTree& tree = state_.mutable_tree();
@@ -169,27 +175,32 @@ Result<uint64_t> Sequencer::FollowLocked() {
     const uint64_t first = tree.size();
     std::vector<Hash256> leaves;
     std::vector<ActaBody> bodies;
-    auto st = store_.ForEachSequenced(first, cp.size, [&](const store::AcceptedActa& row) -> Status {
-      leaves.push_back(row.leaf_hash);
-      bodies.push_back(BodyOrEmpty(row, *row.seq));
-      return Ok();
-    });
+    auto st =
+        store_.ForEachSequenced(first, cp.size, [&](const store::AcceptedActa& row) -> Status {
+          leaves.push_back(row.leaf_hash);
+          bodies.push_back(BodyOrEmpty(row, *row.seq));
+          return Ok();
+        });
     if (!st) return std::unexpected(st.error());
     if (leaves.size() != cp.size - first) {
-      return MakeError(ErrorCode::kUnavailable, "entries up to checkpoint " + std::to_string(cp.size) +
-                                                    " are not all visible yet");
+      return MakeError(
+          ErrorCode::kUnavailable,
+          "entries up to checkpoint " + std::to_string(cp.size) + " are not all visible yet");
     }
     tree.Append(leaves);
     if (tree.Root() != cp.root) {
       tree.Truncate(first);
       healthy_ = false;
-      spdlog::critical("stored checkpoint of size {} does not match the stored entries: not serving it",
-                       cp.size);
-      return MakeError(ErrorCode::kCorruption, "stored checkpoint of size " + std::to_string(cp.size) +
+      spdlog::critical(
+          "stored checkpoint of size {} does not match the stored entries: not serving it",
+          cp.size);
+      return MakeError(ErrorCode::kCorruption, "stored checkpoint of size " +
+                                                   std::to_string(cp.size) +
                                                    " does not match the stored entries");
     }
     auto parsed = log::ParseCheckpointUnverified(cp.note);
-    if (!parsed) return MakeError(ErrorCode::kCorruption, "stored checkpoint note: " + parsed.error().message);
+    if (!parsed)
+      return MakeError(ErrorCode::kCorruption, "stored checkpoint note: " + parsed.error().message);
     state_.ApplyAndPublish(bodies, leaves, first, PublishedCheckpoint{cp, *parsed});
   }
   return tree.size() - start;

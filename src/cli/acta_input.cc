@@ -11,7 +11,8 @@ Result<Acta> ReadActaInput(const std::string& input) {
   std::error_code ec;
   if (std::string_view(input).starts_with(kActaTextPrefix) || !std::filesystem::exists(input, ec)) {
     if (!std::string_view(input).starts_with(kActaTextPrefix)) {
-      return MakeError(ErrorCode::kNotFound, "no such file, and not acta text (ACTA1:...): " + input);
+      return MakeError(ErrorCode::kNotFound,
+                       "no such file, and not acta text (ACTA1:...): " + input);
     }
     return ActaFromText(input);
   }

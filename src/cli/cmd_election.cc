@@ -1,9 +1,9 @@
 // `acta election synth` and `acta election init`: make an election directory.
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <memory>
-
-#include <unistd.h>
 
 #include "cli/command.h"
 #include "cli/table_printer.h"
@@ -75,8 +75,10 @@ int RunSynth(SynthCliOptions o) {
   auto result = sim::SynthesizeElection(o.synth, progress);
   if (!last_stage.empty()) std::fprintf(stderr, "\n");
   if (!result) return ReportError("election synth", result.error());
-  if (auto st = sim::WriteElectionDir(o.out, *result); !st) return ReportError("election synth", st.error());
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (auto st = sim::WriteElectionDir(o.out, *result); !st)
+    return ReportError("election synth", st.error());
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   PrintSummary(o.out, result->election.manifest);
   std::printf("synthesized in %.1f s\n", secs);
   return kExitOk;
@@ -86,7 +88,8 @@ int RunInit(const InitOptions& o) {
   SystemRandom rng;
   auto material = BuildManifestFromCsv(o.from, rng);
   if (!material) return ReportError("election init", material.error());
-  if (auto st = WriteElectionDir(o.out, *material); !st) return ReportError("election init", st.error());
+  if (auto st = WriteElectionDir(o.out, *material); !st)
+    return ReportError("election init", st.error());
   PrintSummary(o.out, material->manifest);
   return kExitOk;
 }
@@ -94,7 +97,8 @@ int RunInit(const InitOptions& o) {
 }  // namespace
 
 void RegisterElection(CLI::App& app, RunFn& run) {
-  CLI::App* election = app.add_subcommand("election", "Create an election directory (manifest, keys)");
+  CLI::App* election =
+      app.add_subcommand("election", "Create an election directory (manifest, keys)");
   election->require_subcommand(1);
 
   auto s = std::make_shared<SynthCliOptions>();
@@ -104,16 +108,21 @@ void RegisterElection(CLI::App& app, RunFn& run) {
       "center), tables with registered voters and one machine key each, 2 contests, the signed\n"
       "manifest, the secrets (authority, center and transport keys, table keys) and the hidden\n"
       "truth (the counts each table will report) used by the simulator and the tests.");
-  synth->add_option("--tables", s->synth.tables, "Number of tables (default 30000, up to 1000000 and more)");
-  synth->add_option("--seed", s->synth.seed, "Seed: the same seed gives the same election (default 1)");
+  synth->add_option("--tables", s->synth.tables,
+                    "Number of tables (default 30000, up to 1000000 and more)");
+  synth->add_option("--seed", s->synth.seed,
+                    "Seed: the same seed gives the same election (default 1)");
   synth->add_option("--out", s->out, "Directory to create")->required();
   synth->add_option("--name", s->synth.name, "Election name");
   synth->add_option("--centers", s->synth.centers, "Number of center keys (default 1)");
-  synth->add_option("--anomalies", s->synth.anomalies,
-                    "Tables whose truth is deliberately wrong (overvotes, sums that do not add up)");
+  synth->add_option(
+      "--anomalies", s->synth.anomalies,
+      "Tables whose truth is deliberately wrong (overvotes, sums that do not add up)");
   synth->add_option("--threads", s->synth.threads, "Threads for key generation (default 2)");
-  synth->add_option("--polls-close-from", s->polls_close_from, "Start of the polls-close window, YYYY-MM-DDTHH:MM:SSZ");
-  synth->add_option("--polls-close-to", s->polls_close_to, "End of the polls-close window, YYYY-MM-DDTHH:MM:SSZ");
+  synth->add_option("--polls-close-from", s->polls_close_from,
+                    "Start of the polls-close window, YYYY-MM-DDTHH:MM:SSZ");
+  synth->add_option("--polls-close-to", s->polls_close_to,
+                    "End of the polls-close window, YYYY-MM-DDTHH:MM:SSZ");
   synth->callback([&run, s] { run = [s] { return RunSynth(*s); }; });
 
   auto i = std::make_shared<InitOptions>();

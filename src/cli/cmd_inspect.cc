@@ -52,7 +52,8 @@ int RunInspect(const InspectOptions& o) {
     std::printf("%s", CountsToJson(b, *manifest).c_str());
   } else {
     const Region& center = manifest->regions[(*table)->region];
-    std::printf("acta of table %u  (%s, %s)\n", b.table_id, center.code.c_str(), center.name.c_str());
+    std::printf("acta of table %u  (%s, %s)\n", b.table_id, center.code.c_str(),
+                center.name.c_str());
     std::printf("  signature      valid (machine key of table %u)\n", b.table_id);
     std::printf("  election       %s\n", HexEncode(b.election_id).c_str());
     std::printf("  closing time   %s\n", FormatUtcTimestamp(b.closing_time).c_str());
@@ -87,10 +88,13 @@ void RegisterInspect(CLI::App& app, RunFn& run) {
       "Decode and check one acta offline: its encoding, its election, its table and its\n"
       "signature against the manifest. Prints the acta as a table. Exits 1 with the reason if\n"
       "anything is wrong, including a validly signed acta whose numbers do not add up.");
-  cmd->add_option("acta", o->input, "The acta: a binary acta file, a file with its QR text, or the QR text (ACTA1:...)")
+  cmd->add_option(
+         "acta", o->input,
+         "The acta: a binary acta file, a file with its QR text, or the QR text (ACTA1:...)")
       ->required();
   cmd->add_option("--election", o->election, "Election directory")->required();
-  cmd->add_flag("--json", o->json, "Print the counts as JSON (the counts-file format of acta sign)");
+  cmd->add_flag("--json", o->json,
+                "Print the counts as JSON (the counts-file format of acta sign)");
   cmd->callback([&run, o] { run = [o] { return RunInspect(*o); }; });
 }
 

@@ -1,7 +1,8 @@
 // `acta sign`: what a terminal does at close of polls.
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
-#include <unistd.h>
 
 #include "cli/command.h"
 #include "cli/counts_file.h"
@@ -46,7 +47,8 @@ int RunSign(const SignOptions& o) {
   auto counts_text = ReadTextFile(o.counts);
   if (!counts_text) return ReportError("sign", counts_text.error());
   auto body = ParseCountsFile(*counts_text, *manifest);
-  if (!body) return ReportError("sign", Error{body.error().code, o.counts + ": " + body.error().message});
+  if (!body)
+    return ReportError("sign", Error{body.error().code, o.counts + ": " + body.error().message});
   body->election_id = manifest->election_id;
   body->table_id = o.table;
   body->correction = o.correction;
@@ -54,7 +56,8 @@ int RunSign(const SignOptions& o) {
     body->closing_time = static_cast<uint64_t>(SystemClock().NowUnixSeconds());
   } else {
     auto t = ParseUtcTimestamp(o.closing_time);
-    if (!t) return ReportError("sign", Error{t.error().code, "--closing-time: " + t.error().message});
+    if (!t)
+      return ReportError("sign", Error{t.error().code, "--closing-time: " + t.error().message});
     body->closing_time = *t;
   }
   auto acta = SignActa(*body, *key);
@@ -83,7 +86,8 @@ void RegisterSign(CLI::App& app, RunFn& run) {
       "sign",
       "Sign a table's acta at close of polls, as its terminal does: reads the counts file, writes\n"
       "the binary acta and prints its QR text (ACTA1:...).");
-  cmd->add_option("--election", o->election, "Election directory (manifest.json, tables.bin, manifest.sig)")
+  cmd->add_option("--election", o->election,
+                  "Election directory (manifest.json, tables.bin, manifest.sig)")
       ->required();
   cmd->add_option("--table", o->table, "Table id")->required();
   cmd->add_option("--counts", o->counts,
@@ -97,9 +101,11 @@ void RegisterSign(CLI::App& app, RunFn& run) {
   cmd->add_option("--closing-time", o->closing_time,
                   "Polls-close time, YYYY-MM-DDTHH:MM:SSZ (default: now)");
   cmd->add_option("--correction", o->correction, "Correction sequence number (default 0)");
-  cmd->add_option("--qr-png", o->qr_png, "Where to write the QR code PNG (default: the --out path with .png)");
+  cmd->add_option("--qr-png", o->qr_png,
+                  "Where to write the QR code PNG (default: the --out path with .png)");
   cmd->add_flag("--no-qr-png", o->no_qr_png, "Do not write the QR code PNG");
-  cmd->add_flag("--qr-art", o->qr_art, "Print the QR code on stderr (default: when stderr is a terminal)");
+  cmd->add_flag("--qr-art", o->qr_art,
+                "Print the QR code on stderr (default: when stderr is a terminal)");
   cmd->callback([&run, o] { run = [o] { return RunSign(*o); }; });
 }
 

@@ -17,13 +17,14 @@ Result<Manifest> LoadElection(const std::string& dir, const std::string& pin) {
 Result<size_t> TableIndex(const Manifest& manifest, uint32_t table_id) {
   const TableRecord* t = manifest.FindTable(table_id);
   if (t == nullptr) {
-    return MakeError(ErrorCode::kUnknownTable, "table " + std::to_string(table_id) + " is not in the manifest");
+    return MakeError(ErrorCode::kUnknownTable,
+                     "table " + std::to_string(table_id) + " is not in the manifest");
   }
   return static_cast<size_t>(t - manifest.tables.data());
 }
 
-Result<SigningKey> LoadTableKey(const std::string& dir, const Manifest& manifest,
-                                uint32_t table_id, const std::string& key_file) {
+Result<SigningKey> LoadTableKey(const std::string& dir, const Manifest& manifest, uint32_t table_id,
+                                const std::string& key_file) {
   auto index = TableIndex(manifest, table_id);
   if (!index) return std::unexpected(index.error());
   std::optional<SigningKey> key;
@@ -35,13 +36,15 @@ Result<SigningKey> LoadTableKey(const std::string& dir, const Manifest& manifest
     std::string path = (std::filesystem::path(dir) / "secrets" / "table-keys.bin").string();
     auto keys = TableKeys::Load(path, manifest.tables.size());
     if (!keys) {
-      return MakeError(keys.error().code, keys.error().message + " (pass --key with the table's key file)");
+      return MakeError(keys.error().code,
+                       keys.error().message + " (pass --key with the table's key file)");
     }
     key = keys->key(*index);
   }
   if (key->public_key() != manifest.tables[*index].key) {
-    return MakeError(ErrorCode::kPermissionDenied,
-                     "this key is not the machine key the manifest lists for table " + std::to_string(table_id));
+    return MakeError(
+        ErrorCode::kPermissionDenied,
+        "this key is not the machine key the manifest lists for table " + std::to_string(table_id));
   }
   return *key;
 }

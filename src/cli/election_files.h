@@ -15,8 +15,8 @@ Result<Manifest> LoadElection(const std::string& dir, const std::string& pin = "
 // The signing key of a table: from --key FILE (a C2SP signer key file) when
 // given, else from DIR/secrets/table-keys.bin. Checks that the key matches
 // the machine key the manifest lists for the table (kPermissionDenied).
-Result<SigningKey> LoadTableKey(const std::string& dir, const Manifest& manifest,
-                                uint32_t table_id, const std::string& key_file);
+Result<SigningKey> LoadTableKey(const std::string& dir, const Manifest& manifest, uint32_t table_id,
+                                const std::string& key_file);
 
 // Index of a table in manifest.tables, or kUnknownTable.
 Result<size_t> TableIndex(const Manifest& manifest, uint32_t table_id);

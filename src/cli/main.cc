@@ -1,7 +1,7 @@
 // The `acta` binary: every tool of the system behind one command.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 
 #include "cli/command.h"

@@ -56,9 +56,10 @@ Status ValidateBodyShape(const ActaBody& body) {
   for (size_t i = 0; i < body.contests.size(); ++i) {
     size_t n = body.contests[i].candidates.size();
     if (n == 0 || n > kMaxCandidates) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "contest " + std::to_string(i) + " must have 1.." +
-                           std::to_string(kMaxCandidates) + " candidates, has " + std::to_string(n));
+      return MakeError(ErrorCode::kInvalidArgument, "contest " + std::to_string(i) +
+                                                        " must have 1.." +
+                                                        std::to_string(kMaxCandidates) +
+                                                        " candidates, has " + std::to_string(n));
     }
   }
   return Ok();
@@ -82,8 +83,8 @@ Result<Bytes> EncodeActaBody(const ActaBody& body) {
     AppendVarint(out, c.null_votes);
   }
   if (out.size() + kSignatureSize > kMaxActaSize) {
-    return MakeError(ErrorCode::kInvalidArgument, "encoded acta would exceed " +
-                                                      std::to_string(kMaxActaSize) + " bytes");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "encoded acta would exceed " + std::to_string(kMaxActaSize) + " bytes");
   }
   return out;
 }
@@ -109,9 +110,9 @@ Result<Acta> DecodeActa(ByteSpan bytes) {
                                                 " bytes, maximum " + std::to_string(kMaxActaSize));
   }
   if (bytes[0] != kActaVersion) {
-    return MakeError(ErrorCode::kUnsupportedVersion,
-                     "acta version " + std::to_string(bytes[0]) + " is not supported (expected " +
-                         std::to_string(kActaVersion) + ")");
+    return MakeError(ErrorCode::kUnsupportedVersion, "acta version " + std::to_string(bytes[0]) +
+                                                         " is not supported (expected " +
+                                                         std::to_string(kActaVersion) + ")");
   }
   const ByteSpan body_bytes = bytes.first(bytes.size() - kSignatureSize);
   WireReader r(body_bytes);
@@ -172,8 +173,12 @@ std::string ActaToText(const Acta& acta) {
 }
 
 Result<Acta> ActaFromText(std::string_view text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  while (!text.empty() && (text.front() == '\n' || text.front() == '\r' || text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() &&
+         (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' || text.back() == '\t'))
+    text.remove_suffix(1);
+  while (!text.empty() && (text.front() == '\n' || text.front() == '\r' || text.front() == ' ' ||
+                           text.front() == '\t'))
+    text.remove_prefix(1);
   if (!text.starts_with(kActaTextPrefix)) {
     return MakeError(ErrorCode::kMalformed, "acta text must start with \"ACTA1:\"");
   }

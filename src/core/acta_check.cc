@@ -5,10 +5,9 @@ namespace acta {
 Result<const TableRecord*> CheckActaAgainstManifest(const Acta& acta, const Manifest& manifest) {
   const ActaBody& b = acta.body;
   if (b.election_id != manifest.election_id) {
-    return MakeError(ErrorCode::kWrongElection, "acta is for election " +
-                                                    HexEncode(b.election_id).substr(0, 16) +
-                                                    "…, not " +
-                                                    HexEncode(manifest.election_id).substr(0, 16) + "…");
+    return MakeError(ErrorCode::kWrongElection,
+                     "acta is for election " + HexEncode(b.election_id).substr(0, 16) + "…, not " +
+                         HexEncode(manifest.election_id).substr(0, 16) + "…");
   }
   const TableRecord* table = manifest.FindTable(b.table_id);
   if (table == nullptr) {
@@ -23,10 +22,10 @@ Result<const TableRecord*> CheckActaAgainstManifest(const Acta& acta, const Mani
   for (size_t i = 0; i < b.contests.size(); ++i) {
     size_t want = manifest.contests[i].candidates.size();
     if (b.contests[i].candidates.size() != want) {
-      return MakeError(ErrorCode::kMalformed,
-                       "contest " + manifest.contests[i].id + " has " +
-                           std::to_string(b.contests[i].candidates.size()) +
-                           " candidates in the acta, " + std::to_string(want) + " in the manifest");
+      return MakeError(ErrorCode::kMalformed, "contest " + manifest.contests[i].id + " has " +
+                                                  std::to_string(b.contests[i].candidates.size()) +
+                                                  " candidates in the acta, " +
+                                                  std::to_string(want) + " in the manifest");
     }
   }
   return table;

@@ -16,13 +16,18 @@ Acta SignedVector() { return *SignActa(VectorBody(), SigningKey::FromSeed(Vector
 // The test vector of docs/FORMATS.md, "Acta": checked byte for byte.
 TEST(ActaTest, FrozenVector) {
   Acta acta = SignedVector();
-  EXPECT_EQ(HexEncode(acta.bytes), "01144ab4eec7734393814132173a68502b15b9c7212f1d68781d5d160933ef50"
+  EXPECT_EQ(HexEncode(acta.bytes),
+            "01144ab4eec7734393814132173a68502b15b9c7212f1d68781d5d160933ef50"
             "56000003e9000000006b146d40009c030204960182015a140c0a02c801b40114"
             "0ce17eb3d180659e30969ef63010eb2ee5b44804c3f8f476ea596656880d462c"
             "4ea843938b93856602812d95474c8451dd3c64a1489b687d7b2896469cbc90b4"
             "0e");
-  EXPECT_EQ(ActaToText(acta), "ACTA1:660:J9H8UWPE6TI+A86.2J8D4K5*LNZ84DW3E8FPYBF71JBUB*A300NKT000H209Q2448OWJLB0G/IQJGKHBMN1$F0V90660CS1Z0G$LQ4%CI66E4KJ36-WTY1TV49%YOW+U8ST8.C:8H9*8L.9JO81TH+%GBE0EY5R09XWGQ/RLWC289J9DSPF+:IT J9DIE0");
-  EXPECT_EQ(HexEncode(acta.LeafHash()), "594581310fd49027a2d4372b72c9acc3da1806793d7dece6207853ad3bc6d6f5");
+  EXPECT_EQ(ActaToText(acta),
+            "ACTA1:660:J9H8UWPE6TI+A86.2J8D4K5*LNZ84DW3E8FPYBF71JBUB*A300NKT000H209Q2448OWJLB0G/"
+            "IQJGKHBMN1$F0V90660CS1Z0G$LQ4%CI66E4KJ36-WTY1TV49%YOW+U8ST8.C:8H9*8L.9JO81TH+%"
+            "GBE0EY5R09XWGQ/RLWC289J9DSPF+:IT J9DIE0");
+  EXPECT_EQ(HexEncode(acta.LeafHash()),
+            "594581310fd49027a2d4372b72c9acc3da1806793d7dece6207853ad3bc6d6f5");
   EXPECT_TRUE(acta.VerifySignature(SigningKey::FromSeed(VectorTableSeed()).public_key()));
 }
 
@@ -101,7 +106,8 @@ TEST(ActaTest, RejectsNonMinimalVarint) {
 }
 
 TEST(ActaTest, RejectsCountAbove32Bits) {
-  Bytes b = Handmade({{0x00}, {0x05}, {0x01}, {0x01}, {0x80, 0x80, 0x80, 0x80, 0x10}, {0x00}, {0x00}});
+  Bytes b =
+      Handmade({{0x00}, {0x05}, {0x01}, {0x01}, {0x80, 0x80, 0x80, 0x80, 0x10}, {0x00}, {0x00}});
   auto r = DecodeActa(b);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message,
@@ -117,11 +123,13 @@ TEST(ActaTest, RejectsContestTotalOverflow) {
 }
 
 TEST(ActaTest, RejectsZeroAndTooManyContests) {
-  EXPECT_NE(DecodeActa(Handmade({{0x00}, {0x05}, {0x00}, Bytes(8, 0)})).error().message.find(
-                "contest_count"),
+  EXPECT_NE(DecodeActa(Handmade({{0x00}, {0x05}, {0x00}, Bytes(8, 0)}))
+                .error()
+                .message.find("contest_count"),
             std::string::npos);
-  EXPECT_NE(DecodeActa(Handmade({{0x00}, {0x05}, {0x11}, Bytes(8, 0)})).error().message.find(
-                "exceeds maximum 16"),
+  EXPECT_NE(DecodeActa(Handmade({{0x00}, {0x05}, {0x11}, Bytes(8, 0)}))
+                .error()
+                .message.find("exceeds maximum 16"),
             std::string::npos);
 }
 

@@ -56,8 +56,9 @@ Result<std::array<uint8_t, N>> HexDecodeFixed(std::string_view hex) {
   auto bytes = HexDecode(hex);
   if (!bytes) return std::unexpected(bytes.error());
   if (bytes->size() != N) {
-    return MakeError(ErrorCode::kMalformed, "expected " + std::to_string(N) + " bytes of hex, got " +
-                                                std::to_string(bytes->size()));
+    return MakeError(
+        ErrorCode::kMalformed,
+        "expected " + std::to_string(N) + " bytes of hex, got " + std::to_string(bytes->size()));
   }
   std::array<uint8_t, N> out;
   std::copy(bytes->begin(), bytes->end(), out.begin());

@@ -18,8 +18,8 @@ TEST(Base64Test, RoundTripAndStrictness) {
   EXPECT_EQ(Base64Encode(AsBytes("foobar")), "Zm9vYmFy");
   EXPECT_EQ(Base64Encode(AsBytes("fo")), "Zm8=");
   EXPECT_EQ(AsChars(*Base64Decode("Zm8=")), "fo");
-  EXPECT_FALSE(Base64Decode("Zm8"));     // missing padding
-  EXPECT_FALSE(Base64Decode("Zm9=")); // non-zero padding bits
+  EXPECT_FALSE(Base64Decode("Zm8"));   // missing padding
+  EXPECT_FALSE(Base64Decode("Zm9="));  // non-zero padding bits
   EXPECT_FALSE(Base64Decode("Zm 8="));
 }
 

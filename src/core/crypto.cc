@@ -81,7 +81,8 @@ TransportKey DeriveTransportKey(const TransportKey& master, uint32_t table_id) {
   constexpr std::string_view kLabel = "acta/v1/transport-key";
   uint8_t msg[kLabel.size() + 4];
   std::memcpy(msg, kLabel.data(), kLabel.size());
-  for (int i = 0; i < 4; ++i) msg[kLabel.size() + i] = static_cast<uint8_t>(table_id >> (24 - 8 * i));
+  for (int i = 0; i < 4; ++i)
+    msg[kLabel.size() + i] = static_cast<uint8_t>(table_id >> (24 - 8 * i));
   TransportKey out;
   crypto_generichash(out.data(), out.size(), msg, sizeof msg, master.data(), master.size());
   return out;

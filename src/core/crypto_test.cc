@@ -16,7 +16,8 @@ TEST(Sha256Test, KnownVectors) {
 
 // RFC 8032 section 7.1, TEST 1 and TEST 2.
 TEST(Ed25519Test, Rfc8032Vectors) {
-  auto seed = *HexDecodeFixed<32>("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+  auto seed =
+      *HexDecodeFixed<32>("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
   SigningKey key = SigningKey::FromSeed(seed);
   EXPECT_EQ(HexEncode(key.public_key()),
             "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
@@ -27,7 +28,8 @@ TEST(Ed25519Test, Rfc8032Vectors) {
   EXPECT_TRUE(VerifySignature(key.public_key(), {}, sig));
   EXPECT_EQ(key.seed(), seed);
 
-  auto seed2 = *HexDecodeFixed<32>("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb");
+  auto seed2 =
+      *HexDecodeFixed<32>("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb");
   SigningKey key2 = SigningKey::FromSeed(seed2);
   uint8_t msg[] = {0x72};
   EXPECT_EQ(HexEncode(key2.Sign(msg)),
@@ -56,7 +58,8 @@ TEST(TransportMacTest, FrozenVectors) {
   TransportKey master;
   for (size_t i = 0; i < master.size(); ++i) master[i] = static_cast<uint8_t>(i);
   TransportKey table_key = DeriveTransportKey(master, 1001);
-  EXPECT_EQ(HexEncode(table_key), "ba7ceab933a28890e6e41a8646cbc03ae5062e920ba1ed41c48576b11e8974d3");
+  EXPECT_EQ(HexEncode(table_key),
+            "ba7ceab933a28890e6e41a8646cbc03ae5062e920ba1ed41c48576b11e8974d3");
   EXPECT_EQ(TransportKeyId(master), "311a0395f1d0bc48");
   Mac mac = ComputeMac(table_key, AsBytes("acta"));
   EXPECT_EQ(HexEncode(mac), "f22a1ae7da2581ec091bccfc6be15846");

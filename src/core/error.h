@@ -19,14 +19,14 @@ enum class ErrorCode {
   kBadSignature,        // a signature that does not verify
   kBadMac,              // a transport MAC that does not verify
   kNotFound,
-  kConflict,            // a different acta for a table that already has one
+  kConflict,  // a different acta for a table that already has one
   kAlreadyExists,
   kFailedPrecondition,  // state does not allow this (e.g. store of another election)
   kResourceExhausted,   // a limit or budget was hit
   kUnavailable,         // try again later
   kPermissionDenied,
   kIo,
-  kCorruption,          // stored data that no longer checks out
+  kCorruption,  // stored data that no longer checks out
   kInternal,
 };
 
@@ -54,9 +54,9 @@ inline Status Ok() { return {}; }
 }  // namespace acta
 
 // Returns early with the error of a Status/Result expression.
-#define ACTA_RETURN_IF_ERROR(expr)                                       \
-  do {                                                                   \
-    if (auto acta_status_ = (expr); !acta_status_) {                     \
-      return std::unexpected(std::move(acta_status_).error());           \
-    }                                                                    \
+#define ACTA_RETURN_IF_ERROR(expr)                             \
+  do {                                                         \
+    if (auto acta_status_ = (expr); !acta_status_) {           \
+      return std::unexpected(std::move(acta_status_).error()); \
+    }                                                          \
   } while (0)

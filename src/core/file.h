@@ -14,7 +14,8 @@ Result<std::string> ReadTextFile(const std::string& path);
 // over `path` and fsyncs the directory: after return the content is durable
 // and a crash leaves either the old or the new file, never a torn one.
 Status WriteFileAtomic(const std::string& path, ByteSpan data, unsigned mode = 0644);
-inline Status WriteFileAtomic(const std::string& path, std::string_view text, unsigned mode = 0644) {
+inline Status WriteFileAtomic(const std::string& path, std::string_view text,
+                              unsigned mode = 0644) {
   return WriteFileAtomic(path, AsBytes(text), mode);
 }
 

@@ -1,13 +1,12 @@
 #include "core/keys.h"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-
-#include <spdlog/spdlog.h>
 
 #include "core/file.h"
 
@@ -23,7 +22,8 @@ std::string KeyIdHex(uint32_t id) {
 }
 
 std::string_view TrimLine(std::string_view s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -36,19 +36,25 @@ struct KeyParts {
 
 Result<KeyParts> ParseKeyParts(std::string_view text, std::string_view what) {
   auto p1 = text.find('+');
-  if (p1 == std::string_view::npos) return MakeError(ErrorCode::kMalformed, std::string(what) + ": missing '+'");
+  if (p1 == std::string_view::npos)
+    return MakeError(ErrorCode::kMalformed, std::string(what) + ": missing '+'");
   auto p2 = text.find('+', p1 + 1);
-  if (p2 == std::string_view::npos) return MakeError(ErrorCode::kMalformed, std::string(what) + ": missing key id");
+  if (p2 == std::string_view::npos)
+    return MakeError(ErrorCode::kMalformed, std::string(what) + ": missing key id");
   KeyParts parts;
   parts.name = std::string(text.substr(0, p1));
-  if (!IsValidKeyName(parts.name)) return MakeError(ErrorCode::kMalformed, std::string(what) + ": invalid key name");
+  if (!IsValidKeyName(parts.name))
+    return MakeError(ErrorCode::kMalformed, std::string(what) + ": invalid key name");
   auto id = HexDecodeFixed<4>(text.substr(p1 + 1, p2 - p1 - 1));
-  if (!id) return MakeError(ErrorCode::kMalformed, std::string(what) + ": key id must be 8 hex digits");
+  if (!id)
+    return MakeError(ErrorCode::kMalformed, std::string(what) + ": key id must be 8 hex digits");
   parts.key_id = LoadU32(id->data());
   auto blob = Base64Decode(text.substr(p2 + 1));
-  if (!blob) return MakeError(ErrorCode::kMalformed, std::string(what) + ": key data is not base64");
+  if (!blob)
+    return MakeError(ErrorCode::kMalformed, std::string(what) + ": key data is not base64");
   if (blob->size() != 33 || (*blob)[0] != kNoteAlgEd25519) {
-    return MakeError(ErrorCode::kMalformed, std::string(what) + ": key data must be 0x01 followed by 32 bytes");
+    return MakeError(ErrorCode::kMalformed,
+                     std::string(what) + ": key data must be 0x01 followed by 32 bytes");
   }
   std::copy(blob->begin() + 1, blob->end(), parts.material.begin());
   return parts;
@@ -87,14 +93,17 @@ VerifierKey VerifierKey::From(std::string name, const PublicKey& key) {
   return v;
 }
 
-std::string VerifierKey::ToString() const { return name + "+" + KeyIdHex(key_id) + "+" + EncodeBlob(key); }
+std::string VerifierKey::ToString() const {
+  return name + "+" + KeyIdHex(key_id) + "+" + EncodeBlob(key);
+}
 
 Result<VerifierKey> VerifierKey::Parse(std::string_view text) {
   text = TrimLine(text);
   auto parts = ParseKeyParts(text, "verifier key");
   if (!parts) return std::unexpected(parts.error());
   VerifierKey v = From(parts->name, parts->material);
-  if (v.key_id != parts->key_id) return MakeError(ErrorCode::kMalformed, "verifier key: key id does not match name and key");
+  if (v.key_id != parts->key_id)
+    return MakeError(ErrorCode::kMalformed, "verifier key: key id does not match name and key");
   return v;
 }
 
@@ -110,22 +119,27 @@ std::string NamedSigningKey::ToString() const {
 
 Result<NamedSigningKey> NamedSigningKey::Parse(std::string_view text) {
   text = TrimLine(text);
-  if (!text.starts_with(kPrivatePrefix)) return MakeError(ErrorCode::kMalformed, "signer key: must start with PRIVATE+KEY+");
+  if (!text.starts_with(kPrivatePrefix))
+    return MakeError(ErrorCode::kMalformed, "signer key: must start with PRIVATE+KEY+");
   auto parts = ParseKeyParts(text.substr(kPrivatePrefix.size()), "signer key");
   if (!parts) return std::unexpected(parts.error());
   NamedSigningKey k = From(parts->name, parts->material);
-  if (k.key_id != parts->key_id) return MakeError(ErrorCode::kMalformed, "signer key: key id does not match name and key");
+  if (k.key_id != parts->key_id)
+    return MakeError(ErrorCode::kMalformed, "signer key: key id does not match name and key");
   return k;
 }
 
 Status WriteSigningKeyFile(const std::string& path, const NamedSigningKey& key) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
-    if (errno == EEXIST) return MakeError(ErrorCode::kAlreadyExists, "refusing to overwrite existing key file " + path);
+    if (errno == EEXIST)
+      return MakeError(ErrorCode::kAlreadyExists,
+                       "refusing to overwrite existing key file " + path);
     return MakeError(ErrorCode::kIo, "cannot create " + path + ": " + std::strerror(errno));
   }
   std::string text = key.ToString() + "\n";
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
   ::close(fd);
   if (!ok) return MakeError(ErrorCode::kIo, "cannot write " + path);
   return Ok();

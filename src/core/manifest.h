@@ -53,10 +53,10 @@ struct Contest {
 // One record of tables.bin (46 bytes on disk, big-endian).
 struct TableRecord {
   uint32_t id = 0;
-  uint32_t region = 0;      // index into Manifest::regions, a voting center
-  uint32_t registered = 0;  // registered voters, > 0
+  uint32_t region = 0;         // index into Manifest::regions, a voting center
+  uint32_t registered = 0;     // registered voters, > 0
   uint16_t transport_key = 0;  // index into Manifest::transport_key_ids
-  PublicKey key{};          // the machine's Ed25519 public key
+  PublicKey key{};             // the machine's Ed25519 public key
 };
 constexpr size_t kTableRecordSize = 4 + 4 + 4 + 2 + 32;
 
@@ -66,13 +66,13 @@ struct Manifest {
   uint64_t polls_close_not_before = 0;  // Unix seconds
   uint64_t polls_close_not_after = 0;   // Unix seconds
   std::vector<Contest> contests;
-  std::vector<Region> regions;  // regions[0] is the country; parents precede children
+  std::vector<Region> regions;      // regions[0] is the country; parents precede children
   std::vector<TableRecord> tables;  // sorted by id, ids unique
   std::vector<VerifierKey> centers;
   VerifierKey authority;
   std::vector<std::string> transport_key_ids;  // TransportKeyId() of each master secret
-  Hash256 tables_sha256{};  // SHA-256 of tables.bin
-  Hash256 election_id{};    // SHA-256(CanonicalBytes()), set by Finalize()
+  Hash256 tables_sha256{};                     // SHA-256 of tables.bin
+  Hash256 election_id{};                       // SHA-256(CanonicalBytes()), set by Finalize()
 
   // Table by id, or nullptr. O(log n).
   const TableRecord* FindTable(uint32_t id) const;

@@ -28,8 +28,8 @@ bool Receipt::Verify(const VerifierKey& center) const {
   return center.key_id == center_key_id && VerifySignature(center.key, SignedMessage(), signature);
 }
 
-Receipt Receipt::Sign(const Hash256& election_id, const Hash256& leaf_hash,
-                      uint64_t received_at_ms, const NamedSigningKey& center) {
+Receipt Receipt::Sign(const Hash256& election_id, const Hash256& leaf_hash, uint64_t received_at_ms,
+                      const NamedSigningKey& center) {
   Receipt r;
   r.election_id = election_id;
   r.leaf_hash = leaf_hash;

@@ -24,8 +24,8 @@ struct Receipt {
   Bytes SignedMessage() const;
   bool Verify(const VerifierKey& center) const;
 
-  static Receipt Sign(const Hash256& election_id, const Hash256& leaf_hash,
-                      uint64_t received_at_ms, const NamedSigningKey& center);
+  static Receipt Sign(const Hash256& election_id, const Hash256& leaf_hash, uint64_t received_at_ms,
+                      const NamedSigningKey& center);
   // Strict: exactly kReceiptSize bytes, known version.
   static Result<Receipt> Decode(ByteSpan bytes);
   bool operator==(const Receipt&) const = default;

@@ -17,7 +17,8 @@ TEST(ReceiptTest, FrozenVectorAndRoundTrip) {
   Receipt r = Receipt::Sign(eid, leaf, 1796500801234, CenterKey());
   Bytes enc = r.Encode();
   ASSERT_EQ(enc.size(), kReceiptSize);
-  EXPECT_EQ(HexEncode(enc), "01144ab4eec7734393814132173a68502b15b9c7212f1d68781d5d160933ef50"
+  EXPECT_EQ(HexEncode(enc),
+            "01144ab4eec7734393814132173a68502b15b9c7212f1d68781d5d160933ef50"
             "569f91161f43433e49a6de6db680d79f60159f2e4ac9172621a1284642815844"
             "0b000001a247cac6d2f888ca494e4d4f77d3fe791170cc1c231fd29c2d2af040"
             "ed21204db8d8f568dd4f051f26219214da50310f3ed245783f814c06d333d74f"

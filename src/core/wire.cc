@@ -20,8 +20,8 @@ size_t VarintSize(uint64_t v) {
 }
 
 std::unexpected<Error> WireReader::Fail(std::string_view field, std::string_view why) const {
-  return MakeError(ErrorCode::kMalformed, std::string(field) + " at offset " + std::to_string(pos_) +
-                                              ": " + std::string(why));
+  return MakeError(ErrorCode::kMalformed, std::string(field) + " at offset " +
+                                              std::to_string(pos_) + ": " + std::string(why));
 }
 
 Result<uint8_t> WireReader::U8(std::string_view field) {

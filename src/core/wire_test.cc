@@ -9,8 +9,13 @@ TEST(VarintTest, EncodesMinimally) {
   struct Case {
     uint64_t value;
     const char* hex;
-  } cases[] = {{0, "00"}, {1, "01"}, {127, "7f"}, {128, "8001"}, {300, "ac02"},
-               {0xffffffff, "ffffffff0f"}, {UINT64_MAX, "ffffffffffffffffff01"}};
+  } cases[] = {{0, "00"},
+               {1, "01"},
+               {127, "7f"},
+               {128, "8001"},
+               {300, "ac02"},
+               {0xffffffff, "ffffffff0f"},
+               {UINT64_MAX, "ffffffffffffffffff01"}};
   for (const auto& c : cases) {
     Bytes out;
     AppendVarint(out, c.value);

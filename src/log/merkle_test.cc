@@ -117,7 +117,8 @@ TEST(MerkleTreeTest, TruncateRestoresTheSmallerTree) {
     ASSERT_EQ(tree.size(), keep);
     const MerkleTree want = MerkleTree::FromLeafHashes(std::span(leaves).first(keep));
     EXPECT_EQ(tree.Root(), want.Root()) << keep;
-    for (uint64_t i = 0; i < keep; ++i) EXPECT_EQ(*tree.InclusionProof(i, keep), *want.InclusionProof(i, keep));
+    for (uint64_t i = 0; i < keep; ++i)
+      EXPECT_EQ(*tree.InclusionProof(i, keep), *want.InclusionProof(i, keep));
     // Appending again gives the same tree as never having truncated.
     tree.Append(std::span(leaves).subspan(keep));
     EXPECT_EQ(tree.Root(), MerkleTree::FromLeafHashes(leaves).Root()) << keep;

@@ -132,7 +132,8 @@ size_t Tally::MemoryBytes() const {
 std::span<const uint32_t> Tally::TablesOf(int32_t region) const {
   const auto r = static_cast<size_t>(region);
   if (manifest_->regions[r].level != RegionLevel::kVotingCenter) return {};
-  return std::span<const uint32_t>(tables_by_region_).subspan(table_begin_[r], table_begin_[r + 1] - table_begin_[r]);
+  return std::span<const uint32_t>(tables_by_region_)
+      .subspan(table_begin_[r], table_begin_[r + 1] - table_begin_[r]);
 }
 
 }  // namespace acta::tally

@@ -51,12 +51,14 @@ TEST_F(CenterE2eTest, BothLanesGiveVerifiableReceiptsAndProofs) {
 
   // Every acta has a valid inclusion proof against it.
   for (const Acta& acta : actas) {
-    auto r = Get("/v1/proof/inclusion?leaf=" + HexEncode(acta.LeafHash()) + "&size=" + std::to_string(cp->size));
+    auto r = Get("/v1/proof/inclusion?leaf=" + HexEncode(acta.LeafHash()) +
+                 "&size=" + std::to_string(cp->size));
     ASSERT_EQ(r.status, 200) << r.BodyText();
     json j = json::parse(r.BodyText());
     std::vector<Hash256> proof;
     for (const auto& h : j["hashes"]) proof.push_back(*HexDecodeFixed<32>(h.get<std::string>()));
-    EXPECT_TRUE(log::VerifyInclusion(acta.LeafHash(), j["index"].get<uint64_t>(), cp->size, proof, cp->root));
+    EXPECT_TRUE(log::VerifyInclusion(acta.LeafHash(), j["index"].get<uint64_t>(), cp->size, proof,
+                                     cp->root));
   }
 
   // Consistency between every earlier checkpoint and the latest one.
@@ -64,13 +66,14 @@ TEST_F(CenterE2eTest, BothLanesGiveVerifiableReceiptsAndProofs) {
   ASSERT_GE(checkpoints.size(), 2u);
   for (const auto& old : checkpoints) {
     uint64_t size = old["size"];
-    auto r = Get("/v1/proof/consistency?from=" + std::to_string(size) + "&to=" + std::to_string(cp->size));
+    auto r = Get("/v1/proof/consistency?from=" + std::to_string(size) +
+                 "&to=" + std::to_string(cp->size));
     ASSERT_EQ(r.status, 200) << r.BodyText();
     const json body = json::parse(r.BodyText());
     std::vector<Hash256> proof;
     for (const auto& h : body["hashes"]) proof.push_back(*HexDecodeFixed<32>(h.get<std::string>()));
-    EXPECT_TRUE(log::VerifyConsistency(size, cp->size, proof, *HexDecodeFixed<32>(old["root"].get<std::string>()),
-                                       cp->root))
+    EXPECT_TRUE(log::VerifyConsistency(
+        size, cp->size, proof, *HexDecodeFixed<32>(old["root"].get<std::string>()), cp->root))
         << "from " << size;
   }
 
@@ -182,7 +185,8 @@ TEST_F(CenterE2eTest, RestartReachesTheSameRootAndTotals) {
   auto r = Submit(again.bytes, true);
   EXPECT_EQ(r.status, 200);
   // And old bulletins are still served, recomputed from the log.
-  auto old = Get("/v1/bulletin?size=" + std::to_string(center_->log_state().checkpoints().front().size));
+  auto old =
+      Get("/v1/bulletin?size=" + std::to_string(center_->log_state().checkpoints().front().size));
   EXPECT_EQ(old.status, 200) << old.BodyText();
 }
 

@@ -70,7 +70,8 @@ Acta CenterFixture::TruthActa(size_t index, uint32_t correction, int32_t delta) 
   ActaBody body = truth.BodyFor(index);
   body.closing_time = e.manifest.polls_close_not_before + 60;
   body.correction = correction;
-  body.contests[0].candidates[0] = static_cast<uint32_t>(static_cast<int64_t>(body.contests[0].candidates[0]) + delta);
+  body.contests[0].candidates[0] =
+      static_cast<uint32_t>(static_cast<int64_t>(body.contests[0].candidates[0]) + delta);
   auto acta = SignActa(body, SigningKey::FromSeed(e.table_seeds[index]));
   EXPECT_TRUE(acta);
   return *acta;

@@ -23,7 +23,8 @@ TEST_F(CenterTlsTest, TerminalGetsAReceiptOverHttps) {
   auto client = http::HttpClient::Create(trusted);
   ASSERT_TRUE(client);
   Acta acta = TruthActa(0);
-  Mac mac = ComputeMac(DeriveTransportKey(synth_->election.transport_master, acta.body.table_id), acta.bytes);
+  Mac mac = ComputeMac(DeriveTransportKey(synth_->election.transport_master, acta.body.table_id),
+                       acta.bytes);
   auto r = (*client)->Post("/v1/actas", acta.bytes, {{"Acta-Mac", Base64Encode(mac)}});
   ASSERT_TRUE(r) << r.error().ToString();
   EXPECT_EQ(r->status, 201);

@@ -21,7 +21,8 @@ constexpr uint32_t kTables = 60;
 class MultiNodeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("acta-multinode-" + std::to_string(::getpid()));
+    dir_ =
+        std::filesystem::temp_directory_path() / ("acta-multinode-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
     sim::SynthOptions o;
     o.tables = kTables;
@@ -48,7 +49,8 @@ class MultiNodeTest : public ::testing::Test {
     center::CenterOptions o;
     o.election_dir = election_;
     o.db_url = db_;
-    o.key_file = election_ + "/secrets/" + (i == 0 ? std::string("center.key") : "center-" + std::to_string(i + 1) + ".key");
+    o.key_file = election_ + "/secrets/" +
+                 (i == 0 ? std::string("center.key") : "center-" + std::to_string(i + 1) + ".key");
     o.sequencer.batch_delay = std::chrono::milliseconds(20);
     o.sequencer.poll_interval = std::chrono::milliseconds(50);
     auto c = center::Center::Start(o, clock_);
@@ -69,7 +71,8 @@ class MultiNodeTest : public ::testing::Test {
     http::HttpClientOptions o;
     o.base_url = "http://127.0.0.1:" + std::to_string(node.ingest_port());
     auto client = http::HttpClient::Create(o);
-    Mac mac = ComputeMac(DeriveTransportKey(synth_->election.transport_master, a.body.table_id), a.bytes);
+    Mac mac =
+        ComputeMac(DeriveTransportKey(synth_->election.transport_master, a.body.table_id), a.bytes);
     auto r = (*client)->Post("/v1/actas", a.bytes, {{"Acta-Mac", Base64Encode(mac)}});
     EXPECT_TRUE(r);
     if (!r) return 0;

@@ -210,6 +210,9 @@ struct HttpServer::Impl {
     for (auto& thread : threads) {
       if (thread.joinable()) thread.join();
     }
+    // The posted Close may not have run before ioc.stop(); with the threads
+    // gone it is safe here, and the port refuses new connections at once.
+    for (auto& listener : listeners) listener->Close();
     std::lock_guard gate_lock(state.gate->mu);
     state.gate->open = false;
   }

@@ -59,21 +59,9 @@ Result<uint64_t> ReadLogSize(Connection& db, bool lock) {
 // the surrounding transaction commits (as SqliteStore does).
 Status InsertCheckpoint(Connection& db, const StoredCheckpoint& checkpoint, uint64_t log_size,
                         bool exact_size) {
-  ACTA_RETURN_IF_ERROR(ValidateCheckpoint(checkpoint));
-  if (exact_size ? checkpoint.size != log_size : checkpoint.size > log_size) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     "checkpoint of size " + std::to_string(checkpoint.size) +
-                         " does not match a log of " + std::to_string(log_size) +
-                         " sequenced entries");
-  }
   auto latest = ReadLatestCheckpoint(db);
   if (!latest) return std::unexpected(std::move(latest).error());
-  if (*latest && checkpoint.size < (*latest)->size) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     "checkpoint of size " + std::to_string(checkpoint.size) +
-                         " is older than the latest stored checkpoint (size " +
-                         std::to_string((*latest)->size) + ")");
-  }
+  ACTA_RETURN_IF_ERROR(CheckCheckpointPlacement(checkpoint, log_size, exact_size, *latest));
   ACTA_RETURN_IF_ERROR(
       db.Query("INSERT INTO checkpoints (size, root, note, created_at_ms) VALUES ($1, $2, $3, $4)",
                Params()

@@ -107,21 +107,9 @@ Result<std::optional<StoredCheckpoint>> ReadLatestCheckpoint(Connection& db) {
 // checkpoint to be of exactly the new log, AddCheckpoint of at most it.
 Status InsertCheckpoint(Connection& db, const StoredCheckpoint& checkpoint, uint64_t log_size,
                         bool exact_size) {
-  ACTA_RETURN_IF_ERROR(ValidateCheckpoint(checkpoint));
-  if (exact_size ? checkpoint.size != log_size : checkpoint.size > log_size) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     "checkpoint of size " + std::to_string(checkpoint.size) +
-                         " does not match a log of " + std::to_string(log_size) +
-                         " sequenced entries");
-  }
   auto latest = ReadLatestCheckpoint(db);
   if (!latest) return std::unexpected(std::move(latest).error());
-  if (*latest && checkpoint.size < (*latest)->size) {
-    return MakeError(ErrorCode::kFailedPrecondition,
-                     "checkpoint of size " + std::to_string(checkpoint.size) +
-                         " is older than the latest stored checkpoint (size " +
-                         std::to_string((*latest)->size) + ")");
-  }
+  ACTA_RETURN_IF_ERROR(CheckCheckpointPlacement(checkpoint, log_size, exact_size, *latest));
   auto insert =
       db.Prepare("INSERT INTO checkpoints (size, root, note, created_at_ms) VALUES (?, ?, ?, ?)");
   if (!insert) return std::unexpected(std::move(insert).error());

@@ -51,4 +51,22 @@ Status ValidateCheckpoint(const StoredCheckpoint& checkpoint) {
   return Ok();
 }
 
+Status CheckCheckpointPlacement(const StoredCheckpoint& checkpoint, uint64_t log_size,
+                                bool exact_size, const std::optional<StoredCheckpoint>& latest) {
+  ACTA_RETURN_IF_ERROR(ValidateCheckpoint(checkpoint));
+  if (exact_size ? checkpoint.size != log_size : checkpoint.size > log_size) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "checkpoint of size " + std::to_string(checkpoint.size) +
+                         " does not match a log of " + std::to_string(log_size) +
+                         " sequenced entries");
+  }
+  if (latest && checkpoint.size < latest->size) {
+    return MakeError(ErrorCode::kFailedPrecondition,
+                     "checkpoint of size " + std::to_string(checkpoint.size) +
+                         " is older than the latest stored checkpoint (size " +
+                         std::to_string(latest->size) + ")");
+  }
+  return Ok();
+}
+
 }  // namespace acta::store

@@ -65,6 +65,13 @@ struct StoredCheckpoint {
 // The field checks every backend makes on a checkpoint: non-empty note,
 // created_at_ms below 2^63. kInvalidArgument otherwise.
 [[nodiscard]] Status ValidateCheckpoint(const StoredCheckpoint& checkpoint);
+// Where a new checkpoint may go, the same for every backend: it must pass
+// ValidateCheckpoint, have exactly `log_size` entries (exact_size, the
+// Sequence case) or at most that many (AddCheckpoint), and not be smaller
+// than `latest`. kInvalidArgument / kFailedPrecondition otherwise.
+[[nodiscard]] Status CheckCheckpointPlacement(const StoredCheckpoint& checkpoint, uint64_t log_size,
+                                              bool exact_size,
+                                              const std::optional<StoredCheckpoint>& latest);
 
 // Thread-safety: every method may be called concurrently from any thread.
 // Writes are serialized by the backend; reads see every write that returned

@@ -1,5 +1,7 @@
 #include "store/postgres_schema.h"
 
+#include "store/store.h"
+
 #include <iterator>
 #include <optional>
 #include <string>
@@ -116,12 +118,7 @@ Status MigrateSchema(Connection& db) {
     if (!stored) return std::unexpected(std::move(stored).error());
     version = *stored;
   }
-  if (version > CurrentSchemaVersion()) {
-    return MakeError(ErrorCode::kUnsupportedVersion,
-                     "store schema version " + std::to_string(version) +
-                         " is newer than this build supports (" +
-                         std::to_string(CurrentSchemaVersion()) + ")");
-  }
+  ACTA_RETURN_IF_ERROR(CheckSchemaNotNewer(version, CurrentSchemaVersion()));
   for (const Migration& migration : kMigrations) {
     if (migration.version <= version) continue;
     ACTA_RETURN_IF_ERROR(db.Exec(migration.sql));

@@ -1,5 +1,7 @@
 #include "store/sqlite_schema.h"
 
+#include "store/store.h"
+
 #include <iterator>
 #include <optional>
 #include <string>
@@ -79,12 +81,7 @@ Status MigrateSchema(Connection& db) {
   }
   if (!stored) ACTA_RETURN_IF_ERROR(db.Exec("INSERT INTO schema_version (version) VALUES (0)"));
   const int64_t version = stored.value_or(0);
-  if (version > CurrentSchemaVersion()) {
-    return MakeError(ErrorCode::kUnsupportedVersion,
-                     "store schema version " + std::to_string(version) +
-                         " is newer than this build supports (" +
-                         std::to_string(CurrentSchemaVersion()) + ")");
-  }
+  ACTA_RETURN_IF_ERROR(CheckSchemaNotNewer(version, CurrentSchemaVersion()));
   for (const Migration& migration : kMigrations) {
     if (migration.version <= version) continue;
     ACTA_RETURN_IF_ERROR(db.Exec(migration.sql));

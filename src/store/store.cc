@@ -69,4 +69,14 @@ Status CheckCheckpointPlacement(const StoredCheckpoint& checkpoint, uint64_t log
   return Ok();
 }
 
+Status CheckSchemaNotNewer(int64_t stored_version, int64_t supported_version) {
+  if (stored_version > supported_version) {
+    return MakeError(ErrorCode::kUnsupportedVersion, "store schema version " +
+                                                         std::to_string(stored_version) +
+                                                         " is newer than this build supports (" +
+                                                         std::to_string(supported_version) + ")");
+  }
+  return Ok();
+}
+
 }  // namespace acta::store

@@ -65,6 +65,9 @@ struct StoredCheckpoint {
 // The field checks every backend makes on a checkpoint: non-empty note,
 // created_at_ms below 2^63. kInvalidArgument otherwise.
 [[nodiscard]] Status ValidateCheckpoint(const StoredCheckpoint& checkpoint);
+// Every backend refuses a store whose schema is newer than this build's:
+// kUnsupportedVersion naming both versions.
+[[nodiscard]] Status CheckSchemaNotNewer(int64_t stored_version, int64_t supported_version);
 // Where a new checkpoint may go, the same for every backend: it must pass
 // ValidateCheckpoint, have exactly `log_size` entries (exact_size, the
 // Sequence case) or at most that many (AddCheckpoint), and not be smaller

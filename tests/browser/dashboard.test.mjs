@@ -198,7 +198,7 @@ describe('dashboard', () => {
     }
   });
 
-  test('telemetry: renders the /v1/telemetry shape (served by a stub route)', async () => {
+  test('telemetry: renders the /v1/telemetry shape (sample data served in place of the route)', async () => {
     const now = Date.UTC(2027, 0, 15, 21, 0, 0);
     const reasons = ['malformed', 'bad_mac', 'bad_signature', 'rate_limited', 'other'];
     const buckets = [];

@@ -1,10 +1,10 @@
 #include "store/postgres_schema.h"
 
-#include "store/store.h"
-
 #include <iterator>
 #include <optional>
 #include <string>
+
+#include "store/store.h"
 
 namespace acta::store::pg {
 namespace {

@@ -1,10 +1,10 @@
 #include "store/sqlite_schema.h"
 
-#include "store/store.h"
-
 #include <iterator>
 #include <optional>
 #include <string>
+
+#include "store/store.h"
 
 namespace acta::store::sqlite {
 namespace {

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config git clang clang-format libclang-rt-14-dev
+  build-essential cmake ninja-build pkg-config git ccache clang clang-format libclang-rt-14-dev
   clang-16 libclang-rt-16-dev
   libsodium-dev libssl-dev libboost1.81-dev libsqlite3-dev sqlite3 libpq-dev
   postgresql-15 postgresql-client-15

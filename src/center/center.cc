@@ -152,6 +152,9 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
     MetricHeader(out, "acta_sequencer_healthy", "gauge",
                  "1 while the sequencer runs, 0 after a store failure.");
     out += std::string("acta_sequencer_healthy ") + (seq->healthy() ? "1" : "0") + "\n";
+    MetricHeader(out, "acta_sequencer_leader", "gauge",
+                 "1 while this node holds the sequencer lease (sequences and signs), else 0.");
+    out += std::string("acta_sequencer_leader ") + (seq->leader() ? "1" : "0") + "\n";
   });
   c->ingest_handler_ = std::move(ingest_handler);
   c->public_api_ = std::move(public_api);
@@ -203,9 +206,11 @@ void Center::Stop() {
   }
   summary_cv_.notify_all();
   if (summary_thread_.joinable()) summary_thread_.join();
-  // Order matters: no new requests, then everything queued becomes durable
+  // Order matters: no new requests, then the verify workers finish what is
+  // queued, then everything handed to group commit becomes durable
   // (answering its requests), then it is sequenced into a final checkpoint.
   if (ingest_server_) ingest_server_->Stop();
+  if (ingest_) ingest_->Stop();
   if (committer_) committer_->Shutdown();
   if (sequencer_) sequencer_->Stop();
   if (public_server_) public_server_->Stop();

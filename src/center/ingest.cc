@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <memory>
 
 #include "core/acta_check.h"
 
@@ -77,7 +80,13 @@ IngestService::IngestService(const Manifest& manifest, std::vector<TransportKey>
       committer_(committer),
       clock_(clock),
       public_budget_(clock, options.public_budget),
-      table_first_(manifest.tables.size()) {}
+      table_limiter_(clock, manifest.tables.size(), options.table_limits),
+      table_first_(manifest.tables.size()),
+      pool_(options.verify) {}
+
+IngestService::~IngestService() { Stop(); }
+
+void IngestService::Stop() { pool_.Stop(); }
 
 Status IngestService::Recover(store::Store& store) {
   std::lock_guard lock(mu_);
@@ -114,7 +123,8 @@ void IngestService::Submit(IngestRequest req, Done done) {
     Finish(IngestResult{status, std::move(message), {}, table}, done);
   };
   const Bytes& body = req.body;
-  // 1-4: fixed-header checks, no decoding.
+  // 1-4: fixed-header checks, no decoding. Everything up to the verify
+  // queue runs on the I/O thread and costs microseconds at most.
   if (body.size() < kMinActaSize || body.size() > kMaxActaSize) {
     return refuse(IngestStatus::kMalformed, "acta size " + std::to_string(body.size()) +
                                                 " outside " + std::to_string(kMinActaSize) + ".." +
@@ -146,40 +156,102 @@ void IngestService::Submit(IngestRequest req, Done done) {
     return refuse(IngestStatus::kRateLimited, "public-lane budget exhausted; retry later",
                   table_id);
   }
-  // 6: exact replay.
+  // 6: exact replay (a terminal retrying the same bytes always gets its
+  // receipt, whatever the limits below say).
   const Hash256 leaf = LeafHashOf(body);
-  {
-    std::unique_lock lock(mu_);
-    auto it = entries_.find(leaf);
-    if (it != entries_.end()) {
-      if (!it->second.committed) {
-        it->second.waiters.push_back(std::move(done));
-        return;
-      }
-      IngestResult r{it->second.conflict ? IngestStatus::kConflict : IngestStatus::kReplay, "",
-                     Bytes(it->second.receipt.begin(), it->second.receipt.end()), table_id};
-      lock.unlock();
-      return Finish(std::move(r), done);
-    }
+  if (AnswerIfKnown(leaf, table_id, done)) return;
+  // 7: the table's budget in this lane, before any signature work.
+  const VerifyLane lane = req.has_mac ? VerifyLane::kTerminal : VerifyLane::kPublic;
+  const char* lane_name = req.has_mac ? "terminal" : "public";
+  if (!table_limiter_.TryTake(table_index, lane)) {
+    const double wait = table_limiter_.SecondsUntilToken(table_index, lane);
+    IngestResult r{IngestStatus::kRateLimited,
+                   "table " + std::to_string(table_id) + ": " + lane_name +
+                       "-lane rate limit reached; retry later",
+                   {},
+                   table_id};
+    r.retry_after_s =
+        wait < 0 ? 3600 : static_cast<uint32_t>(std::clamp(std::ceil(wait), 1.0, 3600.0));
+    return Finish(std::move(r), done);
   }
-  // 7: decode, shape, signature.
+  // 8: the rest runs on a verify worker, terminal lane first. The lambda
+  // owns the request and `done` until it runs; when the queue refuses it,
+  // it is destroyed unrun and `done` is answered here instead.
+  auto shared_done = std::make_shared<Done>(std::move(done));
+  auto shared_req = std::make_shared<IngestRequest>(std::move(req));
+  const Admission admitted =
+      pool_.TrySubmit(lane, [this, shared_req, shared_done, table_id, table_index, leaf] {
+        VerifyAndCommit(*shared_req, table_id, table_index, leaf, *shared_done);
+      });
+  if (admitted == Admission::kQueued) return;
+  table_limiter_.Refund(table_index, lane);
+  if (admitted == Admission::kStopped) {
+    return Finish(
+        IngestResult{IngestStatus::kUnavailable, "the center is shutting down", {}, table_id},
+        *shared_done);
+  }
+  if (lane == VerifyLane::kTerminal) {
+    const size_t depth = pool_.options().max_terminal_queue;
+    return Finish(IngestResult{IngestStatus::kOverloaded,
+                               "terminal-lane verify queue full (" + std::to_string(depth) +
+                                   " waiting); retry later",
+                               {},
+                               table_id},
+                  *shared_done);
+  }
+  const size_t depth = pool_.options().max_public_queue;
+  return Finish(IngestResult{IngestStatus::kRateLimited,
+                             "public-lane verify queue full (" + std::to_string(depth) +
+                                 " waiting); retry later",
+                             {},
+                             table_id},
+                *shared_done);
+}
+
+bool IngestService::AnswerIfKnown(const Hash256& leaf, uint32_t table_id, Done& done) {
+  std::unique_lock lock(mu_);
+  auto it = entries_.find(leaf);
+  if (it == entries_.end()) return false;
+  if (!it->second.committed) {
+    it->second.waiters.push_back(std::move(done));
+    return true;
+  }
+  IngestResult r{it->second.conflict ? IngestStatus::kConflict : IngestStatus::kReplay, "",
+                 Bytes(it->second.receipt.begin(), it->second.receipt.end()), table_id};
+  lock.unlock();
+  Finish(std::move(r), done);
+  return true;
+}
+
+void IngestService::VerifyAndCommit(IngestRequest& req, uint32_t table_id, size_t table_index,
+                                    const Hash256& leaf, Done& done) {
+  auto refuse = [&](IngestStatus status, std::string message) {
+    Finish(IngestResult{status, std::move(message), {}, table_id}, done);
+  };
+  const Bytes& body = req.body;
+  const TableRecord& table = manifest_.tables[table_index];
+  // Decode, shape, signature.
   auto acta = DecodeActa(body);
   if (!acta) {
     return refuse(acta.error().code == ErrorCode::kUnsupportedVersion
                       ? IngestStatus::kUnsupportedVersion
                       : IngestStatus::kMalformed,
-                  acta.error().message, table_id);
+                  acta.error().message);
   }
   if (auto checked = CheckActaAgainstManifest(*acta, manifest_); !checked) {
-    return refuse(IngestStatus::kMalformed, checked.error().message, table_id);
+    return refuse(IngestStatus::kMalformed, checked.error().message);
   }
-  if (!acta->VerifySignature(table->key)) {
+  if (!acta->VerifySignature(table.key)) {
+    // A forged acta gives its public-lane table token back: the global and
+    // per-network budgets already bound what forging costs, and otherwise
+    // anyone could keep table X's public bucket empty with forgeries and
+    // shut out the witness who brings X's real acta.
+    if (!req.has_mac) table_limiter_.Refund(table_index, VerifyLane::kPublic);
     return refuse(
         IngestStatus::kBadSignature,
-        "signature does not verify with the machine key of table " + std::to_string(table_id),
-        table_id);
+        "signature does not verify with the machine key of table " + std::to_string(table_id));
   }
-  // 8: register, sign the receipt, commit.
+  // Register, sign the receipt, commit.
   const uint64_t now_ms = static_cast<uint64_t>(clock_.NowUnixMillis());
   Receipt receipt = Receipt::Sign(manifest_.election_id, leaf, now_ms, center_key_);
   Bytes receipt_bytes = receipt.Encode();
@@ -214,20 +286,26 @@ void IngestService::Submit(IngestRequest req, Done done) {
   row.leaf_hash = leaf;
   row.table_id = table_id;
   row.correction = acta->body.correction;
-  row.bytes = body;
+  row.bytes = std::move(req.body);
   row.lane = req.has_mac ? store::Lane::kTerminal : store::Lane::kPublic;
   row.received_at_ms = now_ms;
   row.receipt = std::move(receipt_bytes);
   row.conflict = conflict;
-  auto submitted = committer_.Submit(std::move(row), [this, leaf, table_id](Status st) {
-    OnCommitted(leaf, table_id, std::move(st));
-  });
+  const VerifyLane lane = req.has_mac ? VerifyLane::kTerminal : VerifyLane::kPublic;
+  auto submitted =
+      committer_.Submit(std::move(row), [this, leaf, table_id, table_index, lane](Status st) {
+        OnCommitted(leaf, table_id, table_index, lane, std::move(st));
+      });
   if (!submitted) {
-    OnCommitted(leaf, table_id, std::unexpected(submitted.error()));
+    OnCommitted(leaf, table_id, table_index, lane, std::unexpected(submitted.error()));
   }
 }
 
-void IngestService::OnCommitted(const Hash256& leaf, uint32_t table_id, Status status) {
+void IngestService::OnCommitted(const Hash256& leaf, uint32_t table_id, size_t table_index,
+                                VerifyLane lane, Status status) {
+  // The center's own store pushing back (queue full, outage) must not use up
+  // the table's budget: the terminal will retry the same acta.
+  if (!status) table_limiter_.Refund(table_index, lane);
   std::vector<Done> waiters;
   IngestResult first_result;
   {
@@ -243,10 +321,7 @@ void IngestService::OnCommitted(const Hash256& leaf, uint32_t table_id, Status s
                                   "", Bytes(e.receipt.begin(), e.receipt.end()), table_id};
     } else {
       // Not durable: forget it entirely so a retry starts from scratch.
-      if (e.first_of_table) {
-        const TableRecord* t = manifest_.FindTable(table_id);
-        table_first_[static_cast<size_t>(t - manifest_.tables.data())] = Hash256{};
-      }
+      if (e.first_of_table) table_first_[table_index] = Hash256{};
       entries_.erase(it);
       IngestStatus s = status.error().code == ErrorCode::kResourceExhausted
                            ? IngestStatus::kOverloaded

@@ -1,13 +1,18 @@
 // The ingest pipeline of a center, socket-free: takes one submitted acta
 // (body, lane, MAC, source) and answers with a receipt or a precise refusal.
 //
-// Checks run in order of cost (DESIGN.md, "Transport and the two lanes"):
-// size, version, election id, known table (all from the fixed header, no
-// decode), then the transport MAC (terminal lane, ~1 us) or the public-lane
-// budget, then exact replay (same bytes: the stored receipt, no new work),
-// then decode, shape against the manifest and the Ed25519 signature (tens of
-// us). A validly signed acta different from one the table already has is a
-// conflict: kept, flagged, answered with its own receipt and 409.
+// Checks run in order of cost (DESIGN.md, "Transport and the two lanes").
+// On the calling (I/O) thread: size, version, election id, known table (all
+// from the fixed header, no decode), then the transport MAC (terminal lane,
+// ~1 us) or the public-lane budget, then exact replay (same bytes: the
+// stored receipt, no new work), then the per-table rate limit of the lane
+// (TableLimiter). What passes is queued on the VerifyPool in its lane
+// (terminal work always first; a full queue is refused at once) and a
+// worker does the expensive part: decode, shape against the manifest, the
+// Ed25519 signature (tens of us), receipt signing, registration and the
+// hand-over to group commit. A validly signed acta different from one the
+// table already has is a conflict: kept, flagged, answered with its own
+// receipt and 409.
 //
 // Nothing is acknowledged before it is durable: the receipt goes out from
 // the group-commit callback, after the transaction holding the acta
@@ -26,6 +31,8 @@
 #include <vector>
 
 #include "center/public_budget.h"
+#include "center/table_limiter.h"
+#include "center/verify_pool.h"
 #include "core/acta.h"
 #include "core/clock.h"
 #include "core/keys.h"
@@ -46,9 +53,9 @@ enum class IngestStatus {
   kUnknownTable,        // 404
   kBadMac,              // 401: terminal lane, MAC does not verify
   kBadSignature,        // 403
-  kRateLimited,         // 429: public-lane budget exhausted (Retry-After)
-  kOverloaded,          // 503: commit queue full (Retry-After)
-  kUnavailable,         // 503: the store failed; try again
+  kRateLimited,  // 429: public-lane budget, per-table limit or public verify queue (Retry-After)
+  kOverloaded,   // 503: terminal verify queue or commit queue full (Retry-After)
+  kUnavailable,  // 503: the store failed or the center is stopping; try again
 };
 constexpr size_t kIngestStatusCount = 12;
 
@@ -72,10 +79,19 @@ struct IngestResult {
   std::string message;  // human-readable reason for refusals
   Bytes receipt;        // for kAccepted, kReplay, kConflict
   uint32_t table_id = 0;
+  // For kRateLimited / kOverloaded: when to retry, in seconds (0: the
+  // default of 1 s).
+  uint32_t retry_after_s = 0;
 };
 
 struct IngestOptions {
   PublicBudgetOptions public_budget;
+  TableLimitOptions table_limits;
+  // Signature workers and the depth of each lane's queue. A full terminal
+  // queue answers kOverloaded (503); a full public queue answers
+  // kRateLimited (429): it is the public lane's share of the work that ran
+  // out, and 503 stays the signal that terminals themselves are turned away.
+  VerifyPoolOptions verify;
 };
 
 class IngestService {
@@ -95,9 +111,22 @@ class IngestService {
   // Called after every durable acceptance (the sequencer's Notify).
   void SetOnDurable(std::function<void()> fn) { on_durable_ = std::move(fn); }
 
-  // Processes one submission; `done` runs exactly once, on this thread for
-  // refusals and replays of committed actas, else on the commit thread.
+  // Stops the verify workers after they ran everything already queued
+  // (handing it to group commit); later submissions that would need a
+  // worker get kUnavailable (replays are still answered). Call
+  // after the ingest listener stopped and before GroupCommitter::Shutdown.
+  // Idempotent; the destructor calls it.
+  void Stop();
+  ~IngestService();
+
+  // Processes one submission; `done` runs exactly once: on this thread for
+  // refusals before the verify queue and replays of committed actas, on a
+  // verify worker for refusals after it, else on the commit thread.
   void Submit(IngestRequest request, Done done);
+
+  // For /metrics (queue depths) and tests (which hold a worker with it).
+  VerifyPool& verify_pool() { return pool_; }
+  const VerifyPool& verify_pool() const { return pool_; }
 
   uint64_t count(IngestStatus status) const { return counts_[static_cast<size_t>(status)].load(); }
   size_t known_actas() const;
@@ -119,7 +148,14 @@ class IngestService {
   };
 
   void Finish(IngestResult result, const Done& done);
-  void OnCommitted(const Hash256& leaf, uint32_t table_id, Status status);
+  // The worker half of Submit: decode, shape, signature, receipt, commit.
+  void VerifyAndCommit(IngestRequest& req, uint32_t table_id, size_t table_index,
+                       const Hash256& leaf, Done& done);
+  // Answers with the receipt of a known entry, or joins its commit. True if
+  // `leaf` was known (then `done` was consumed).
+  bool AnswerIfKnown(const Hash256& leaf, uint32_t table_id, Done& done);
+  void OnCommitted(const Hash256& leaf, uint32_t table_id, size_t table_index, VerifyLane lane,
+                   Status status);
 
   const Manifest& manifest_;
   const std::vector<TransportKey> masters_;
@@ -127,12 +163,15 @@ class IngestService {
   store::GroupCommitter& committer_;
   const Clock& clock_;
   PublicBudget public_budget_;
+  TableLimiter table_limiter_;
   std::function<void()> on_durable_;
 
   mutable std::mutex mu_;
   std::unordered_map<Hash256, Entry, HashOfHash> entries_;  // guarded by mu_
   std::vector<Hash256> table_first_;  // by table index; zero = no acta yet; guarded by mu_
   std::array<std::atomic<uint64_t>, kIngestStatusCount> counts_{};
+  // Last: its workers use everything above, so it must stop first.
+  VerifyPool pool_;
 };
 
 }  // namespace acta::center

@@ -26,7 +26,10 @@ http::Response IngestResponse(const IngestResult& result) {
     r = http::Response::Error(status, IngestStatusName(result.status), result.message);
   }
   r.headers.emplace_back("Acta-Status", std::string(IngestStatusName(result.status)));
-  if (status == 429 || status == 503) r.headers.emplace_back("Retry-After", "1");
+  if (status == 429 || status == 503) {
+    r.headers.emplace_back("Retry-After",
+                           std::to_string(result.retry_after_s > 0 ? result.retry_after_s : 1));
+  }
   return r;
 }
 
@@ -86,6 +89,19 @@ void IngestHandler::RenderMetrics(std::string& out) const {
   MetricHeader(out, "acta_ingest_latency_seconds", "histogram",
                "Time from request to receipt (acceptances, replays and conflicts).");
   accept_latency_.Render("acta_ingest_latency_seconds", "", out);
+  const VerifyPool& pool = ingest_.verify_pool();
+  MetricHeader(out, "acta_verify_queue", "gauge",
+               "Submissions waiting for a signature worker, by lane.");
+  out += "acta_verify_queue{lane=\"terminal\"} " +
+         std::to_string(pool.QueueSize(VerifyLane::kTerminal)) + "\n";
+  out += "acta_verify_queue{lane=\"public\"} " +
+         std::to_string(pool.QueueSize(VerifyLane::kPublic)) + "\n";
+  MetricHeader(out, "acta_verify_queue_full_total", "counter",
+               "Submissions refused because their lane's verify queue was full.");
+  out += "acta_verify_queue_full_total{lane=\"terminal\"} " +
+         std::to_string(pool.refused(VerifyLane::kTerminal)) + "\n";
+  out += "acta_verify_queue_full_total{lane=\"public\"} " +
+         std::to_string(pool.refused(VerifyLane::kPublic)) + "\n";
 }
 
 }  // namespace acta::center

@@ -1,6 +1,7 @@
 // `acta center`: run a totalization center until SIGTERM or SIGINT.
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -18,10 +19,36 @@ struct CenterCliOptions {
   std::string tls_cert;
   std::string tls_key;
   int threads = 0;
+  int verify_workers = -1;  // -1: one per core
   int batch_delay_ms = 250;
   size_t batch_size = 256;
   int commit_delay_us = 2000;
+  // Listener limits (both listeners), in the units the flags use.
+  size_t max_connections = http::ServerLimits{}.max_connections;
+  size_t max_connections_per_network = http::ServerLimits{}.max_connections_per_source;
+  size_t max_header_bytes = http::ServerLimits{}.max_header_bytes;
+  size_t max_body_bytes = http::ServerLimits{}.max_body_bytes;
+  size_t max_requests_per_connection = http::ServerLimits{}.max_requests_per_connection;
+  int64_t header_timeout_ms = http::ServerLimits{}.header_timeout.count();
+  int64_t body_timeout_ms = http::ServerLimits{}.body_timeout.count();
+  int64_t idle_timeout_ms = http::ServerLimits{}.idle_timeout.count();
+  int64_t tls_handshake_timeout_ms = http::ServerLimits{}.tls_handshake_timeout.count();
+  int64_t handler_timeout_ms = http::ServerLimits{}.handler_timeout.count();
 };
+
+// The flag values as ServerLimits, for one listener.
+void ApplyListenerLimits(const CenterCliOptions& o, http::ServerLimits& l) {
+  l.max_connections = o.max_connections;
+  l.max_connections_per_source = o.max_connections_per_network;
+  l.max_header_bytes = o.max_header_bytes;
+  l.max_body_bytes = o.max_body_bytes;
+  l.max_requests_per_connection = o.max_requests_per_connection;
+  l.header_timeout = std::chrono::milliseconds(o.header_timeout_ms);
+  l.body_timeout = std::chrono::milliseconds(o.body_timeout_ms);
+  l.idle_timeout = std::chrono::milliseconds(o.idle_timeout_ms);
+  l.tls_handshake_timeout = std::chrono::milliseconds(o.tls_handshake_timeout_ms);
+  l.handler_timeout = std::chrono::milliseconds(o.handler_timeout_ms);
+}
 
 std::string UrlFor(const std::string& listen, uint16_t port, bool tls) {
   std::string host = listen.substr(0, listen.rfind(':'));
@@ -42,6 +69,9 @@ int RunCenter(CenterCliOptions o) {
   o.center.sequencer.batch_delay = std::chrono::milliseconds(o.batch_delay_ms);
   o.center.sequencer.batch_size = o.batch_size;
   o.center.commit.max_delay = std::chrono::microseconds(o.commit_delay_us);
+  if (o.verify_workers >= 0) o.center.ingest.verify.workers = o.verify_workers;
+  ApplyListenerLimits(o, o.center.ingest_limits);
+  ApplyListenerLimits(o, o.center.public_limits);
   if (o.center.web_root.empty()) {
     // The dashboard built from this binary's source tree, when present.
     for (const char* candidate : {ACTA_DEFAULT_WEB_ROOT, "web/dist"}) {
@@ -77,6 +107,100 @@ int RunCenter(CenterCliOptions o) {
   return kExitOk;
 }
 
+// Every limit that keeps the center serving terminals under attack
+// (docs/OPERATIONS.md, "Limits and their defaults"). Defaults come from the
+// option structs themselves, so --help cannot drift from the code.
+void AddLimitOptions(CLI::App& cmd, CenterCliOptions& o) {
+  const char* g = "Limits (=default; each one explained in docs/OPERATIONS.md)";
+  auto& ingest = o.center.ingest;
+  // CLI11's range checks let "nan" through (every comparison is false), and
+  // a NaN rate or burst would silently switch a limit off.
+  const CLI::Validator finite(
+      [](std::string& text) -> std::string {
+        char* end = nullptr;
+        const long double v = std::strtold(text.c_str(), &end);
+        if (end == text.c_str() || !std::isfinite(v)) return "must be a finite number: " + text;
+        return {};
+      },
+      "FINITE");
+  auto num = [&](const char* name, auto& field, const char* help) {
+    return cmd.add_option(name, field, help)->group(g)->capture_default_str()->check(finite);
+  };
+  // Signature work.
+  cmd.add_option("--verify-workers", o.verify_workers,
+                 "Signature-check worker threads; terminal-lane work always runs first; 0 "
+                 "checks on the I/O threads (default: one per core)")
+      ->group(g)
+      ->check(CLI::NonNegativeNumber);
+  num("--verify-terminal-queue", ingest.verify.max_terminal_queue,
+      "Terminal-lane actas waiting for a worker; beyond: 503 + Retry-After")
+      ->check(CLI::PositiveNumber);
+  num("--verify-public-queue", ingest.verify.max_public_queue,
+      "Public-lane actas waiting for a worker; beyond: 429 + Retry-After")
+      ->check(CLI::PositiveNumber);
+  // Per-table budgets.
+  num("--table-terminal-rate", ingest.table_limits.terminal_per_second,
+      "Per table, terminal lane: new actas per second (replays are free); beyond: 429")
+      ->check(CLI::NonNegativeNumber);
+  num("--table-terminal-burst", ingest.table_limits.terminal_burst,
+      "Per table, terminal lane: bucket size")
+      ->check(CLI::Range(1.0, 1e9));
+  num("--table-public-rate", ingest.table_limits.public_per_second,
+      "Per table, public lane: new actas per second; beyond: 429")
+      ->check(CLI::NonNegativeNumber);
+  num("--table-public-burst", ingest.table_limits.public_burst,
+      "Per table, public lane: bucket size")
+      ->check(CLI::Range(1.0, 1e9));
+  // Public-lane budget.
+  num("--public-rate", ingest.public_budget.global_per_second,
+      "Public lane, all sources: actas per second; beyond: 429")
+      ->check(CLI::NonNegativeNumber);
+  num("--public-burst", ingest.public_budget.global_burst, "Public lane, all sources: bucket size")
+      ->check(CLI::Range(1.0, 1e12));
+  num("--public-network-rate", ingest.public_budget.per_source_per_second,
+      "Public lane, per source network (IPv4 /24, IPv6 /48): actas per second; beyond: 429")
+      ->check(CLI::NonNegativeNumber);
+  num("--public-network-burst", ingest.public_budget.per_source_burst,
+      "Public lane, per source network: bucket size")
+      ->check(CLI::Range(1.0, 1e12));
+  num("--public-networks", ingest.public_budget.max_sources,
+      "Public lane: source networks tracked (least recently used forgotten)")
+      ->check(CLI::PositiveNumber);
+  // Group commit.
+  num("--commit-queue", o.center.commit.max_queue,
+      "Actas waiting for the disk; beyond: 503 + Retry-After")
+      ->check(CLI::PositiveNumber);
+  num("--commit-batch", o.center.commit.max_batch, "Most actas per commit transaction")
+      ->check(CLI::PositiveNumber);
+  // Listeners (each of the two listeners gets these).
+  num("--max-connections", o.max_connections,
+      "Open connections per listener; beyond: 503 (plain HTTP) or close (TLS)")
+      ->check(CLI::PositiveNumber);
+  num("--max-connections-per-network", o.max_connections_per_network,
+      "Open connections per listener from one source network (IPv4 /24, IPv6 /48)")
+      ->check(CLI::PositiveNumber);
+  num("--max-header-bytes", o.max_header_bytes, "Request line + header fields; beyond: 431")
+      ->check(CLI::PositiveNumber);
+  num("--max-body-bytes", o.max_body_bytes,
+      "Request body (POST /v1/actas is also capped at the largest acta); beyond: 413")
+      ->check(CLI::PositiveNumber);
+  num("--max-requests-per-connection", o.max_requests_per_connection,
+      "Responses per keep-alive connection before Connection: close")
+      ->check(CLI::PositiveNumber);
+  num("--header-timeout-ms", o.header_timeout_ms,
+      "First byte to end of header (slowloris); expiry: 408 and close")
+      ->check(CLI::PositiveNumber);
+  num("--body-timeout-ms", o.body_timeout_ms, "End of header to end of body; expiry: 408")
+      ->check(CLI::PositiveNumber);
+  num("--idle-timeout-ms", o.idle_timeout_ms, "Idle keep-alive connection closed after")
+      ->check(CLI::PositiveNumber);
+  num("--tls-handshake-timeout-ms", o.tls_handshake_timeout_ms, "TLS handshake deadline")
+      ->check(CLI::PositiveNumber);
+  num("--handler-timeout-ms", o.handler_timeout_ms,
+      "Request to reply (waiting for a worker and the disk included); expiry: 503")
+      ->check(CLI::PositiveNumber);
+}
+
 }  // namespace
 
 void RegisterCenter(CLI::App& app, RunFn& run) {
@@ -92,7 +216,11 @@ void RegisterCenter(CLI::App& app, RunFn& run) {
   cmd->add_option("--election", c.election_dir,
                   "Election directory (manifest.json, tables.bin, manifest.sig)")
       ->required();
-  cmd->add_option("--db", c.db_url, "Store: sqlite:PATH (created if missing)")->required();
+  cmd->add_option(
+         "--db", c.db_url,
+         "Store: sqlite:PATH (a file, created if missing) or postgres://USER@HOST:PORT/DB\n"
+         "(PostgreSQL; several centers may share one database, one sequences at a time)")
+      ->required();
   cmd->add_option("--key", c.key_file,
                   "The center's signer key file (must be listed in the manifest)")
       ->required();
@@ -105,7 +233,7 @@ void RegisterCenter(CLI::App& app, RunFn& run) {
   cmd->add_option("--public-listen", c.public_listen, "Public API address(es), e.g. 0.0.0.0:8080")
       ->capture_default_str();
   cmd->add_option("--threads", o->threads,
-                  "Ingest I/O threads; signatures are checked on them (default: one per core)");
+                  "Ingest I/O threads: parsing, MAC and budget checks (default: one per core)");
   cmd->add_option("--public-threads", c.public_threads, "Public API I/O threads (default 1)");
   cmd->add_option("--tls-cert", o->tls_cert,
                   "PEM certificate chain: serve HTTPS on both listeners");
@@ -122,6 +250,7 @@ void RegisterCenter(CLI::App& app, RunFn& run) {
                   "Sequencer: longest wait for a batch to fill (default 250)");
   cmd->add_option("--commit-delay-us", o->commit_delay_us,
                   "Group commit: longest wait for a batch (default 2000)");
+  AddLimitOptions(*cmd, *o);
   cmd->callback([&run, o] { run = [o] { return RunCenter(*o); }; });
 }
 

@@ -17,8 +17,8 @@
 namespace acta::testing {
 namespace {
 
-// The options the help of each command of this module must mention. Other
-// commands (center, verify, demo...) are checked by the generic test below
+// The options the help of each command of this module (and the center's
+// limits) must mention. Other commands (verify, demo...) are checked by the generic test below
 // and by their own modules' tests.
 const std::map<std::string, std::vector<std::string>>& CommandOptions() {
   static const std::map<std::string, std::vector<std::string>> kOptions = {
@@ -32,6 +32,35 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
       {"sign",
        {"--election", "--table", "--counts", "--key", "--out", "--closing-time", "--correction"}},
       {"inspect", {"acta", "--election", "--json"}},
+      // Every limit of the center is an option with its default shown.
+      {"center",
+       {"--election",
+        "--db",
+        "postgres://",
+        "--key",
+        "--ingest-listen",
+        "--public-listen",
+        "--verify-workers",
+        "--verify-terminal-queue",
+        "--verify-public-queue",
+        "--table-terminal-rate",
+        "--table-terminal-burst",
+        "--table-public-rate",
+        "--table-public-burst",
+        "--public-rate",
+        "--public-burst",
+        "--public-network-rate",
+        "--public-network-burst",
+        "--public-networks",
+        "--commit-queue",
+        "--commit-batch",
+        "--max-connections",
+        "--max-connections-per-network",
+        "--max-header-bytes",
+        "--max-body-bytes",
+        "--header-timeout-ms",
+        "--body-timeout-ms",
+        "--idle-timeout-ms"}},
   };
   return kOptions;
 }

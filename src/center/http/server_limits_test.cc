@@ -112,6 +112,7 @@ TEST_F(HttpLimitsTest, HandlerPicksSmallerBodyLimitPerRoute) {
   auto r2 = other.ReadResponse();
   ASSERT_TRUE(r2);
   EXPECT_EQ(r2->status, 200);
+  ExpectStillServing();
 }
 
 TEST_F(HttpLimitsTest, OversizedChunkedBodyIs413) {
@@ -125,6 +126,7 @@ TEST_F(HttpLimitsTest, OversizedChunkedBodyIs413) {
              std::string(2000, 'c') + "\r\n0\r\n\r\n"));
   ExpectErrorAndClose(c, 413, "body_too_large");
   EXPECT_EQ(handler_.handled(), 0);
+  ExpectStillServing();
 }
 
 TEST_F(HttpLimitsTest, GarbageIs400) {
@@ -158,6 +160,8 @@ TEST_F(HttpLimitsTest, SlowlorisOnKeepAliveConnection) {
   ASSERT_TRUE(c.ReadResponse());
   ASSERT_TRUE(c.Send("GET /echo HTTP/1.1\r\nHo"));
   ExpectErrorAndClose(c, 408, "header_timeout");
+  EXPECT_EQ(rejects_.reasons(), std::vector{RejectReason::kHeaderTimeout});
+  ExpectStillServing();
 }
 
 TEST_F(HttpLimitsTest, SlowBodyIs408) {
@@ -169,6 +173,13 @@ TEST_F(HttpLimitsTest, SlowBodyIs408) {
   ExpectErrorAndClose(c, 408, "body_timeout");
   EXPECT_EQ(rejects_.reasons(), std::vector{RejectReason::kBodyTimeout});
   EXPECT_EQ(handler_.handled(), 0);
+  // A body sent in time on a new connection is served.
+  RawConnection ok = Connect();
+  ASSERT_TRUE(ok.Send(MakeRawRequest("POST", "/echo", "0123456789")));
+  auto r = ok.ReadResponse();
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(handler_.handled(), 1);
 }
 
 TEST_F(HttpLimitsTest, IdleKeepAliveConnectionIsClosedQuietly) {
@@ -181,6 +192,7 @@ TEST_F(HttpLimitsTest, IdleKeepAliveConnectionIsClosedQuietly) {
   EXPECT_EQ(c.ReadUntilClose(), "");
   EXPECT_TRUE(rejects_.reasons().empty());
   EXPECT_TRUE(WaitUntil([&] { return server_->ActiveConnections() == 0; }));
+  ExpectStillServing();
 }
 
 TEST_F(HttpLimitsTest, MaxRequestsPerConnection) {
@@ -196,6 +208,15 @@ TEST_F(HttpLimitsTest, MaxRequestsPerConnection) {
     EXPECT_EQ(r->headers.count("connection"), i == 3 ? 1u : 0u) << i;
   }
   EXPECT_EQ(c.ReadUntilClose(), "");
+  // A new connection starts a new count.
+  RawConnection next = Connect();
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_TRUE(next.Send(MakeRawRequest("GET", "/echo")));
+    auto r = next.ReadResponse();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->headers.count("connection"), i == 3 ? 1u : 0u) << i;
+  }
 }
 
 TEST_F(HttpLimitsTest, ConnectionCloseRequestIsHonoured) {

@@ -74,6 +74,11 @@ Status Sequencer::Recover() {
   }
   auto checkpoints = store_.ListCheckpoints();
   if (!checkpoints) return std::unexpected(checkpoints.error());
+  // The count was read before the entries and the checkpoints: with other
+  // nodes sequencing meanwhile (a restart under load), checkpoints past it
+  // are normal, not corruption. They come in with the first Follow, which
+  // checks them against the entries it then reads.
+  std::erase_if(*checkpoints, [&](const store::StoredCheckpoint& cp) { return cp.size > *count; });
   for (const auto& cp : *checkpoints) {
     auto root = tree.RootAt(cp.size);
     if (!root || *root != cp.root) {

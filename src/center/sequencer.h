@@ -57,6 +57,8 @@ class Sequencer {
   // Rebuilds the tree and tally from the store (every sequenced entry) and
   // checks the stored checkpoints against the rebuilt tree; publishes the
   // latest stored checkpoint (or signs one for the current size).
+  // Checkpoints larger than the log size read at the start (another node
+  // sequenced meanwhile) are left to the first Follow, which checks them.
   // Errors: kCorruption if a stored checkpoint's root differs from the tree
   // rebuilt from the stored entries; store errors.
   [[nodiscard]] Status Recover();

@@ -1,0 +1,220 @@
+#include "tests/center/chaos_node.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace acta::testing::chaos {
+namespace {
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string DescribeStatus(int status) {
+  if (WIFEXITED(status)) return "exit " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return "signal " + std::to_string(WTERMSIG(status));
+  return "status " + std::to_string(status);
+}
+
+uint16_t BindAndRelease() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  uint16_t port = 0;
+  socklen_t len = sizeof(addr);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+int ExitCode(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+uint16_t PickFreePort() {
+  // The kernel may hand out the same free port twice in a row: never give
+  // one port to two listeners of this process.
+  static std::mutex mu;
+  static std::set<uint16_t> given;
+  std::lock_guard lock(mu);
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    const uint16_t port = BindAndRelease();
+    if (port != 0 && given.insert(port).second) return port;
+  }
+  return 0;
+}
+
+namespace {
+
+// posix_spawn of ACTA_BINARY with stdin from /dev/null.
+pid_t Spawn(std::vector<std::string> args, const std::string& out, const std::string& err) {
+  args.insert(args.begin(), ACTA_BINARY);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (err == out) {
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  } else {
+    posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  }
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, ACTA_BINARY, &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  return rc == 0 ? pid : -1;
+}
+
+}  // namespace
+
+int RunActa(const std::vector<std::string>& args, const std::string& log_path,
+            std::chrono::milliseconds timeout) {
+  const pid_t pid = Spawn(args, log_path, log_path);
+  if (pid <= 0) return -1;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) != pid) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return ExitCode(status);
+}
+
+NodeProcess::NodeProcess(NodeConfig config)
+    : config_(std::move(config)), ingest_port_(PickFreePort()), public_port_(PickFreePort()) {}
+
+NodeProcess::~NodeProcess() { Kill(); }
+
+std::string NodeProcess::ingest_url() const {
+  return "http://127.0.0.1:" + std::to_string(ingest_port_);
+}
+std::string NodeProcess::public_url() const {
+  return "http://127.0.0.1:" + std::to_string(public_port_);
+}
+std::string NodeProcess::out_path() const {
+  return config_.log_dir + "/" + config_.name + "-" + std::to_string(incarnation_) + ".out";
+}
+std::string NodeProcess::err_path() const {
+  return config_.log_dir + "/" + config_.name + "-" + std::to_string(incarnation_) + ".err";
+}
+
+std::string NodeProcess::LogTail(size_t max_bytes) const {
+  auto tail = [&](const std::string& path) {
+    std::string text = Slurp(path);
+    return text.size() > max_bytes ? "..." + text.substr(text.size() - max_bytes) : text;
+  };
+  // Errors that stop the process go to stderr; the running log to stdout.
+  return "stderr: " + tail(err_path()) + "\nstdout: " + tail(out_path());
+}
+
+Status NodeProcess::Start(std::chrono::milliseconds timeout) {
+  if (pid_ > 0) return MakeError(ErrorCode::kFailedPrecondition, config_.name + " already runs");
+  ++incarnation_;
+  std::vector<std::string> args = {
+      "center",
+      "--election",
+      config_.election_dir,
+      "--db",
+      config_.db_url,
+      "--key",
+      config_.key_file,
+      "--ingest-listen",
+      "127.0.0.1:" + std::to_string(ingest_port_),
+      "--public-listen",
+      "127.0.0.1:" + std::to_string(public_port_),
+      "--threads",
+      "1",
+      "--batch-delay-ms",
+      std::to_string(config_.batch_delay_ms),
+  };
+  const std::string out = out_path(), err = err_path();
+  pid_ = Spawn(std::move(args), out, err);
+  if (pid_ <= 0) {
+    pid_ = -1;
+    return MakeError(ErrorCode::kUnavailable, "cannot spawn " + std::string(ACTA_BINARY));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    // `acta center` prints "ingest URL\npublic URL\n" once both listen.
+    if (Slurp(out).find("\npublic http") != std::string::npos) return Ok();
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return MakeError(ErrorCode::kUnavailable, config_.name + " exited at start (" +
+                                                    DescribeStatus(status) + "): " + LogTail());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  Kill();
+  return MakeError(
+      ErrorCode::kUnavailable,
+      config_.name + " not ready after " + std::to_string(timeout.count()) + " ms: " + LogTail());
+}
+
+void NodeProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+int NodeProcess::Terminate(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return ExitCode(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  Kill();
+  return -1;
+}
+
+bool NodeProcess::Running() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    pid_ = -1;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace acta::testing::chaos

@@ -20,6 +20,9 @@ using nlohmann::json;
 constexpr size_t kBulletinCacheSize = 4;
 constexpr char kImmutable[] = "public, max-age=31536000, immutable";
 constexpr char kNoCache[] = "no-cache";
+// /v1/arrivals: child series shown by default, and cached answers kept.
+constexpr size_t kArrivalsDefaultTop = 8;
+constexpr size_t kArrivalsCacheSize = 64;
 
 enum Route : size_t {
   kRouteCheckpoint,
@@ -37,6 +40,7 @@ enum Route : size_t {
   kRouteStatic,
   kRouteNotFound,
   kRouteTelemetry,
+  kRouteArrivals,
   kRouteCount
 };
 
@@ -88,6 +92,33 @@ json HashList(const std::vector<Hash256>& hashes) {
   return out;
 }
 
+// A /v1/regions answer: the tally's region JSON with "path" (the ancestors,
+// country first, for breadcrumbs without the whole tree) and, for a voting
+// center, "tables" appended. Spliced in before the closing brace so the
+// tally's bytes stay as they are.
+std::string WithRegionExtras(const std::string& body, const Manifest& manifest,
+                             const std::string& code, json tables) {
+  json path = json::array();
+  const int32_t region = manifest.FindRegion(code);
+  for (int32_t r = region < 0 ? -1 : manifest.regions[region].parent; r >= 0;
+       r = manifest.regions[r].parent) {
+    const Region& a = manifest.regions[r];
+    path.insert(
+        path.begin(),
+        json{{"code", a.code}, {"name", a.name}, {"level", std::string(RegionLevelName(a.level))}});
+  }
+  std::string out = body;
+  while (!out.empty() && (out.back() == '\n' || out.back() == '}')) {
+    const bool brace = out.back() == '}';
+    out.pop_back();
+    if (brace) break;
+  }
+  out += ",\"path\":" + path.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (!tables.empty()) out += ",\"tables\":" + tables.dump();
+  out += "}\n";
+  return out;
+}
+
 std::string ContentTypeFor(const std::filesystem::path& p) {
   auto ext = p.extension().string();
   if (ext == ".html") return "text/html; charset=utf-8";
@@ -112,8 +143,11 @@ PublicApi::PublicApi(LogState& state, store::Store& store, ElectionFiles files,
       workers_(static_cast<size_t>(std::max(1, options_.worker_threads))),
       requests_({"checkpoint", "tile", "manifest", "checkpoints", "bulletin", "region", "table",
                  "proof_inclusion", "proof_consistency", "export_csv", "events", "metrics",
-                 "static", "not_found", "telemetry"}) {
+                 "static", "not_found", "telemetry", "arrivals"}) {
   state_.OnPublish([this](const PublishedCheckpoint& cp) { OnPublish(cp); });
+  // A recovered log is already published: index it now rather than on the
+  // first request.
+  if (state_.latest()) WarmArrivals();
 }
 
 PublicApi::~PublicApi() {
@@ -161,12 +195,32 @@ void PublicApi::Route(const http::Request& request, const Reply& reply) {
   }
   if (path == "/v1/checkpoints") {
     requests_.Add(kRouteCheckpoints);
+    // ?max=N: at most N checkpoints, evenly spread over the history, the
+    // first and the latest always in (a long night can sign hundreds of
+    // thousands); ?note=0 leaves the signed notes out.
+    uint64_t max = UINT64_MAX;
+    if (auto m = QueryParam(request.target, "max")) {
+      auto v = ParseDecimal(*m);
+      if (!v || *v < 2) {
+        return reply(http::Response::Error(400, "malformed", "max must be a decimal number >= 2"));
+      }
+      max = *v;
+    }
+    const auto note = QueryParam(request.target, "note");
+    if (note && *note != "0" && *note != "1") {
+      return reply(http::Response::Error(400, "malformed", "note must be 0 or 1"));
+    }
+    const bool with_note = !note || *note == "1";
+    const auto all = state_.checkpoints();
     json out = json::array();
-    for (const auto& cp : state_.checkpoints()) {
-      out.push_back({{"size", cp.size},
-                     {"root", HexEncode(cp.root)},
-                     {"created_at_ms", cp.created_at_ms},
-                     {"note", cp.note}});
+    const uint64_t n = all.size();
+    const uint64_t shown = std::min<uint64_t>(n, max);
+    for (uint64_t k = 0; k < shown; ++k) {
+      const auto& cp = all[shown == n ? k : (shown == 1 ? n - 1 : k * (n - 1) / (shown - 1))];
+      json j = {
+          {"size", cp.size}, {"root", HexEncode(cp.root)}, {"created_at_ms", cp.created_at_ms}};
+      if (with_note) j["note"] = cp.note;
+      out.push_back(std::move(j));
     }
     return reply(JsonOk(out.dump() + "\n"));
   }
@@ -195,10 +249,7 @@ void PublicApi::Route(const http::Request& request, const Reply& reply) {
       }
     });
     if (!body) return reply(FromError(body.error()));
-    if (tables.empty()) return reply(JsonOk(*body));
-    json out = json::parse(*body, nullptr, false);
-    out["tables"] = std::move(tables);
-    return reply(JsonOk(out.dump() + "\n"));
+    return reply(JsonOk(WithRegionExtras(*body, state_.manifest(), code, std::move(tables))));
   }
   if (path.starts_with("/v1/tables/")) {
     requests_.Add(kRouteTable);
@@ -229,6 +280,10 @@ void PublicApi::Route(const http::Request& request, const Reply& reply) {
       return reply(http::Response::Error(404, "not_found", "this center keeps no telemetry"));
     }
     return reply(JsonOk(options_.telemetry->TelemetryJson() + "\n"));
+  }
+  if (path == "/v1/arrivals") {
+    requests_.Add(kRouteArrivals);
+    return ServeArrivals(request, reply);
   }
   if (path == "/metrics") {
     requests_.Add(kRouteMetrics);
@@ -273,10 +328,12 @@ void PublicApi::ServeTile(std::string_view path, const Reply& reply) {
   });
 }
 
-Result<std::string> PublicApi::BulletinAt(uint64_t size) {
+Result<std::string> PublicApi::BulletinAt(uint64_t size, RegionLevel max_level) {
+  tally::BulletinOptions options;
+  options.max_level = max_level;
   {
     std::lock_guard lock(cache_mu_);
-    auto it = bulletin_cache_.find(size);
+    auto it = bulletin_cache_.find({size, max_level});
     if (it != bulletin_cache_.end()) return *it->second;
   }
   Result<std::string> body =
@@ -284,7 +341,7 @@ Result<std::string> PublicApi::BulletinAt(uint64_t size) {
   state_.Read([&](const tally::Tally& t, const std::optional<PublishedCheckpoint>& cp) {
     if (cp && cp->stored.size == size) {
       body = tally::BuildBulletin(t, {cp->stored.size, cp->stored.root},
-                                  cp->stored.created_at_ms / 1000);
+                                  cp->stored.created_at_ms / 1000, options);
     }
   });
   if (!body && body.error().code == ErrorCode::kNotFound) {
@@ -303,11 +360,12 @@ Result<std::string> PublicApi::BulletinAt(uint64_t size) {
       return Ok();
     });
     if (!st) return std::unexpected(st.error());
-    body = tally::BuildBulletin(*tally, {target->size, target->root}, target->created_at_ms / 1000);
+    body = tally::BuildBulletin(*tally, {target->size, target->root}, target->created_at_ms / 1000,
+                                options);
   }
   if (body) {
     std::lock_guard lock(cache_mu_);
-    bulletin_cache_[size] = std::make_shared<const std::string>(*body);
+    bulletin_cache_[{size, max_level}] = std::make_shared<const std::string>(*body);
     while (bulletin_cache_.size() > kBulletinCacheSize)
       bulletin_cache_.erase(bulletin_cache_.begin());
   }
@@ -325,8 +383,26 @@ void PublicApi::ServeBulletin(const http::Request& request, const Reply& reply) 
     size = *v;
     pinned = true;
   }
-  boost::asio::post(workers_, [this, size, pinned, reply] {
-    auto body = BulletinAt(size);
+  // ?max_level=state keeps a 1,000,000-table bulletin small (the dashboard
+  // reads deeper levels one region at a time from /v1/regions).
+  RegionLevel max_level = RegionLevel::kParish;
+  if (auto l = QueryParam(request.target, "max_level")) {
+    const RegionLevel levels[] = {RegionLevel::kCountry, RegionLevel::kState,
+                                  RegionLevel::kMunicipality, RegionLevel::kParish};
+    bool known = false;
+    for (RegionLevel level : levels) {
+      if (*l == RegionLevelName(level)) {
+        max_level = level;
+        known = true;
+      }
+    }
+    if (!known) {
+      return reply(http::Response::Error(
+          400, "malformed", "max_level must be country, state, municipality or parish"));
+    }
+  }
+  boost::asio::post(workers_, [this, size, pinned, max_level, reply] {
+    auto body = BulletinAt(size, max_level);
     if (!body) return reply(FromError(body.error()));
     reply(JsonOk(*body, pinned ? kImmutable : kNoCache));
   });
@@ -478,8 +554,93 @@ void PublicApi::OnPublish(const PublishedCheckpoint& cp) {
              {"created_at_ms", cp.stored.created_at_ms}};
   const std::string data = ev.dump();
   const std::string id = std::to_string(cp.stored.size);
-  std::lock_guard lock(streams_mu_);
-  streams_.remove_if([&](const auto& s) { return !s->Send("checkpoint", data, id); });
+  {
+    std::lock_guard lock(streams_mu_);
+    streams_.remove_if([&](const auto& s) { return !s->Send("checkpoint", data, id); });
+  }
+  WarmArrivals();
+}
+
+void PublicApi::WarmArrivals() {
+  if (arrivals_warming_.exchange(true)) return;
+  boost::asio::post(workers_, [this] {
+    arrivals_warming_ = false;
+    std::lock_guard lock(arrivals_mu_);
+    if (auto st = CatchUpArrivalsLocked(); !st) spdlog::warn("arrivals: {}", st.error().ToString());
+  });
+}
+
+void PublicApi::ServeArrivals(const http::Request& request, const Reply& reply) {
+  const Manifest& manifest = state_.manifest();
+  int32_t region = 0;
+  if (auto code = QueryParam(request.target, "region")) {
+    // Region codes need no percent-decoding: FindRegion simply fails on an
+    // encoded one.
+    region = manifest.FindRegion(*code);
+    if (region < 0) return reply(http::Response::Error(404, "not_found", "no such region"));
+  }
+  size_t top = kArrivalsDefaultTop;
+  if (auto t = QueryParam(request.target, "top")) {
+    auto v = ParseDecimal(*t);
+    if (!v || *v > tally::ArrivalIndex::kMaxTop) {
+      return reply(http::Response::Error(400, "malformed", "top must be a decimal number <= 50"));
+    }
+    top = static_cast<size_t>(*v);
+  }
+  if (!state_.latest())
+    return reply(http::Response::Error(503, "unavailable", "no checkpoint yet"));
+  boost::asio::post(workers_, [this, region, top, reply] {
+    Result<std::string> body = MakeError(ErrorCode::kInternal, "");
+    {
+      std::lock_guard lock(arrivals_mu_);
+      body = ArrivalsLocked(region, top);
+    }
+    if (!body) return reply(FromError(body.error()));
+    reply(JsonOk(*body));
+  });
+}
+
+Status PublicApi::CatchUpArrivalsLocked() {
+  if (!arrivals_) {
+    auto index = tally::ArrivalIndex::Create(state_.manifest());
+    if (!index) return std::unexpected(index.error());
+    arrivals_.emplace(std::move(*index));
+  }
+  auto latest = state_.latest();
+  if (!latest) return MakeError(ErrorCode::kUnavailable, "no checkpoint yet");
+  const uint64_t target = latest->stored.size;
+  if (arrivals_->size() > target) return Ok();  // already past it (checkpoints only grow)
+  if (arrivals_->size() < target) {
+    // Only the entries since the last call: O(new entries) per checkpoint.
+    auto st = store_.ForEachSequenced(
+        arrivals_->size(), target, [&](const store::AcceptedActa& row) -> Status {
+          return arrivals_->Add(*row.seq, row.table_id, row.received_at_ms);
+        });
+    if (!st) return st;
+    if (arrivals_->size() != target) {
+      return MakeError(ErrorCode::kUnavailable,
+                       "the store holds " + std::to_string(arrivals_->size()) +
+                           " sequenced entries, the checkpoint " + std::to_string(target));
+    }
+  }
+  // The index is now exactly at `latest`.
+  arrivals_at_ = latest->stored;
+  return Ok();
+}
+
+Result<std::string> PublicApi::ArrivalsLocked(int32_t region, size_t top) {
+  if (auto st = CatchUpArrivalsLocked(); !st) return std::unexpected(st.error());
+  const auto key = std::make_pair(region, top);
+  if (auto it = arrivals_cache_.find(key);
+      it != arrivals_cache_.end() && it->second.first == arrivals_at_.size) {
+    return *it->second.second;
+  }
+  auto body = std::make_shared<const std::string>(
+      tally::ArrivalsJson(state_.manifest(), arrivals_->Query(region, top), arrivals_at_.size,
+                          HexEncode(arrivals_at_.root)));
+  if (arrivals_cache_.size() >= kArrivalsCacheSize) arrivals_cache_.clear();
+  arrivals_cache_[key] = {arrivals_at_.size, body};
+  return *body;
 }
 
 void PublicApi::ServeStatic(std::string_view path, const Reply& reply) {

@@ -12,18 +12,22 @@
 // store) runs on a small worker pool so it never blocks the I/O threads.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/thread_pool.hpp>
 #include <list>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "center/http/handler.h"
 #include "center/log_state.h"
 #include "center/metrics.h"
 #include "center/telemetry/telemetry.h"
 #include "store/store.h"
+#include "tally/arrivals.h"
 
 namespace acta::center {
 
@@ -64,10 +68,22 @@ class PublicApi final : public http::Handler {
   void ServeConsistency(const http::Request& request, const Reply& reply);
   void ServeCsv(const Reply& reply);
   void ServeEvents(const Reply& reply);
+  void ServeArrivals(const http::Request& request, const Reply& reply);
+  // Keeps the arrival index current in the background (a few hundred rows
+  // per checkpoint; the whole log once after a restart), so requests rarely
+  // wait for the store. At most one such task is queued.
+  void WarmArrivals();
+  // Feeds the arrival index the store's entries up to the latest
+  // checkpoint. REQUIRES arrivals_mu_.
+  Status CatchUpArrivalsLocked();
+  // The JSON of /v1/arrivals for `region` at the latest checkpoint.
+  // REQUIRES arrivals_mu_.
+  Result<std::string> ArrivalsLocked(int32_t region, size_t top);
   void ServeStatic(std::string_view path, const Reply& reply);
   void OnPublish(const PublishedCheckpoint& cp);
-  // Bulletin JSON at `size` (the latest, or recomputed from the store).
-  Result<std::string> BulletinAt(uint64_t size);
+  // Bulletin JSON at `size` (the latest, or recomputed from the store),
+  // listing regions down to `max_level`.
+  Result<std::string> BulletinAt(uint64_t size, RegionLevel max_level = RegionLevel::kParish);
 
   LogState& state_;
   store::Store& store_;
@@ -77,7 +93,17 @@ class PublicApi final : public http::Handler {
   boost::asio::thread_pool workers_;
 
   std::mutex cache_mu_;
-  std::map<uint64_t, std::shared_ptr<const std::string>> bulletin_cache_;  // a few recent sizes
+  // A few recent (size, max_level) bulletins.
+  std::map<std::pair<uint64_t, RegionLevel>, std::shared_ptr<const std::string>> bulletin_cache_;
+
+  // Arrival index (GET /v1/arrivals), fed incrementally from the store in
+  // log order up to the latest checkpoint; a few answers cached per size.
+  std::mutex arrivals_mu_;
+  std::optional<tally::ArrivalIndex> arrivals_;
+  std::atomic<bool> arrivals_warming_{false};
+  store::StoredCheckpoint arrivals_at_;
+  std::map<std::pair<int32_t, size_t>, std::pair<uint64_t, std::shared_ptr<const std::string>>>
+      arrivals_cache_;
 
   mutable std::mutex streams_mu_;
   std::list<std::shared_ptr<http::SseStream>> streams_;

@@ -30,9 +30,10 @@ struct CheckpointRef {
 };
 
 struct BulletinOptions {
-  // Deepest region level listed. The default (parish) keeps a
-  // 1,000,000-table bulletin at a few MB; voting centers are served by
-  // RegionJson() one at a time.
+  // Deepest region level listed. The default (parish) leaves voting centers
+  // out, which are served by RegionJson() one at a time; a 1,000,000-table
+  // synthetic bulletin is still ~27 MB (48,000 regions), ~24 kB down to
+  // states only.
   RegionLevel max_level = RegionLevel::kParish;
   // At most this many flagged tables are listed (lowest table ids first);
   // "flags_total" always gives the full count.

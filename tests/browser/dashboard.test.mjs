@@ -14,6 +14,19 @@ import {
   startCenter, submit, until, webRoot,
 } from './harness.mjs';
 
+// The arrival card of the page on screen (once it has loaded): its total,
+// the checkpoint it reflects and its legend.
+async function arrivalCardOf(page) {
+  await page.waitForSelector('#arrival-card[data-total]');
+  return page.locator('#arrival-card').evaluate((e) => ({
+    total: Number(e.dataset.total),
+    size: Number(e.dataset.size),
+    text: e.textContent,
+    legend: [...e.querySelectorAll('.legend li')].map((li) => li.textContent),
+    paths: e.querySelectorAll('svg path').length,
+  }));
+}
+
 const kTables = 300;
 const kSubmitted = 30; // tables 0, 10, 20, ... (by manifest order) get their true acta
 
@@ -63,6 +76,8 @@ describe('dashboard', () => {
     await page.waitForSelector('[data-testid="tables-counted"]');
     const b = await getJson(`${center.public}/v1/bulletin`);
     const nat = b.regions[0];
+    const shallow = await getJson(`${center.public}/v1/bulletin?max_level=state`);
+    assert.deepEqual(shallow.regions, b.regions.filter((r) => r.level === 'country' || r.level === 'state'));
     assert.equal(await page.getAttribute('html', 'lang'), 'es');
     const counted = await page.textContent('[data-testid="tables-counted"]');
     assert.ok(counted.includes(`${fmt('es', nat.tables_counted)} de ${fmt('es', nat.tables_expected)}`), counted);
@@ -92,6 +107,18 @@ describe('dashboard', () => {
     // es-ES leaves 4-digit numbers ungrouped by default; the page must not.
     const four = shown.find((v) => v >= 1000 && v < 10000);
     if (four !== undefined) assert.ok(fmt('es', four).includes('.'));
+    // Arrival per minute: every table that sent an acta, the conflicted one
+    // included (it arrived before it conflicted), by state.
+    const card = await arrivalCardOf(page);
+    const arrivals = await getJson(`${center.public}/v1/arrivals?top=8`);
+    assert.equal(card.total, nat.tables_counted + nat.tables_conflicted);
+    assert.equal(card.total, kSubmitted);
+    assert.equal(arrivals.total, card.total);
+    assert.equal(arrivals.checkpoint.size, b.checkpoint.size);
+    assert.equal(arrivals.totals.reduce((a, v) => a + v, 0), kSubmitted);
+    assert.ok(card.text.includes(`${fmt('es', kSubmitted)} de ${fmt('es', nat.tables_expected)} mesas`), card.text);
+    assert.ok(card.paths >= 1, 'stacked columns drawn');
+    assert.ok(card.legend.length >= 1 && card.legend.length <= 9, card.legend.join(' | '));
     await page.screenshot({ path: path.join(out, 'national-desktop.png'), fullPage: true });
   });
 
@@ -120,10 +147,20 @@ describe('dashboard', () => {
       const api = await getJson(`${center.public}/v1/regions/${r.code}`);
       const counted = await page.textContent('[data-testid="tables-counted"]');
       assert.ok(counted.includes(`${fmt('es', api.tables_counted)} de ${fmt('es', api.tables_expected)}`), `${r.code}: ${counted}`);
+      // The arrival chart at every level, for that region.
+      await page.waitForFunction((want) => document.querySelector('#arrival-card')?.textContent.includes(want),
+        `de ${fmt('es', api.tables_expected)} mesas`);
+      const card = await arrivalCardOf(page);
+      assert.equal(card.total, api.tables_counted + api.tables_conflicted, `${r.code} arrivals`);
+      if (r.level === 'municipality') await page.screenshot({ path: path.join(out, 'municipality-desktop.png'), fullPage: true });
     }
     await page.click(`a[href="#/table/${id}"]`);
     await page.waitForSelector('[data-testid="acta"]');
     assert.equal(await page.textContent('[data-testid="table-status"]'), 'Contabilizada');
+    // The page reads a bulletin of the country and its states only; the
+    // breadcrumbs below come from /v1/regions' "path".
+    await page.waitForFunction(() => document.querySelectorAll('nav.crumbs li').length === 6);
+    assert.deepEqual((await page.locator('nav.crumbs li').allTextContents()).slice(1, 5), chain.map((r) => r.name));
     const truth = el.truth(idx);
     assert.equal(await page.textContent('[data-testid="acta-ballots"]'), fmt('es', truth.ballots_cast));
     for (const [ci, contest] of el.manifest.contests.entries()) {
@@ -185,6 +222,10 @@ describe('dashboard', () => {
     assert.equal(await page.textContent('[data-testid="cp-size"]'), fmt('es', after.checkpoint.size));
     const fetches = (await page.evaluate(() => window.__acta.fetches)) - fetchesBefore;
     assert.ok(fetches >= 1 && fetches <= 3, `bulletin fetched ${fetches} times for one checkpoint`);
+    // The arrival chart follows the same bulletin, one more table.
+    const nat = after.regions[0];
+    await page.waitForFunction((n) => document.querySelector('#arrival-card')?.dataset.total === String(n),
+      nat.tables_counted + nat.tables_conflicted, { timeout: 20_000 });
   });
 
   test('telemetry: a clear empty state while the center has none', async () => {
@@ -243,6 +284,17 @@ describe('dashboard', () => {
   test('arrival chart and phone-sized screenshots', async () => {
     await page.goto(`${center.public}/#/arrival`);
     await page.waitForSelector('.chart-svg path');
+    const nat = (await getJson(`${center.public}/v1/bulletin`)).regions[0];
+    const card = await arrivalCardOf(page);
+    assert.equal(card.total, nat.tables_counted + nat.tables_conflicted);
+    // The log-size chart loads a bounded, evenly spread list of checkpoints.
+    const all = await getJson(`${center.public}/v1/checkpoints`);
+    const few = await getJson(`${center.public}/v1/checkpoints?max=3&note=0`);
+    assert.equal(few.length, Math.min(3, all.length));
+    assert.deepEqual([few[0].size, few.at(-1).size], [all[0].size, all.at(-1).size]);
+    assert.ok(!('note' in few[0]) && 'note' in all[0]);
+    // The flagged tables, each linking to its table page.
+    await page.waitForSelector(`.flag-list a[href="#/table/${el.ids[0]}"]`);
     await page.screenshot({ path: path.join(out, 'arrival-desktop.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${center.public}/#/`);
@@ -251,6 +303,12 @@ describe('dashboard', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
     await page.screenshot({ path: path.join(out, 'national-phone.png'), fullPage: true });
+    await page.goto(`${center.public}/#/arrival`);
+    await arrivalCardOf(page);
+    await page.waitForSelector('#arrival-card svg path');
+    const arrivalOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(arrivalOverflow <= 0, `arrival page is ${arrivalOverflow}px wider than the phone`);
+    await page.screenshot({ path: path.join(out, 'arrival-phone.png'), fullPage: true });
     await page.goto(`${center.public}/#/table/${el.ids[submittedIdx[1]]}`);
     await page.waitForSelector('[data-testid="acta"]');
     await page.screenshot({ path: path.join(out, 'table-phone.png'), fullPage: true });

@@ -77,7 +77,7 @@ function downsample(points: [number, number][], max: number): [number, number][]
 }
 
 // A round step so that 4 steps cover v (integers only: counts).
-function niceStep(v: number): number {
+export function niceStep(v: number): number {
   const raw = Math.max(1, v / 4);
   const p = Math.pow(10, Math.floor(Math.log10(raw)));
   for (const m of [1, 2, 5, 10]) if (m * p >= raw) return Math.max(1, Math.ceil(m * p));
@@ -106,17 +106,23 @@ export function timeChart(series: Series[], opts: ChartOptions): HTMLElement {
     series.map((se) => h('li', null, h('span', { class: 'swatch', style: `background:${se.color}` }), se.name)),
   );
   const wrap = h('figure', { class: 'chart-wrap' }, box, series.length > 1 ? legend : null);
+  drawAtWidth(box, wrap, (width) => render(series, opts, width));
+  return wrap;
+}
+
+// Fills `box` with draw(width) now and whenever its width changes; the
+// observer goes away with `owner` (sweepCharts).
+export function drawAtWidth(box: HTMLElement, owner: HTMLElement, draw: (width: number) => Element): void {
   let lastWidth = 0;
-  const draw = (width: number) => {
+  const redraw = (width: number) => {
     if (width < 50 || Math.abs(width - lastWidth) < 2) return;
     lastWidth = width;
-    box.replaceChildren(render(series, opts, width));
+    box.replaceChildren(draw(width));
   };
-  const ro = new ResizeObserver((entries) => draw(entries[0].contentRect.width));
+  const ro = new ResizeObserver((entries) => redraw(entries[0].contentRect.width));
   ro.observe(box);
-  observers.push({ ro, el: wrap });
-  queueMicrotask(() => draw(box.clientWidth || 600));
-  return wrap;
+  observers.push({ ro, el: owner });
+  queueMicrotask(() => redraw(box.clientWidth || 600));
 }
 
 function render(series: Series[], opts: ChartOptions, width: number): SVGElement {

@@ -107,11 +107,18 @@ const STRINGS = {
     tables_list_unavailable:
       'La lista de mesas de este centro no está disponible en esta elección (demasiado grande para cargarla en el navegador). Use el buscador de mesas.',
     arrival: 'Llegada de actas',
+    arrival_minute: 'Mesas llegadas por minuto',
+    arrival_total: '{n} de {e} mesas han enviado su acta (contabilizadas o en conflicto).',
+    arrival_empty: 'Todavía no ha llegado ninguna acta.',
+    arrival_per: 'Mesas llegadas cada {n} min',
+    arrival_other: 'Otras {n} regiones',
+    arrival_columns: 'Columnas de {b} min',
+    arrival_note: 'según la hora de recepción de la primera acta de cada mesa en el registro. Máximo: {p} mesas en {b} min, a las {at}. Registro de {n} actas.',
     arrival_chart: 'Actas en el registro a lo largo del tiempo',
     arrival_observed: 'Mesas contabilizadas (vistas desde que abrió esta página)',
     arrival_log: 'Tamaño del registro (checkpoints)',
     arrival_none: 'Todavía no hay checkpoints.',
-    arrival_points: '{n} checkpoints publicados. El tamaño del registro incluye actas en conflicto.',
+    arrival_points: '{n} checkpoints en el gráfico (hasta 600 repartidos por el historial, más los recibidos en vivo). El tamaño del registro incluye actas en conflicto.',
     flags_title: 'Conflictos y mesas con alertas',
     flags_total: 'Mesas con alertas: {n}',
     flags_listed: 'se muestran las {n} de número más bajo',
@@ -257,11 +264,18 @@ const STRINGS = {
     tables_list_unavailable:
       'The list of this center\'s tables is not available for this election (too large to load in the browser). Use the table search.',
     arrival: 'Arrival of actas',
+    arrival_minute: 'Tables arrived per minute',
+    arrival_total: '{n} of {e} tables have sent their acta (counted or in conflict).',
+    arrival_empty: 'No acta has arrived yet.',
+    arrival_per: 'Tables arrived every {n} min',
+    arrival_other: '{n} other regions',
+    arrival_columns: '{b}-minute columns',
+    arrival_note: 'by the receipt time of each table\'s first acta in the log. Peak: {p} tables in {b} min, at {at}. Log of {n} actas.',
     arrival_chart: 'Actas in the log over time',
     arrival_observed: 'Tables counted (seen since this page was opened)',
     arrival_log: 'Log size (checkpoints)',
     arrival_none: 'No checkpoints yet.',
-    arrival_points: '{n} checkpoints published. The log size includes conflicting actas.',
+    arrival_points: '{n} checkpoints in the chart (up to 600 spread over the history, plus those received live). The log size includes conflicting actas.',
     flags_title: 'Conflicts and flagged tables',
     flags_total: 'Flagged tables: {n}',
     flags_listed: 'the {n} lowest-numbered are listed',
@@ -392,6 +406,11 @@ export function fmtDateTime(ms: number): string {
 
 export function fmtTime(ms: number): string {
   return new Date(ms).toLocaleTimeString(LOCALES[lang], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+// Hours and minutes ("21:05" / "09:05 PM").
+export function fmtClock(ms: number): string {
+  return new Date(ms).toLocaleTimeString(LOCALES[lang], { hour: '2-digit', minute: '2-digit' });
 }
 
 export function levelName(level: string): string {

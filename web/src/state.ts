@@ -1,10 +1,11 @@
-// The page's shared state: the latest bulletin (with an index of its region
-// tree), the checkpoints seen, and the live connection. One EventSource;
-// each "checkpoint" event schedules at most one bulletin fetch per second
-// (more apart when fetching takes long, e.g. a 1,000,000-table bulletin),
-// and events arriving meanwhile coalesce into the next fetch.
+// The page's shared state: the latest bulletin (the country and its
+// states, with an index of them), the checkpoints seen, and the live
+// connection. One EventSource; each "checkpoint" event schedules at most one
+// bulletin fetch per second (more apart when fetching takes long), and
+// events arriving meanwhile coalesce into the next fetch. Views refetch
+// their own small resources (/v1/regions, /v1/arrivals) after each bulletin.
 
-import { api, HttpError } from './api';
+import { api, HttpError, kCheckpointsShown } from './api';
 import type { Bulletin, CheckpointInfo, RegionTotals } from './types';
 
 export type LiveState = 'connecting' | 'on' | 'off';
@@ -94,6 +95,12 @@ class State {
     if (this.checkpoints) {
       const last = this.checkpoints[this.checkpoints.length - 1];
       if (!last || cp.size > last.size) this.checkpoints.push(cp);
+      // Bounded over a long night: past twice the loaded number, drop every
+      // second point of the older part (the chart down-samples anyway).
+      if (this.checkpoints.length > 2 * kCheckpointsShown) {
+        const keep = this.checkpoints.length - 100;
+        this.checkpoints = [...this.checkpoints.slice(0, keep).filter((_, i) => i % 2 === 0), ...this.checkpoints.slice(keep)];
+      }
     }
     if (!this.bulletin || this.bulletin.checkpoint.size !== cp.size) this.requestBulletin();
   }

@@ -47,6 +47,8 @@ export interface RegionTotals {
 export interface RegionDetail extends RegionTotals {
   children: RegionTotals[];
   log_size: number;
+  // Ancestors, country first (breadcrumbs without the whole tree).
+  path?: { code: string; name: string; level: RegionLevel }[];
   tables?: TableSummary[];
 }
 
@@ -162,4 +164,28 @@ export interface Telemetry {
   countries: (RankedCount & { country: string })[];
   asns?: (RankedCount & { asn: string })[];
   geo?: boolean;
+}
+
+// GET /v1/arrivals?region=CODE&top=N (docs/API.md): tables first counted
+// per time bucket, by child region. Only non-empty buckets are listed.
+export interface ArrivalSeries {
+  code: string;
+  name: string;
+  total: number;
+  counts: number[]; // aligned with starts_ms
+}
+
+export interface Arrivals {
+  format: string;
+  region: string;
+  name: string;
+  level: RegionLevel;
+  checkpoint: { size: number; root: string };
+  bucket_ms: number;
+  starts_ms: number[];
+  children: ArrivalSeries[]; // most arrivals first
+  other: { regions: number; total: number; counts: number[] } | null;
+  totals: number[];
+  total: number;
+  tables_expected: number;
 }

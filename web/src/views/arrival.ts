@@ -1,24 +1,48 @@
-// Arrival over time (#/arrival): the log's size at every checkpoint (from
-// /v1/checkpoints, extended by live events) and the national tables counted
-// seen by this page since it was opened.
+// Arrival over time (#/arrival): national tables arrived per minute by
+// state (/v1/arrivals), the log's size at every checkpoint (from
+// /v1/checkpoints, extended by live events), the national tables counted
+// seen by this page since it was opened, and the first flagged tables with
+// links.
 
+import { api } from '../api';
+import { arrivalCard, kArrivalTop } from '../arrival_chart';
 import { timeChart, PALETTE } from '../charts';
-import { errorBox, loading } from '../components';
+import { errorBox, flagChips, link, loading, tableHref } from '../components';
 import { h, type Child } from '../dom';
 import { fmtInt, fmtTime, t } from '../i18n';
 import { state } from '../state';
+import type { Arrivals } from '../types';
 import type { Redraw, View } from './view';
+
+const kFlagsShown = 10;
 
 export class ArrivalView implements View {
   private error: string | null = null;
+  private arrivals: Arrivals | null = null;
+  private arrivalsError: string | null = null;
+  private abort = new AbortController();
 
   constructor(private readonly redraw: Redraw) {}
+
+  dispose(): void {
+    this.abort.abort();
+  }
 
   title(): string {
     return t('arrival');
   }
 
   async refresh(): Promise<void> {
+    const size = state.bulletin?.checkpoint.size ?? 0;
+    if (!this.arrivals || this.arrivals.checkpoint.size < size) {
+      try {
+        this.arrivals = await api.arrivals(null, kArrivalTop, this.abort.signal);
+        this.arrivalsError = null;
+      } catch (e) {
+        if (this.abort.signal.aborted) return;
+        this.arrivalsError = e instanceof Error ? e.message : String(e);
+      }
+    }
     try {
       await state.loadCheckpoints();
       this.error = null;
@@ -28,7 +52,15 @@ export class ArrivalView implements View {
   }
 
   render(): Child[] {
-    const out: Child[] = [h('h1', null, t('arrival'))];
+    const out: Child[] = [h('h1', null, t('arrival')), arrivalCard(this.arrivals, this.arrivalsError)];
+    const b = state.bulletin;
+    if (b && b.flags.length > 0) {
+      out.push(h('section', { class: 'card' },
+        h('h2', null, t('flags')),
+        h('p', null, link('#/flags', t('flags_total', { n: fmtInt(b.flags_total) }))),
+        h('ul', { class: 'flag-list' }, b.flags.slice(0, kFlagsShown).map((f) =>
+          h('li', null, link(tableHref(f.table), `${t('table')} ${f.table}`), ' ', flagChips(f.flags))))));
+    }
     if (this.error) return [...out, errorBox(this.error, () => void this.refresh().then(this.redraw))];
     if (!state.checkpoints) return [...out, loading()];
     const cps = state.checkpoints.filter((c) => c.created_at_ms > 0);

@@ -4,6 +4,7 @@
 // voting center, its tables.
 
 import { api, HttpError } from '../api';
+import { arrivalCard, kArrivalTop } from '../arrival_chart';
 import { progressBar } from '../charts';
 import {
   checkpointCard, contests, crumbs, errorBox, flagChips, levelLabel, link, loading, notice, pager, regionHref,
@@ -14,7 +15,7 @@ import { pct, sum } from '../format';
 import { fmtInt, fmtPct, statusName, t } from '../i18n';
 import { state } from '../state';
 import { kMaxTables, tablesByCenter, type TableRef } from '../tables_index';
-import type { RegionDetail, RegionTotals, TableSummary } from '../types';
+import type { Arrivals, RegionDetail, RegionTotals, TableSummary } from '../types';
 import type { Redraw, View } from './view';
 
 const kPageSize = 25;
@@ -32,6 +33,8 @@ export class RegionView implements View {
   private tableStatus = new Map<number, TableSummary>();
   private statusKey = '';
   private abort = new AbortController();
+  private arrivals: Arrivals | null = null;
+  private arrivalsError: string | null = null;
 
   constructor(
     private readonly code: string | null, // null: the national page
@@ -48,11 +51,10 @@ export class RegionView implements View {
     return state.byCode.get(this.code) ?? null;
   }
 
-  // Levels whose children are in the bulletin need no request of their own.
+  // Regions whose children are in the bulletin (the country: the page
+  // reads a bulletin down to states) need no request of their own.
   private needsDetail(): boolean {
-    if (this.code === null) return false;
-    const r = state.byCode.get(this.code);
-    return !r || r.level === 'parish' || r.level === 'voting_center';
+    return this.code !== null && !state.childrenOf.has(this.code);
   }
 
   title(): string {
@@ -61,8 +63,28 @@ export class RegionView implements View {
     return r ? `${r.name} — ${levelLabel(r.level)}` : (this.code ?? '');
   }
 
+  // Runs when the view opens and after each new bulletin, so the arrival
+  // chart follows the live events at the bulletin's pace (state.ts
+  // throttles those), one small request each.
   async refresh(): Promise<void> {
-    if (!state.bulletin || !this.needsDetail() || this.code === null) return;
+    if (!state.bulletin) return;
+    await Promise.all([this.refreshArrivals(), this.refreshDetail()]);
+  }
+
+  private async refreshArrivals(): Promise<void> {
+    const size = state.bulletin?.checkpoint.size ?? 0;
+    if (this.arrivals && this.arrivals.checkpoint.size >= size) return;
+    try {
+      this.arrivals = await api.arrivals(this.code, kArrivalTop, this.abort.signal);
+      this.arrivalsError = null;
+    } catch (e) {
+      if (this.abort.signal.aborted) return;
+      this.arrivalsError = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  private async refreshDetail(): Promise<void> {
+    if (!this.needsDetail() || this.code === null) return;
     try {
       this.detail = await api.region(this.code, this.abort.signal);
       this.error = null;
@@ -131,8 +153,11 @@ export class RegionView implements View {
     if (!r) return this.error ? [errorBox(this.error, () => void this.refresh().then(this.redraw))] : [loading()];
     const b = state.bulletin;
     const national = this.code === null;
-    // Voting centers are not in the bulletin; their parent (a parish) is.
-    const path = [...(r.parent ? state.pathTo(r.parent) : []), r];
+    // Below states, regions are not in the bulletin: /v1/regions gives the
+    // ancestors.
+    const path: { code: string; name: string }[] = this.detail?.path
+      ? [...this.detail.path, r]
+      : [...(r.parent ? state.pathTo(r.parent) : []), r];
     const children = this.detail ? this.detail.children : (state.childrenOf.get(r.code) ?? []);
     const out: Child[] = [];
     if (!national) {
@@ -161,6 +186,7 @@ export class RegionView implements View {
     } else if (this.detail) {
       out.push(h('p', { class: 'note' }, t('as_of_log', { n: fmtInt(this.detail.log_size) })));
     }
+    out.push(arrivalCard(this.arrivals, this.arrivalsError));
     if (children.length > 0) out.push(this.childList(children, b.contests[0]?.candidates.map((c) => c.name) ?? []));
     if (r.level === 'voting_center') out.push(this.tableList());
     return out;

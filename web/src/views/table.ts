@@ -54,7 +54,7 @@ export class TableView implements View {
     if (this.notFound) return [h('h1', null, this.title()), notice(t('table_not_found', { id: this.id }))];
     if (!this.detail) return this.error ? [errorBox(this.error, () => void this.refresh().then(this.redraw))] : [loading()];
     const d = this.detail;
-    const path = this.center?.parent ? state.pathTo(this.center.parent) : [];
+    const path: { code: string; name: string }[] = this.center?.path ?? (this.center?.parent ? state.pathTo(this.center.parent) : []);
     const trail = path.map((p, i) => ({ label: i === 0 ? t('national') : p.name, href: i === 0 ? '#/' : regionHref(p.code) }));
     trail.push({ label: this.center?.name ?? d.region, href: regionHref(d.region) });
     trail.push({ label: this.title(), href: '' });

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "bench/bench_election.h"
 #include "bench/load_generator.h"
 #include "center/center.h"
 #include "core/election_secrets.h"
@@ -23,80 +24,9 @@
 namespace acta::bench {
 namespace {
 
-struct Election {
-  std::string dir;
-  std::unique_ptr<sim::SynthResult> synth;
-  std::vector<Acta> actas;
-};
+using Election = BenchElection;
 
-double RssMiB() {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return 0;
-}
-
-Election MakeElection(uint32_t tables, const std::filesystem::path& root) {
-  Election e;
-  e.dir = (root / ("election-" + std::to_string(tables))).string();
-  sim::SynthOptions o;
-  o.tables = tables;
-  o.seed = 99;
-  auto synth = sim::SynthesizeElection(o);
-  if (!synth) {
-    std::fprintf(stderr, "synth: %s\n", synth.error().ToString().c_str());
-    std::exit(1);
-  }
-  e.synth = std::make_unique<sim::SynthResult>(std::move(*synth));
-  if (auto st = sim::WriteElectionDir(e.dir, *e.synth); !st) {
-    std::fprintf(stderr, "write: %s\n", st.error().ToString().c_str());
-    std::exit(1);
-  }
-  const ElectionMaterial& m = e.synth->election;
-  Truth truth(m.manifest, m.truth);
-  e.actas.resize(tables);
-  auto sign_range = [&](size_t from, size_t to) {
-    for (size_t i = from; i < to; ++i) {
-      ActaBody body = truth.BodyFor(i);
-      body.closing_time = m.manifest.polls_close_not_before + 60;
-      e.actas[i] = *SignActa(body, SigningKey::FromSeed(m.table_seeds[i]));
-    }
-  };
-  std::thread t(sign_range, 0, tables / 2);
-  sign_range(tables / 2, tables);
-  t.join();
-  return e;
-}
-
-std::vector<PreparedRequest> Prepare(const Election& e) {
-  std::vector<PreparedRequest> out;
-  out.reserve(e.actas.size());
-  for (const Acta& a : e.actas) {
-    Mac mac = ComputeMac(DeriveTransportKey(e.synth->election.transport_master, a.body.table_id),
-                         a.bytes);
-    out.push_back({a.bytes, Base64Encode(mac)});
-  }
-  return out;
-}
-
-// Signatures verified per second on one core by libsodium alone.
-double RawVerifyRate(const Election& e) {
-  const size_t n = std::min<size_t>(e.actas.size(), 20000);
-  std::vector<Bytes> msgs;
-  for (size_t i = 0; i < n; ++i) msgs.push_back(e.actas[i].SignedMessage());
-  const auto& tables = e.synth->election.manifest.tables;
-  auto start = std::chrono::steady_clock::now();
-  size_t good = 0;
-  for (size_t i = 0; i < n; ++i) {
-    good += crypto_sign_verify_detached(e.actas[i].signature.data(), msgs[i].data(), msgs[i].size(),
-                                        tables[i].key.data()) == 0;
-  }
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (good != n) std::fprintf(stderr, "warning: %zu signatures failed\n", n - good);
-  return static_cast<double>(n) / secs;
-}
+double RssMiB() { return ProcStatusMiB("self", "VmRSS"); }
 
 std::unique_ptr<center::Center> StartCenter(const Election& e, const std::string& db,
                                             const Clock& clock) {
@@ -162,8 +92,8 @@ int main(int argc, char** argv) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
 
   std::fprintf(stderr, "preparing %u signed actas...\n", tables);
-  Election e = MakeElection(tables, root);
-  auto requests = Prepare(e);
+  Election e = MakeBenchElection(tables, root);
+  auto requests = PrepareTerminalRequests(e);
   const double raw = RawVerifyRate(e);
   const double limit = raw * cores;
   std::fprintf(stderr, "raw libsodium verify: %.0f/s per core, limit %.0f/s on %u cores\n", raw,
@@ -219,8 +149,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "memory run: preparing %u signed actas...\n", memory_tables);
     e.actas.clear();
     requests.clear();
-    Election big = MakeElection(memory_tables, root);
-    auto big_requests = Prepare(big);
+    Election big = MakeBenchElection(memory_tables, root);
+    auto big_requests = PrepareTerminalRequests(big);
     big.actas.clear();
     big.actas.shrink_to_fit();
     const double before = RssMiB();

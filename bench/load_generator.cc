@@ -23,6 +23,7 @@ struct Shared {
   Clock::time_point start;
   Clock::time_point deadline;
   double rate;
+  std::string bind_address;
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -31,6 +32,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
       : socket_(io), timer_(io), shared_(shared), endpoint_(endpoint) {}
 
   void Start() {
+    if (!shared_.bind_address.empty()) {
+      beast::error_code ec;
+      auto local = asio::ip::make_address(shared_.bind_address, ec);
+      if (!ec) socket_.open(endpoint_.protocol(), ec);
+      if (!ec) socket_.bind(tcp::endpoint(local, 0), ec);
+      if (ec) {
+        ++shared_.result.failed;
+        return;
+      }
+    }
     socket_.async_connect(endpoint_, [self = shared_from_this()](beast::error_code ec) {
       if (ec) {
         ++self->shared_.result.failed;
@@ -135,7 +146,13 @@ double LoadResult::Percentile(double p) const {
 
 LoadResult RunLoad(const LoadOptions& options, const std::vector<PreparedRequest>& requests) {
   asio::io_context io;
-  Shared shared{requests, {}, {}, Clock::now(), Clock::now() + options.max_duration, options.rate};
+  Shared shared{requests,
+                {},
+                {},
+                Clock::now(),
+                Clock::now() + options.max_duration,
+                options.rate,
+                options.bind_address};
   shared.result.latencies_ms.reserve(requests.size());
   tcp::endpoint endpoint(asio::ip::make_address(options.host), options.port);
   for (int c = 0; c < options.connections; ++c) {

@@ -21,6 +21,9 @@ struct PreparedRequest {
 struct LoadOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 0;
+  // Local address to connect from (e.g. "127.0.1.1", another loopback /24
+  // than an attacker's, as real terminals are); empty: the kernel's choice.
+  std::string bind_address;
   int connections = 64;
   // Requests per second over all connections; 0 = as fast as possible.
   double rate = 0;

@@ -58,3 +58,28 @@ if [ -x "$build_dir/bench/verify_load" ]; then
   "$build_dir/bench/verify_load" --tables "${ACTA_BENCH_VERIFY_TABLES:-1000000}" --out "$out/verify.json"
   python3 bench/report.py verify "$out/verify.json" --title "Public verifier" --build "$build"
 fi
+if [ -x "$build_dir/bench/attack_load" ]; then
+  echo "run-bench: attack_load (under attack: every acta attack mode at 10x and 50x, nginx, demo)"
+  "$build_dir/bench/attack_load" --acta "$build_dir/src/cli/acta" --out-dir "$out/attack" \
+      --seconds-per-row "${ACTA_BENCH_ATTACK_SECONDS:-8}" \
+      --demo-tables "${ACTA_BENCH_ATTACK_DEMO_TABLES:-30000}"
+  python3 bench/report.py attack "$out/attack/attack.json" --build "$build"
+  python3 bench/report.py attack_lanes "$out/attack/attack_lanes.json" --build "$build"
+  for section in reject demo_attack; do  # skipped by --reject-seconds 0 / --demo-tables 0
+    if [ -f "$out/attack/$section.json" ]; then
+      python3 bench/report.py "$section" "$out/attack/$section.json" --build "$build"
+    fi
+  done
+fi
+if [ -x "$build_dir/bench/store_load" ]; then
+  echo "run-bench: store_load (SQLite vs PostgreSQL, one and two centers, failover)"
+  pg_dir="$(mktemp -d /tmp/acta-bench-pg.XXXXXX)"
+  trap 'scripts/pg-test-cluster.sh stop "$pg_dir" >/dev/null 2>&1 || true' EXIT
+  pg_url="$(scripts/pg-test-cluster.sh start "$pg_dir")"
+  "$build_dir/bench/store_load" --pg-url "$pg_url" --tables "${ACTA_BENCH_STORE_TABLES:-30000}" \
+      --out "$out/store.json"
+  python3 bench/report.py store "$out/store.json" --title "Storage backends and several centers" \
+      --build "$build"
+  scripts/pg-test-cluster.sh stop "$pg_dir" >/dev/null
+  trap - EXIT
+fi

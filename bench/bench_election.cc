@@ -1,0 +1,85 @@
+#include "bench/bench_election.h"
+
+#include <sodium.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "core/election_secrets.h"
+
+namespace acta::bench {
+
+BenchElection MakeBenchElection(uint32_t tables, const std::filesystem::path& root,
+                                uint32_t centers) {
+  BenchElection e;
+  e.dir = (root / ("election-" + std::to_string(tables))).string();
+  sim::SynthOptions o;
+  o.tables = tables;
+  o.seed = 99;
+  o.centers = centers;
+  auto synth = sim::SynthesizeElection(o);
+  if (!synth) {
+    std::fprintf(stderr, "synth: %s\n", synth.error().ToString().c_str());
+    std::exit(1);
+  }
+  e.synth = std::make_unique<sim::SynthResult>(std::move(*synth));
+  if (auto st = sim::WriteElectionDir(e.dir, *e.synth); !st) {
+    std::fprintf(stderr, "write: %s\n", st.error().ToString().c_str());
+    std::exit(1);
+  }
+  const ElectionMaterial& m = e.synth->election;
+  Truth truth(m.manifest, m.truth);
+  e.actas.resize(tables);
+  auto sign_range = [&](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) {
+      ActaBody body = truth.BodyFor(i);
+      body.closing_time = m.manifest.polls_close_not_before + 60;
+      e.actas[i] = *SignActa(body, SigningKey::FromSeed(m.table_seeds[i]));
+    }
+  };
+  std::thread t(sign_range, 0, tables / 2);
+  sign_range(tables / 2, tables);
+  t.join();
+  return e;
+}
+
+std::vector<PreparedRequest> PrepareTerminalRequests(const BenchElection& e) {
+  std::vector<PreparedRequest> out;
+  out.reserve(e.actas.size());
+  for (const Acta& a : e.actas) {
+    Mac mac = ComputeMac(DeriveTransportKey(e.synth->election.transport_master, a.body.table_id),
+                         a.bytes);
+    out.push_back({a.bytes, Base64Encode(mac)});
+  }
+  return out;
+}
+
+double RawVerifyRate(const BenchElection& e) {
+  const size_t n = std::min<size_t>(e.actas.size(), 20000);
+  std::vector<Bytes> msgs;
+  for (size_t i = 0; i < n; ++i) msgs.push_back(e.actas[i].SignedMessage());
+  const auto& tables = e.synth->election.manifest.tables;
+  auto start = std::chrono::steady_clock::now();
+  size_t good = 0;
+  for (size_t i = 0; i < n; ++i) {
+    good += crypto_sign_verify_detached(e.actas[i].signature.data(), msgs[i].data(), msgs[i].size(),
+                                        tables[i].key.data()) == 0;
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (good != n) std::fprintf(stderr, "warning: %zu signatures failed\n", n - good);
+  return static_cast<double>(n) / secs;
+}
+
+double ProcStatusMiB(const std::string& pid, const char* field) {
+  std::ifstream f("/proc/" + pid + "/status");
+  std::string line;
+  const std::string prefix = std::string(field) + ":";
+  while (std::getline(f, line)) {
+    if (line.rfind(prefix, 0) == 0) return std::stod(line.substr(prefix.size())) / 1024.0;
+  }
+  return 0;
+}
+
+}  // namespace acta::bench

@@ -1,0 +1,40 @@
+// A synthesized election with every table's truth acta signed and its
+// terminal-lane request (body + transport MAC) prepared, for the load
+// benchmarks. Exits the process with a message on failure: a benchmark
+// that cannot set up has nothing to measure.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench/load_generator.h"
+#include "core/acta.h"
+#include "sim/synth.h"
+
+namespace acta::bench {
+
+struct BenchElection {
+  std::string dir;  // manifest, tables, secrets (center.key, center-2.key, ...)
+  std::unique_ptr<sim::SynthResult> synth;
+  std::vector<Acta> actas;  // manifest order, closing time polls_close + 60
+};
+
+// Synthesizes `tables` tables (seed 99) with `centers` center keys under
+// ROOT/election-TABLES and signs every truth acta on two threads.
+BenchElection MakeBenchElection(uint32_t tables, const std::filesystem::path& root,
+                                uint32_t centers = 1);
+
+// One terminal-lane request per acta: its bytes and base64 transport MAC.
+std::vector<PreparedRequest> PrepareTerminalRequests(const BenchElection& e);
+
+// Ed25519 verifications per second on one core by libsodium alone, over
+// (up to 20,000 of) the election's actas.
+double RawVerifyRate(const BenchElection& e);
+
+// VmRSS / VmHWM of a process ("self" or a pid), in MiB; 0 if unreadable.
+double ProcStatusMiB(const std::string& pid, const char* field);
+
+}  // namespace acta::bench

@@ -72,6 +72,35 @@ double RawVerifyRate(const BenchElection& e) {
   return static_cast<double>(n) / secs;
 }
 
+std::unique_ptr<center::Center> StartBenchCenter(const BenchElection& e, const std::string& db_url,
+                                                 int node, const Clock& clock) {
+  center::CenterOptions o;
+  o.election_dir = e.dir;
+  o.db_url = db_url;
+  o.key_file = e.dir + (node == 0 ? std::string("/secrets/center.key")
+                                  : "/secrets/center-" + std::to_string(node + 1) + ".key");
+  o.ingest_listen = {"127.0.0.1:0"};
+  o.public_listen = {"127.0.0.1:0"};
+  o.ingest_limits.max_connections_per_source = 100000;
+  o.ingest_limits.max_connections = 100000;
+  o.ingest_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  auto c = center::Center::Start(o, clock);
+  if (!c) {
+    std::fprintf(stderr, "center: %s\n", c.error().ToString().c_str());
+    std::exit(1);
+  }
+  return std::move(*c);
+}
+
+bool WaitLogSize(center::Center& c, uint64_t size) {
+  for (int i = 0; i < 24000; ++i) {
+    auto cp = c.log_state().latest();
+    if (cp && cp->stored.size >= size) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
 double ProcStatusMiB(const std::string& pid, const char* field) {
   std::ifstream f("/proc/" + pid + "/status");
   std::string line;

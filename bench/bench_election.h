@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "bench/load_generator.h"
+#include "center/center.h"
 #include "core/acta.h"
+#include "core/clock.h"
 #include "sim/synth.h"
 
 namespace acta::bench {
@@ -33,6 +35,16 @@ std::vector<PreparedRequest> PrepareTerminalRequests(const BenchElection& e);
 // Ed25519 verifications per second on one core by libsodium alone, over
 // (up to 20,000 of) the election's actas.
 double RawVerifyRate(const BenchElection& e);
+
+// An in-process center for load runs: store `db_url`, the key of center
+// `node` (0: secrets/center.key, n: secrets/center-(n+1).key), loopback
+// listeners on port 0, no connection caps, one ingest thread per core.
+std::unique_ptr<center::Center> StartBenchCenter(const BenchElection& e, const std::string& db_url,
+                                                 int node, const Clock& clock);
+
+// Waits (at most 2 minutes) until `c` publishes a checkpoint of `size`
+// entries or more; false on timeout.
+bool WaitLogSize(center::Center& c, uint64_t size);
 
 // VmRSS / VmHWM of a process ("self" or a pid), in MiB; 0 if unreadable.
 double ProcStatusMiB(const std::string& pid, const char* field);

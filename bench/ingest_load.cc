@@ -31,29 +31,7 @@ double RssMiB() { return ProcStatusMiB("self", "VmRSS"); }
 std::unique_ptr<center::Center> StartCenter(const Election& e, const std::string& db,
                                             const Clock& clock) {
   std::filesystem::remove(db);
-  center::CenterOptions o;
-  o.election_dir = e.dir;
-  o.db_url = "sqlite:" + db;
-  o.key_file = e.dir + "/secrets/center.key";
-  o.ingest_listen = {"127.0.0.1:0"};
-  o.public_listen = {"127.0.0.1:0"};
-  o.ingest_limits.max_connections_per_source = 100000;
-  o.ingest_limits.max_connections = 100000;
-  o.ingest_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  auto c = center::Center::Start(o, clock);
-  if (!c) {
-    std::fprintf(stderr, "center: %s\n", c.error().ToString().c_str());
-    std::exit(1);
-  }
-  return std::move(*c);
-}
-
-void WaitSequenced(center::Center& c, uint64_t n) {
-  for (int i = 0; i < 60000; ++i) {
-    auto cp = c.log_state().latest();
-    if (cp && cp->stored.size >= n) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  return StartBenchCenter(e, "sqlite:" + db, 0, clock);
 }
 
 }  // namespace
@@ -105,7 +83,7 @@ int main(int argc, char** argv) {
   lo.port = center->ingest_port();
   lo.connections = connections;
   LoadResult sat = RunLoad(lo, requests);
-  WaitSequenced(*center, sat.ok);
+  WaitLogSize(*center, sat.ok);
   center->Stop();
   center.reset();
   std::fprintf(stderr, "saturation: %.0f actas/s, p50 %.2f ms, p99 %.2f ms, %lu failed\n",
@@ -159,7 +137,7 @@ int main(int argc, char** argv) {
     lo.rate = 0;
     lo.max_duration = std::chrono::milliseconds(600'000);
     LoadResult r = RunLoad(lo, big_requests);
-    WaitSequenced(*center, r.ok);
+    WaitLogSize(*center, r.ok);
     const double after = RssMiB();
     std::fprintf(stderr, "memory: %lu accepted, RSS %.0f MiB -> %.0f MiB\n",
                  static_cast<unsigned long>(r.ok), before, after);

@@ -186,32 +186,6 @@ double RawSqliteInsertRate(const std::string& path, const Hash256& election_id,
   return static_cast<double>(rows.size()) / secs;
 }
 
-std::unique_ptr<center::Center> StartNode(const BenchElection& e, const std::string& db_url,
-                                          int node, const Clock& clock) {
-  center::CenterOptions o;
-  o.election_dir = e.dir;
-  o.db_url = db_url;
-  o.key_file = e.dir + (node == 0 ? std::string("/secrets/center.key")
-                                  : "/secrets/center-" + std::to_string(node + 1) + ".key");
-  o.ingest_listen = {"127.0.0.1:0"};
-  o.public_listen = {"127.0.0.1:0"};
-  o.ingest_limits.max_connections_per_source = 100000;
-  o.ingest_limits.max_connections = 100000;
-  o.ingest_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  auto c = center::Center::Start(o, clock);
-  if (!c) Die("center: " + c.error().ToString());
-  return std::move(*c);
-}
-
-bool WaitLogSize(center::Center& c, uint64_t n) {
-  for (int i = 0; i < 24000; ++i) {
-    auto cp = c.log_state().latest();
-    if (cp && cp->stored.size >= n) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return false;
-}
-
 struct IngestFigures {
   double rate = 0;
   double p50 = 0;
@@ -338,7 +312,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ingest: SQLite, 1 node\n");
     std::vector<std::unique_ptr<center::Center>> nodes;
     std::filesystem::remove(root / "ingest.sqlite");
-    nodes.push_back(StartNode(e, "sqlite:" + (root / "ingest.sqlite").string(), 0, clock));
+    nodes.push_back(StartBenchCenter(e, "sqlite:" + (root / "ingest.sqlite").string(), 0, clock));
     auto f = RunIngest(nodes, requests, connections);
     for (auto& n : nodes) n->Stop();
     ingest_row("SQLite, 1 node", f, raw_sqlite, "(raw SQLite)");
@@ -348,7 +322,7 @@ int main(int argc, char** argv) {
     const std::string url =
         FreshPgDatabase(pg_url, "acta_bench_" + std::to_string(k) + "_" + tag, election_id);
     std::vector<std::unique_ptr<center::Center>> nodes;
-    for (int n = 0; n < k; ++n) nodes.push_back(StartNode(e, url, n, clock));
+    for (int n = 0; n < k; ++n) nodes.push_back(StartBenchCenter(e, url, n, clock));
     auto f = RunIngest(nodes, requests, connections);
     for (auto& n : nodes) n->Stop();
     nodes.clear();

@@ -79,7 +79,8 @@ int Usage() {
                "  [--modes junk,garbage,...] [--multipliers 10,50] [--legit-rate R]\n"
                "  [--legit-connections C] [--attack-concurrency C] [--tables N] [--threads T]\n"
                "  [--reject-seconds S (0: skip)] [--reject-rounds N] [--reject-connections C]\n"
-               "  [--wrk-threads T] [--demo-tables N (0: skip)] [--lane-bound X]\n");
+               "  [--wrk-threads T] [--demo-tables N (0: skip)] [--lane-bound X]\n"
+               "  [--rows 0|1 (0: skip the attack and lane tables)]\n");
   return 2;
 }
 
@@ -123,6 +124,7 @@ int main(int argc, char** argv) {
       {"--demo-tables",
        [&](const std::string& v) { cfg.demo_tables = static_cast<uint32_t>(std::stoul(v)); }},
       {"--lane-bound", [&](const std::string& v) { cfg.lane_bound = std::stod(v); }},
+      {"--rows", [&](const std::string& v) { cfg.run_rows = v != "0"; }},
   };
   try {
     for (int i = 1; i < argc; i += 2) {

@@ -282,11 +282,8 @@ json DemoTable(const BenchConfig& c) {
             "OK."}}};
 }
 
-}  // namespace
-
-Sections RunSections(const BenchConfig& c, const std::vector<std::string>& modes,
-                     const std::vector<double>& multipliers) {
-  Sections out;
+void RunRowSections(const BenchConfig& c, const std::vector<std::string>& modes,
+                    const std::vector<double>& multipliers, Sections& out) {
   int index = 0;
   const std::string load_before = LoadAverage();
   // A throwaway row first: page cache, SQLite and the first process start
@@ -325,10 +322,19 @@ Sections RunSections(const BenchConfig& c, const std::vector<std::string>& modes
                             " after them; other jobs on the same cores show up as latency.");
   out.emplace_back("attack", attack);
   out.emplace_back("attack_lanes", LanesTable(c, reference, flood));
+}
+
+}  // namespace
+
+Sections RunSections(const BenchConfig& c, const std::vector<std::string>& modes,
+                     const std::vector<double>& multipliers) {
+  Sections out;
+  if (c.run_rows) RunRowSections(c, modes, multipliers, out);
   if (c.reject_seconds > 0) out.emplace_back("reject", RejectTable(c));
   if (c.demo_tables > 0) out.emplace_back("demo_attack", DemoTable(c));
   return out;
 }
+
 
 std::string RenderText(const json& table) {
   std::vector<std::vector<std::string>> cells;

@@ -29,6 +29,7 @@ struct BenchConfig {
   double lane_bound = 2.0;        // legit p99 under a public-lane flood / alone
   double goal_ratio = 0.9;        // legit throughput under attack / alone, at 10x
   double goal_p99 = 2.0;          // legit p99 under attack / alone, at 10x
+  bool run_rows = true;           // false skips the attack and attack_lanes sections
 };
 
 using Sections = std::vector<std::pair<std::string, nlohmann::json>>;

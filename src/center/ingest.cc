@@ -71,11 +71,37 @@ int IngestHttpStatus(IngestStatus status) {
   return 500;
 }
 
+namespace {
+
+std::vector<TransportKey> DeriveTableKeys(const Manifest& manifest,
+                                          const std::vector<TransportKey>& masters) {
+  std::vector<TransportKey> keys(manifest.tables.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const TableRecord& t = manifest.tables[i];
+    if (t.transport_key < masters.size()) {
+      keys[i] = DeriveTransportKey(masters[t.transport_key], t.id);
+    }
+  }
+  return keys;
+}
+
+std::vector<bool> TablesWithKeys(const Manifest& manifest,
+                                 const std::vector<TransportKey>& masters) {
+  std::vector<bool> has(manifest.tables.size());
+  for (size_t i = 0; i < has.size(); ++i)
+    has[i] = manifest.tables[i].transport_key < masters.size();
+  return has;
+}
+
+}  // namespace
+
 IngestService::IngestService(const Manifest& manifest, std::vector<TransportKey> transport_masters,
                              const NamedSigningKey& center_key, store::GroupCommitter& committer,
                              const Clock& clock, IngestOptions options)
     : manifest_(manifest),
       masters_(std::move(transport_masters)),
+      table_keys_(DeriveTableKeys(manifest, masters_)),
+      table_has_key_(TablesWithKeys(manifest, masters_)),
       center_key_(center_key),
       committer_(committer),
       clock_(clock),
@@ -146,8 +172,8 @@ void IngestService::Submit(IngestRequest req, Done done) {
   const size_t table_index = static_cast<size_t>(table - manifest_.tables.data());
   // 5: lane gate.
   if (req.has_mac) {
-    if (!req.mac_valid_format || table->transport_key >= masters_.size() ||
-        !VerifyMac(DeriveTransportKey(masters_[table->transport_key], table_id), body, req.mac)) {
+    if (!req.mac_valid_format || !table_has_key_[table_index] ||
+        !VerifyMac(table_keys_[table_index], body, req.mac)) {
       return refuse(IngestStatus::kBadMac,
                     "transport MAC does not verify for table " + std::to_string(table_id),
                     table_id);

@@ -57,11 +57,7 @@ void IngestHandler::Handle(http::Request&& request, http::ReplyFn reply) {
   in.source = request.remote_address;
   if (std::string_view mac = request.Header("acta-mac"); !mac.empty()) {
     in.has_mac = true;
-    auto decoded = Base64Decode(mac);
-    if (decoded && decoded->size() == kMacSize) {
-      std::copy(decoded->begin(), decoded->end(), in.mac.begin());
-      in.mac_valid_format = true;
-    }
+    in.mac_valid_format = Base64DecodeInto(mac, in.mac);
   }
   const auto start = clock_.SteadyNow();
   const telemetry::Lane lane = in.has_mac ? telemetry::Lane::kTerminal : telemetry::Lane::kPublic;

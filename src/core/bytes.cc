@@ -70,6 +70,41 @@ Result<Bytes> Base64Decode(std::string_view text) {
   return out;
 }
 
+bool Base64DecodeInto(std::string_view text, std::span<uint8_t> out) {
+  static constexpr auto kValue = [] {
+    std::array<int8_t, 256> v{};
+    v.fill(-1);
+    constexpr std::string_view kAlphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < kAlphabet.size(); ++i) {
+      v[static_cast<uint8_t>(kAlphabet[i])] = static_cast<int8_t>(i);
+    }
+    return v;
+  }();
+  const size_t n = out.size();
+  if (text.size() != (n + 2) / 3 * 4) return false;
+  const size_t tail = n % 3;  // bytes in the last, padded group
+  const size_t pad = tail == 0 ? 0 : 3 - tail;
+  for (size_t i = text.size() - pad; i < text.size(); ++i) {
+    if (text[i] != '=') return false;
+  }
+  uint32_t acc = 0;
+  int bits = 0;
+  size_t o = 0;
+  for (size_t i = 0; i < text.size() - pad; ++i) {
+    const int8_t v = kValue[static_cast<uint8_t>(text[i])];
+    if (v < 0) return false;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = static_cast<uint8_t>(acc >> bits);
+      acc &= (1u << bits) - 1;
+    }
+  }
+  return o == n && acc == 0;  // leftover bits are the padding bits: canonical means zero
+}
+
 std::string Base45Encode(ByteSpan data) {
   std::string out;
   out.reserve(data.size() / 2 * 3 + 2);

@@ -35,6 +35,11 @@ Result<std::array<uint8_t, N>> HexDecodeFixed(std::string_view hex);
 // canonical padding bits.
 std::string Base64Encode(ByteSpan data);
 Result<Bytes> Base64Decode(std::string_view text);
+// Decodes exactly out.size() bytes with the same strictness as Base64Decode;
+// false (and `out` unspecified) otherwise. A table lookup, not constant
+// time and no allocation: for values that are not secret, such as a MAC
+// sent in a request header, on paths a flood can drive.
+bool Base64DecodeInto(std::string_view text, std::span<uint8_t> out);
 
 // Base45 (RFC 9285). Decoding is strict: characters outside the alphabet,
 // a dangling single character, and triplets or pairs whose value exceeds

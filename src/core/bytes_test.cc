@@ -23,6 +23,33 @@ TEST(Base64Test, RoundTripAndStrictness) {
   EXPECT_FALSE(Base64Decode("Zm 8="));
 }
 
+TEST(Base64Test, DecodeIntoAgreesWithDecode) {
+  // Every length 0..20 and every padding case, against the allocating decoder.
+  for (size_t n = 0; n <= 20; ++n) {
+    Bytes data(n);
+    for (size_t i = 0; i < n; ++i) data[i] = static_cast<uint8_t>(0xf7 * (i + 1) + n);
+    const std::string text = Base64Encode(data);
+    Bytes out(n, 0xaa);
+    ASSERT_TRUE(Base64DecodeInto(text, out)) << text;
+    EXPECT_EQ(out, data);
+    Bytes wrong_size(n + 1);
+    EXPECT_FALSE(Base64DecodeInto(text, wrong_size));
+  }
+  std::array<uint8_t, 2> two{};
+  EXPECT_TRUE(Base64DecodeInto("Zm8=", two));
+  EXPECT_EQ(AsChars(two), "fo");
+  EXPECT_FALSE(Base64DecodeInto("Zm9=", two));  // non-zero padding bits
+  EXPECT_FALSE(Base64DecodeInto("Zm8", two));   // missing padding
+  EXPECT_FALSE(Base64DecodeInto("Zm==", two));  // one byte, not two
+  EXPECT_FALSE(Base64DecodeInto("Z 8=", two));  // outside the alphabet
+  EXPECT_FALSE(Base64DecodeInto("Zm8A", two));  // data where padding belongs
+  std::array<uint8_t, 16> mac{};
+  EXPECT_TRUE(Base64DecodeInto("AAECAwQFBgcICQoLDA0ODw==", mac));
+  EXPECT_EQ(mac[15], 15);
+  EXPECT_FALSE(Base64DecodeInto("AAECAwQFBgcICQoLDA0ODx==", mac));  // padding bits set
+  EXPECT_FALSE(Base64DecodeInto("AAECAwQFBgcICQoLDA0ODw=", mac));
+}
+
 // RFC 9285 section 4.
 TEST(Base45Test, RfcVectors) {
   EXPECT_EQ(Base45Encode(AsBytes("AB")), "BB8");

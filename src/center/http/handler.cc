@@ -7,19 +7,22 @@ namespace {
 
 void AppendJsonString(std::string& out, std::string_view s) {
   out += '"';
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
+  std::size_t run = 0;  // start of the characters that need no escape
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    out.append(s, run, i - run);
+    run = i + 1;
+    if (u >= 0x20) {
       out += '\\';
-      out += c;
-    } else if (u < 0x20) {
+      out += s[i];
+    } else {
       char esc[8];
       std::snprintf(esc, sizeof esc, "\\u%04x", u);
       out += esc;
-    } else {
-      out += c;
     }
   }
+  out.append(s, run, s.size() - run);
   out += '"';
 }
 
@@ -75,7 +78,9 @@ Response Response::EventStream(std::function<void(std::shared_ptr<SseStream>)> o
 }
 
 std::string JsonErrorBody(std::string_view code, std::string_view message) {
-  std::string out = "{\"error\":";
+  std::string out;
+  out.reserve(code.size() + message.size() + 32);
+  out += "{\"error\":";
   AppendJsonString(out, code);
   out += ",\"message\":";
   AppendJsonString(out, message);

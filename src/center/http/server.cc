@@ -246,7 +246,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, Han
     impl->listeners.push_back(std::move(listener));
   }
   for (auto& listener : impl->listeners) listener->Accept();
+  const auto resolution = internal::DeadlineResolution(options.limits);
   for (auto& worker : impl->workers) {
+    internal::StartDeadlineSweep(*worker, resolution);
     impl->threads.emplace_back([w = worker.get()] {
       auto guard = asio::make_work_guard(w->ioc);
       // Handlers are not supposed to throw; if one does, log and carry on

@@ -1,22 +1,28 @@
 // One connection's life, after Boost.Beast's async server examples:
 // [handshake] → idle → header → [100-continue] → body → handler → write →
-// idle ... → drain/close, with one deadline timer whose meaning follows the
-// phase. Everything here runs on the connection's own io_context thread, so
-// no strand is needed; only reply functions and SSE streams cross threads,
-// and they post back here.
+// idle ... → drain/close, with one deadline whose meaning follows the phase
+// (checked by the worker's sweep, see StartDeadlineSweep). Everything here
+// runs on the connection's own io_context thread, so no strand is needed;
+// only reply functions and SSE streams cross threads, and they post back.
+//
+// The request path is built for floods of requests that are refused at
+// once (a wrong MAC): the bytes are fed to Beast's parser straight from our
+// own reads, a reply given during Handle is written without a round trip
+// through the io_context, the head is one string, and on plain TCP the
+// write is tried at once. Per request that is one read completion and,
+// usually, no other queued handler and no timer syscall.
 #include <algorithm>
+#include <array>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/vector_body.hpp>
-#include <boost/beast/http/write.hpp>
-#include <cctype>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -24,6 +30,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "center/http/internal/response_head.h"
 #include "center/http/internal/server_state.h"
 #include "center/http/internal/sse_stream.h"
 
@@ -38,23 +45,26 @@ using tcp = asio::ip::tcp;
 using Body = bhttp::vector_body<uint8_t>;
 
 constexpr std::string_view k100Continue = "HTTP/1.1 100 Continue\r\n\r\n";
-constexpr std::size_t kIdleReadBytes = 1024;
+constexpr std::size_t kReadBytes = 16 * 1024;
 // After "Connection: close" we read and discard what the client still sends
 // for a moment, so that closing does not reset the connection (and destroy
 // the response in flight) because of unread bytes.
 constexpr std::size_t kMaxDrainBytes = 64 * 1024;
 constexpr std::chrono::milliseconds kMaxDrainTime{1'000};
 
-bool IsSafeHeader(std::string_view name, std::string_view value) {
-  if (name.empty() || name.find_first_of("\r\n:") != std::string_view::npos ||
-      value.find_first_of("\r\n") != std::string_view::npos) {
-    return false;
+// A reply given while Handle is still running, on the same thread: taken
+// here and written after Handle returns, without a post.
+struct SyncReply {
+  const void* session;
+  uint64_t id;
+  std::optional<Response> response;
+};
+thread_local SyncReply* current_sync_reply = nullptr;
+
+void LowercaseAscii(std::string& s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
-  for (std::string_view reserved :
-       {"content-length", "transfer-encoding", "connection", "content-type"}) {
-    if (beast::iequals(name, reserved)) return false;
-  }
-  return true;
 }
 
 template <class Stream>
@@ -64,7 +74,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
   Session(tcp::socket socket, const tcp::endpoint& remote, ServerState& state, Worker& worker)
       : stream_(MakeStream(std::move(socket), state)),
-        timer_(stream_.get_executor()),
+        handler_timer_(stream_.get_executor()),
         state_(state),
         worker_(worker),
         remote_(remote),
@@ -80,12 +90,45 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     worker_.sessions.emplace(this, this->weak_from_this());
     if (state_.stopping) return Close();
     if constexpr (kTls) {
-      phase_ = Phase::kHandshake;
+      SetPhase(Phase::kHandshake);
       Arm(state_.limits.tls_handshake_timeout);
       stream_.async_handshake(asio::ssl::stream_base::server,
                               [self = Self()](error_code ec) { self->OnHandshake(ec); });
     } else {
+      // Lets WriteResponse try the write at once (async operations are not
+      // affected by this mode).
+      error_code ignored;
+      stream_.non_blocking(true, ignored);
       StartRequest(/*first=*/true);
+    }
+  }
+
+  void OnDeadline() override {
+    switch (phase_) {
+      case Phase::kHandshake:
+        Reject(RejectReason::kTlsHandshake);
+        return Close();
+      case Phase::kIdle:
+      case Phase::kWrite:
+      case Phase::kDrain:
+      case Phase::kClosed:
+        return Close();
+      case Phase::kHeader:
+      case Phase::kContinue:
+      case Phase::kBody: {
+        // Cancel rather than close, so that the read handler can still
+        // answer 408 on the open connection.
+        timed_out_ = true;
+        deadline = TimePoint::max();
+        error_code ignored;
+        Lowest().cancel(ignored);
+        return;
+      }
+      case Phase::kHandler:
+        return OnHandlerTimeout();
+      case Phase::kSse:
+        SseQueue(": keep-alive\n\n", /*counted=*/false);
+        return Arm(state_.limits.sse_heartbeat);
     }
   }
 
@@ -151,51 +194,31 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   }
   void Reject(RejectReason reason) { state_.Reject(reason, remote_.address()); }
 
-  // The generation number makes a wait that already completed (but whose
-  // handler has not run yet) harmless after the timer is re-armed.
+  // A phase's deadline is set only once the session has to wait in it
+  // (Arm): most requests arrive whole and are answered at once, and then no
+  // clock is read for them.
+  void SetPhase(Phase phase) {
+    phase_ = phase;
+    armed_ = false;
+    timed_out_ = false;
+    deadline = TimePoint::max();
+  }
   void Arm(std::chrono::milliseconds timeout) {
     timed_out_ = false;
-    const uint64_t generation = ++timer_generation_;
-    timer_.expires_after(timeout);
-    timer_.async_wait([self = Self(), generation](error_code ec) {
-      if (ec || generation != self->timer_generation_ || self->phase_ == Phase::kClosed) return;
-      self->OnDeadline();
-    });
-  }
-  void Disarm() {
-    ++timer_generation_;
-    timer_.cancel();
+    armed_ = true;
+    deadline = std::chrono::steady_clock::now() + timeout;
   }
 
-  void OnDeadline() {
-    switch (phase_) {
-      case Phase::kHandshake:
-        Reject(RejectReason::kTlsHandshake);
-        return Close();
-      case Phase::kIdle:
-      case Phase::kWrite:
-      case Phase::kDrain:
-      case Phase::kClosed:
-        return Close();
-      case Phase::kHeader:
-      case Phase::kContinue:
-      case Phase::kBody: {
-        // Cancel rather than close, so that the read handler can still
-        // answer 408 on the open connection.
-        timed_out_ = true;
-        error_code ignored;
-        Lowest().cancel(ignored);
-        return;
-      }
-      case Phase::kHandler:
-        ++request_id_;  // a late reply is now stale
-        Reject(RejectReason::kHandlerTimeout);
-        return SendError(503, RejectReason::kHandlerTimeout,
-                         "the request could not be answered in time");
-      case Phase::kSse:
-        SseQueue(": keep-alive\n\n", /*counted=*/false);
-        return Arm(state_.limits.sse_heartbeat);
-    }
+  void CancelHandlerTimer() {
+    if (!handler_timer_armed_) return;
+    handler_timer_armed_ = false;
+    handler_timer_.cancel();
+  }
+
+  void OnHandlerTimeout() {
+    ++request_id_;  // a late reply is now stale
+    Reject(RejectReason::kHandlerTimeout);
+    SendError(503, RejectReason::kHandlerTimeout, "the request could not be answered in time");
   }
 
   void OnHandshake(error_code ec) {
@@ -212,87 +235,71 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void StartRequest(bool first) {
     if (state_.stopping) return Close();
     head_request_ = false;
+    header_done_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(state_.limits.max_header_bytes));
     parser_->body_limit(state_.limits.max_body_bytes);
-    if (first || buffer_.size() > 0) return ReadHeader();
-    phase_ = Phase::kIdle;
-    Arm(state_.limits.idle_timeout);
-    stream_.async_read_some(buffer_.prepare(kIdleReadBytes),
-                            [self = Self()](error_code ec, std::size_t n) {
-                              if (self->phase_ == Phase::kClosed) return;
-                              if (ec) return self->Close();
-                              self->buffer_.commit(n);
-                              self->ReadHeader();
-                            });
+    if (first || buffer_.size() > 0) {
+      SetPhase(Phase::kHeader);
+      return Parse();
+    }
+    SetPhase(Phase::kIdle);
+    ReadMore();
   }
 
-  void ReadHeader() {
-    phase_ = Phase::kHeader;
-    Arm(state_.limits.header_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = Self()](error_code ec, std::size_t) { self->OnHeader(ec); });
+  void ReadMore() {
+    const std::size_t room = buffer_.max_size() - buffer_.size();
+    if (room == 0) {  // only an unfinished header can fill the buffer
+      return OnParseError(bhttp::error::header_limit);
+    }
+    // The header deadline runs from the first wait after its first byte,
+    // and is not moved by later bytes: that is the slowloris defence.
+    if (!armed_) {
+      Arm(phase_ == Phase::kIdle     ? state_.limits.idle_timeout
+          : phase_ == Phase::kHeader ? state_.limits.header_timeout
+                                     : state_.limits.body_timeout);
+    }
+    stream_.async_read_some(buffer_.prepare(std::min(room, kReadBytes)),
+                            [self = Self()](error_code ec, std::size_t n) { self->OnRead(ec, n); });
   }
 
-  void OnHeader(error_code ec) {
+  void OnRead(error_code ec, std::size_t n) {
     if (phase_ == Phase::kClosed) return;
-    if (ec) return OnReadError(ec, RejectReason::kHeaderTimeout);
-    const auto& msg = parser_->get();
-    Request head;
-    head.method = std::string(msg.method_string());
-    head.target = std::string(msg.target());
-    for (const auto& field : msg) {
-      std::string name(field.name_string());
-      std::transform(name.begin(), name.end(), name.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      head.headers.emplace_back(std::move(name), std::string(field.value()));
+    if (ec) {
+      if (!timed_out_) return Close();  // the peer left, cleanly or mid-message
+      const RejectReason reason =
+          phase_ == Phase::kHeader ? RejectReason::kHeaderTimeout : RejectReason::kBodyTimeout;
+      Reject(reason);
+      return SendError(408, reason, "request not received in time");
     }
-    head.remote_address = remote_.address();
-    head.remote_port = remote_.port();
-    head.tls = kTls;
-
-    std::size_t limit = state_.limits.max_body_bytes;
-    try {
-      limit = std::min(limit, state_.handler.BodyLimit(head, limit));
-    } catch (...) {
-      return SendError(500, "internal", "internal error");
-    }
-    if (auto length = parser_->content_length(); length && *length > limit) {
-      Reject(RejectReason::kBodyTooLarge);
-      return SendError(413, RejectReason::kBodyTooLarge,
-                       "request body exceeds " + std::to_string(limit) + " bytes");
-    }
-    parser_->body_limit(limit);
-    head_ = std::move(head);
-    if (parser_->is_done()) return Dispatch();
-    if (beast::iequals(msg[bhttp::field::expect], "100-continue")) {
-      phase_ = Phase::kContinue;
-      Arm(state_.limits.write_timeout);
-      return asio::async_write(stream_, asio::buffer(k100Continue),
-                               [self = Self()](error_code ec, std::size_t) {
-                                 if (self->phase_ == Phase::kClosed) return;
-                                 if (ec) return self->Close();
-                                 self->ReadBody();
-                               });
-    }
-    ReadBody();
+    buffer_.commit(n);
+    if (phase_ == Phase::kIdle) SetPhase(Phase::kHeader);
+    Parse();
   }
 
-  void ReadBody() {
-    phase_ = Phase::kBody;
-    Arm(state_.limits.body_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_, [self = Self()](error_code ec, std::size_t) {
-      if (self->phase_ == Phase::kClosed) return;
-      if (ec) return self->OnReadError(ec, RejectReason::kBodyTimeout);
-      self->Dispatch();
-    });
+  // Feeds what is buffered to the parser until the request is complete (then
+  // dispatches it), more bytes are needed (then reads), or it is refused.
+  void Parse() {
+    while (true) {
+      if (header_done_ && parser_->is_done()) return Dispatch();
+      if (buffer_.size() > 0) {
+        error_code ec;
+        const std::size_t used = parser_->put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec && ec != bhttp::error::need_more) return OnParseError(ec);
+        if (!ec && !header_done_ && parser_->is_header_done()) {
+          header_done_ = true;
+          if (!OnHeader()) return;
+          continue;
+        }
+        if (!ec && (used > 0 || parser_->is_done())) continue;
+      }
+      if (header_done_ && phase_ == Phase::kHeader) SetPhase(Phase::kBody);
+      return ReadMore();
+    }
   }
 
-  void OnReadError(error_code ec, RejectReason timeout_reason) {
-    if (timed_out_) {
-      Reject(timeout_reason);
-      return SendError(408, timeout_reason, "request not received in time");
-    }
+  void OnParseError(error_code ec) {
     if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
       Reject(RejectReason::kHeaderTooLarge);
       return SendError(
@@ -303,44 +310,110 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       Reject(RejectReason::kBodyTooLarge);
       return SendError(413, RejectReason::kBodyTooLarge, "request body too large");
     }
-    // A peer that just went away (cleanly or mid-message) gets no answer;
-    // bytes that are not HTTP get a 400.
-    if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
-        ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
-      Reject(RejectReason::kBadRequest);
-      return SendError(400, RejectReason::kBadRequest, "malformed request: " + ec.message());
+    Reject(RejectReason::kBadRequest);
+    SendError(400, RejectReason::kBadRequest, "malformed request: " + ec.message());
+  }
+
+  // The header is in: check the body size, answer 100-continue. True when
+  // parsing goes on; false when this call already answered, dispatched or
+  // started the 100-continue write.
+  bool OnHeader() {
+    const auto& msg = parser_->get();
+    Request head;
+    head.method = std::string(msg.method_string());
+    head.target = std::string(msg.target());
+    head.headers.reserve(8);
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      LowercaseAscii(name);
+      head.headers.emplace_back(std::move(name), std::string(field.value()));
     }
-    Close();
+    head.remote_address = remote_.address();
+    head.remote_port = remote_.port();
+    head.tls = kTls;
+
+    std::size_t limit = state_.limits.max_body_bytes;
+    try {
+      limit = std::min(limit, state_.handler.BodyLimit(head, limit));
+    } catch (...) {
+      SendError(500, "internal", "internal error");
+      return false;
+    }
+    if (auto length = parser_->content_length(); length && *length > limit) {
+      Reject(RejectReason::kBodyTooLarge);
+      SendError(413, RejectReason::kBodyTooLarge,
+                "request body exceeds " + std::to_string(limit) + " bytes");
+      return false;
+    }
+    parser_->body_limit(limit);
+    head_ = std::move(head);
+    if (parser_->is_done()) {
+      Dispatch();
+      return false;
+    }
+    if (beast::iequals(msg[bhttp::field::expect], "100-continue")) {
+      SetPhase(Phase::kContinue);
+      Arm(state_.limits.write_timeout);
+      asio::async_write(stream_, asio::buffer(k100Continue),
+                        [self = Self()](error_code ec, std::size_t) {
+                          if (self->phase_ == Phase::kClosed) return;
+                          if (ec) return self->Close();
+                          self->SetPhase(Phase::kBody);
+                          self->Parse();
+                        });
+      return false;
+    }
+    return true;
   }
 
   void Dispatch() {
-    phase_ = Phase::kHandler;
-    Arm(state_.limits.handler_timeout);
+    SetPhase(Phase::kHandler);  // handler_timer_ below, if it comes to that
     keep_alive_ = parser_->get().keep_alive();
     head_request_ = parser_->get().method() == bhttp::verb::head;
     Request request = std::move(*head_);
     head_.reset();
     request.body = std::move(parser_->get().body());
     const uint64_t id = ++request_id_;
-    auto once = std::make_shared<std::atomic<bool>>(false);
+    // Replies for an older id, or after the phase moved on, are dropped in
+    // OnReply: that is what makes every reply after the first a no-op.
     ReplyFn reply = [gate = state_.gate, weak = this->weak_from_this(),
-                     executor = stream_.get_executor(), id, once](Response response) {
-      if (once->exchange(true)) return;
+                     executor = worker_.ioc.get_executor(), id,
+                     session = static_cast<const void*>(this)](Response response) {
+      if (SyncReply* sync = current_sync_reply;
+          sync != nullptr && sync->session == session && sync->id == id) {
+        if (!sync->response) sync->response = std::move(response);
+        return;
+      }
       std::lock_guard lock(gate->mu);
       if (!gate->open) return;
       asio::post(executor, [weak, id, response = std::move(response)]() mutable {
         if (auto self = weak.lock()) self->OnReply(id, std::move(response));
       });
     };
+    SyncReply sync{this, id, std::nullopt};
+    SyncReply* const outer = current_sync_reply;
+    current_sync_reply = &sync;
     try {
       state_.handler.Handle(std::move(request), std::move(reply));
     } catch (...) {
-      if (!once->exchange(true)) OnReply(id, Response::Error(500, "internal", "internal error"));
+      if (!sync.response) sync.response = Response::Error(500, "internal", "internal error");
     }
+    current_sync_reply = outer;
+    if (sync.response) return OnReply(id, std::move(*sync.response));
+    // The reply comes later, from another thread. The pending wait also
+    // keeps this session alive meanwhile: the reply function holds only a
+    // weak reference, so a session whose server is gone is not kept.
+    handler_timer_armed_ = true;
+    handler_timer_.expires_after(state_.limits.handler_timeout);
+    handler_timer_.async_wait([self = Self(), id](error_code ec) {
+      if (ec || self->phase_ != Phase::kHandler || self->request_id_ != id) return;
+      self->OnHandlerTimeout();
+    });
   }
 
   void OnReply(uint64_t id, Response response) {
     if (phase_ != Phase::kHandler || id != request_id_) return;  // stale
+    CancelHandlerTimer();
     if (response.on_sse_open) return StartSse(std::move(response));
     WriteResponse(std::move(response));
   }
@@ -358,37 +431,45 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     const bool keep = keep_alive_ && !r.close && !close_after_write_ && !state_.stopping &&
                       requests_served_ < state_.limits.max_requests_per_connection;
     close_after_write_ = !keep;
-    res_.emplace();
-    res_->version(11);
-    res_->result(r.status >= 200 && r.status <= 999 ? static_cast<unsigned>(r.status) : 500u);
-    res_->set(bhttp::field::server, "acta");
-    if (IsSafeHeader("x", r.content_type)) res_->set(bhttp::field::content_type, r.content_type);
-    for (const auto& [name, value] : r.headers) {
-      if (IsSafeHeader(name, value)) res_->insert(name, value);
+    out_head_.clear();
+    AppendResponseHead(r, r.body.size(), keep, out_head_);
+    out_body_ = std::move(r.body);
+    if (head_request_ || !StatusAllowsBody(EffectiveStatus(r))) out_body_.clear();
+    SetPhase(Phase::kWrite);
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(out_head_),
+                                                    asio::buffer(out_body_)};
+    beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(buffers);
+    if constexpr (!kTls) {
+      // Most responses fit in the socket buffer: write now, skip the queue.
+      error_code ec;
+      const std::size_t n = stream_.write_some(buffers, ec);
+      if (!ec && n == out_head_.size() + out_body_.size()) return OnWritten(/*inline_write=*/true);
+      if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return Close();
+      rest.consume(ec ? 0 : n);
     }
-    res_->keep_alive(keep);
-    const unsigned status = res_->result_int();
-    if (status == 204 || status == 304) {
-      r.body.clear();  // these never carry a body (Beast would throw)
-    } else if (head_request_) {
-      res_->content_length(r.body.size());  // what GET would send, without it
-      r.body.clear();
-    }
-    res_->body() = std::move(r.body);
-    if (!head_request_) res_->prepare_payload();
-    phase_ = Phase::kWrite;
     Arm(state_.limits.write_timeout);
-    bhttp::async_write(stream_, *res_, [self = Self()](error_code ec, std::size_t) {
+    asio::async_write(stream_, rest, [self = Self()](error_code ec, std::size_t) {
       if (self->phase_ == Phase::kClosed) return;
       if (ec) return self->Close();
-      self->res_.reset();
-      if (self->close_after_write_) return self->GracefulClose();
-      self->StartRequest(/*first=*/false);
+      self->OnWritten(/*inline_write=*/false);
     });
   }
 
+  void OnWritten(bool inline_write) {
+    out_body_.clear();
+    if (close_after_write_) return GracefulClose();
+    // A pipelined request already buffered would be parsed, answered and
+    // written within this call: go through the queue to bound the stack.
+    if (inline_write && buffer_.size() > 0) {
+      return asio::post(stream_.get_executor(), [self = Self()] {
+        if (self->phase_ != Phase::kClosed) self->StartRequest(/*first=*/false);
+      });
+    }
+    StartRequest(/*first=*/false);
+  }
+
   void GracefulClose() {
-    phase_ = Phase::kDrain;
+    SetPhase(Phase::kDrain);
     Arm(std::min(kMaxDrainTime, state_.limits.write_timeout));
     if constexpr (kTls) {
       stream_.async_shutdown([self = Self()](error_code) { self->Close(); });
@@ -411,7 +492,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   // Server-sent events: the body is delimited by closing the connection. A
   // one-byte read watches for the client leaving (it sends nothing else).
   void StartSse(Response r) {
-    phase_ = Phase::kSse;
+    SetPhase(Phase::kSse);
     sse_ =
         std::make_shared<SseStreamImpl>(state_.gate, stream_.get_executor(), this->weak_from_this(),
                                         state_.limits.sse_max_queued_bytes);
@@ -460,29 +541,33 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void Close() {
     if (phase_ == Phase::kClosed) return;
     phase_ = Phase::kClosed;
-    Disarm();
+    deadline = TimePoint::max();
+    CancelHandlerTimer();
     if (sse_) sse_->MarkClosed();
     error_code ignored;
     Lowest().close(ignored);
   }
 
   Stream stream_;
-  asio::steady_timer timer_;
+  asio::steady_timer handler_timer_;
   ServerState& state_;
   Worker& worker_;
   const tcp::endpoint remote_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<Body>> parser_;
   std::optional<Request> head_;
-  std::optional<bhttp::response<Body>> res_;
+  std::string out_head_;
+  Bytes out_body_;
   Phase phase_ = Phase::kIdle;
-  uint64_t timer_generation_ = 0;
   uint64_t request_id_ = 0;
   std::size_t requests_served_ = 0;
   std::size_t drained_ = 0;
   bool timed_out_ = false;
   bool keep_alive_ = false;
   bool head_request_ = false;
+  bool header_done_ = false;
+  bool armed_ = false;  // the current phase's deadline is set
+  bool handler_timer_armed_ = false;
   bool close_after_write_ = false;
   std::shared_ptr<SseStreamImpl> sse_;
   std::deque<SseChunk> sse_queue_;

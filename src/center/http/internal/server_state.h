@@ -6,6 +6,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -30,7 +32,15 @@ struct ReplyGate {
 // the session's own thread.
 class SessionBase {
  public:
+  using TimePoint = std::chrono::steady_clock::time_point;
   virtual ~SessionBase() = default;
+  // When the current phase (header, body, write, idle...) runs out of time;
+  // max() when nothing is timed. The worker's sweep (StartDeadlineSweep)
+  // calls OnDeadline once it has passed: a per-phase timer would cost a
+  // timer-queue update, often a timerfd syscall, and a cancelled completion
+  // on every request.
+  TimePoint deadline = TimePoint::max();
+  virtual void OnDeadline() = 0;
   virtual void OnServerStop() = 0;
   virtual void SseWrite(std::string text) = 0;  // one framed event, counted in the queue
   virtual void SseFinish() = 0;                 // flush, then close
@@ -43,7 +53,17 @@ struct Worker {
   // before ioc so that sessions destroyed with ioc can still unregister.
   std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
   boost::asio::io_context ioc{1};
+  boost::asio::steady_timer sweep{ioc};
 };
+
+// Every `resolution`, on the worker's thread, calls OnDeadline on each of its
+// sessions whose deadline has passed: deadlines fire late by at most one
+// resolution, never early. Runs until the io_context stops.
+void StartDeadlineSweep(Worker& worker, std::chrono::milliseconds resolution);
+
+// The sweep resolution for `limits`: an eighth of the shortest timeout,
+// between 1 ms and 100 ms.
+std::chrono::milliseconds DeadlineResolution(const ServerLimits& limits);
 
 struct ServerState {
   ServerState(const ServerLimits& l, Handler& h,

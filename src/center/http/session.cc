@@ -22,7 +22,6 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/vector_body.hpp>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -30,6 +29,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "center/http/internal/request_parser.h"
 #include "center/http/internal/response_head.h"
 #include "center/http/internal/server_state.h"
 #include "center/http/internal/sse_stream.h"
@@ -42,7 +42,6 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using boost::system::error_code;
 using tcp = asio::ip::tcp;
-using Body = bhttp::vector_body<uint8_t>;
 
 constexpr std::string_view k100Continue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr std::size_t kReadBytes = 16 * 1024;
@@ -60,12 +59,6 @@ struct SyncReply {
   std::optional<Response> response;
 };
 thread_local SyncReply* current_sync_reply = nullptr;
-
-void LowercaseAscii(std::string& s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-}
 
 template <class Stream>
 class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
@@ -318,16 +311,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   // parsing goes on; false when this call already answered, dispatched or
   // started the 100-continue write.
   bool OnHeader() {
-    const auto& msg = parser_->get();
-    Request head;
-    head.method = std::string(msg.method_string());
-    head.target = std::string(msg.target());
-    head.headers.reserve(8);
-    for (const auto& field : msg) {
-      std::string name(field.name_string());
-      LowercaseAscii(name);
-      head.headers.emplace_back(std::move(name), std::string(field.value()));
-    }
+    Request& head = parser_->request();
     head.remote_address = remote_.address();
     head.remote_port = remote_.port();
     head.tls = kTls;
@@ -346,12 +330,11 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       return false;
     }
     parser_->body_limit(limit);
-    head_ = std::move(head);
     if (parser_->is_done()) {
       Dispatch();
       return false;
     }
-    if (beast::iequals(msg[bhttp::field::expect], "100-continue")) {
+    if (parser_->expects_continue()) {
       SetPhase(Phase::kContinue);
       Arm(state_.limits.write_timeout);
       asio::async_write(stream_, asio::buffer(k100Continue),
@@ -368,11 +351,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
   void Dispatch() {
     SetPhase(Phase::kHandler);  // handler_timer_ below, if it comes to that
-    keep_alive_ = parser_->get().keep_alive();
-    head_request_ = parser_->get().method() == bhttp::verb::head;
-    Request request = std::move(*head_);
-    head_.reset();
-    request.body = std::move(parser_->get().body());
+    keep_alive_ = parser_->keep_alive();
+    head_request_ = parser_->is_head();
+    Request request = std::move(parser_->request());
     const uint64_t id = ++request_id_;
     // Replies for an older id, or after the phase moved on, are dropped in
     // OnReply: that is what makes every reply after the first a no-op.
@@ -554,8 +535,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   Worker& worker_;
   const tcp::endpoint remote_;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<Body>> parser_;
-  std::optional<Request> head_;
+  std::optional<RequestParser> parser_;
   std::string out_head_;
   Bytes out_body_;
   Phase phase_ = Phase::kIdle;

@@ -22,15 +22,26 @@ unsigned EffectiveStatus(const Response& r) {
 bool StatusAllowsBody(unsigned status) { return status != 204 && status != 304; }
 
 bool IsSafeHeader(std::string_view name, std::string_view value) {
-  if (name.empty() || name.find_first_of("\r\n:") != std::string_view::npos ||
-      value.find_first_of("\r\n") != std::string_view::npos) {
-    return false;
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (c == '\r' || c == '\n' || c == ':') return false;
   }
-  for (std::string_view reserved :
-       {"content-length", "transfer-encoding", "connection", "content-type"}) {
-    if (boost::beast::iequals(name, reserved)) return false;
+  for (char c : value) {
+    if (c == '\r' || c == '\n') return false;
   }
-  return true;
+  // Only names of these lengths can be one the server sets itself.
+  switch (name.size()) {
+    case 10:
+      return !boost::beast::iequals(name, "connection");
+    case 12:
+      return !boost::beast::iequals(name, "content-type");
+    case 14:
+      return !boost::beast::iequals(name, "content-length");
+    case 17:
+      return !boost::beast::iequals(name, "transfer-encoding");
+    default:
+      return true;
+  }
 }
 
 void AppendResponseHead(const Response& r, std::size_t body_size, bool keep_alive,

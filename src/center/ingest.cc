@@ -189,6 +189,10 @@ void IngestService::Submit(IngestRequest req, Done done) {
   // 7: the table's budget in this lane, before any signature work.
   const VerifyLane lane = req.has_mac ? VerifyLane::kTerminal : VerifyLane::kPublic;
   const char* lane_name = req.has_mac ? "terminal" : "public";
+  auto refuse_all = [&](IngestResult r, const Done& d) {
+    ReleaseVerifying(leaf, r);
+    Finish(std::move(r), d);
+  };
   if (!table_limiter_.TryTake(table_index, lane)) {
     const double wait = table_limiter_.SecondsUntilToken(table_index, lane);
     IngestResult r{IngestStatus::kRateLimited,
@@ -198,7 +202,7 @@ void IngestService::Submit(IngestRequest req, Done done) {
                    table_id};
     r.retry_after_s =
         wait < 0 ? 3600 : static_cast<uint32_t>(std::clamp(std::ceil(wait), 1.0, 3600.0));
-    return Finish(std::move(r), done);
+    return refuse_all(std::move(r), done);
   }
   // 8: the rest runs on a verify worker, terminal lane first. The lambda
   // owns the request and `done` until it runs; when the queue refuses it,
@@ -212,32 +216,37 @@ void IngestService::Submit(IngestRequest req, Done done) {
   if (admitted == Admission::kQueued) return;
   table_limiter_.Refund(table_index, lane);
   if (admitted == Admission::kStopped) {
-    return Finish(
+    return refuse_all(
         IngestResult{IngestStatus::kUnavailable, "the center is shutting down", {}, table_id},
         *shared_done);
   }
   if (lane == VerifyLane::kTerminal) {
     const size_t depth = pool_.options().max_terminal_queue;
-    return Finish(IngestResult{IngestStatus::kOverloaded,
-                               "terminal-lane verify queue full (" + std::to_string(depth) +
-                                   " waiting); retry later",
-                               {},
-                               table_id},
-                  *shared_done);
+    return refuse_all(IngestResult{IngestStatus::kOverloaded,
+                                   "terminal-lane verify queue full (" + std::to_string(depth) +
+                                       " waiting); retry later",
+                                   {},
+                                   table_id},
+                      *shared_done);
   }
   const size_t depth = pool_.options().max_public_queue;
-  return Finish(IngestResult{IngestStatus::kRateLimited,
-                             "public-lane verify queue full (" + std::to_string(depth) +
-                                 " waiting); retry later",
-                             {},
-                             table_id},
-                *shared_done);
+  return refuse_all(IngestResult{IngestStatus::kRateLimited,
+                                 "public-lane verify queue full (" + std::to_string(depth) +
+                                     " waiting); retry later",
+                                 {},
+                                 table_id},
+                    *shared_done);
 }
 
 bool IngestService::AnswerIfKnown(const Hash256& leaf, uint32_t table_id, Done& done) {
   std::unique_lock lock(mu_);
   auto it = entries_.find(leaf);
-  if (it == entries_.end()) return false;
+  if (it == entries_.end()) {
+    auto [verifying, first] = verifying_.try_emplace(leaf);
+    if (first) return false;  // the caller verifies it
+    verifying->second.push_back(std::move(done));
+    return true;
+  }
   if (!it->second.committed) {
     it->second.waiters.push_back(std::move(done));
     return true;
@@ -249,10 +258,24 @@ bool IngestService::AnswerIfKnown(const Hash256& leaf, uint32_t table_id, Done& 
   return true;
 }
 
+void IngestService::ReleaseVerifying(const Hash256& leaf, const IngestResult& result) {
+  std::vector<Done> joined;
+  {
+    std::lock_guard lock(mu_);
+    auto it = verifying_.find(leaf);
+    if (it == verifying_.end()) return;
+    joined = std::move(it->second);
+    verifying_.erase(it);
+  }
+  for (const Done& d : joined) Finish(result, d);
+}
+
 void IngestService::VerifyAndCommit(IngestRequest& req, uint32_t table_id, size_t table_index,
                                     const Hash256& leaf, Done& done) {
   auto refuse = [&](IngestStatus status, std::string message) {
-    Finish(IngestResult{status, std::move(message), {}, table_id}, done);
+    IngestResult r{status, std::move(message), {}, table_id};
+    ReleaseVerifying(leaf, r);
+    Finish(std::move(r), done);
   };
   const Bytes& body = req.body;
   const TableRecord& table = manifest_.tables[table_index];
@@ -284,16 +307,24 @@ void IngestService::VerifyAndCommit(IngestRequest& req, uint32_t table_id, size_
   bool conflict = false;
   {
     std::unique_lock lock(mu_);
+    // Copies that joined this verification are answered with ours.
+    std::vector<Done> joined;
+    if (auto v = verifying_.find(leaf); v != verifying_.end()) {
+      joined = std::move(v->second);
+      verifying_.erase(v);
+    }
     auto [it, inserted] = entries_.try_emplace(leaf);
     if (!inserted) {
-      // The same acta raced us through the checks; join it.
+      // Defensive: an entry for these bytes appeared meanwhile; join it.
       if (!it->second.committed) {
         it->second.waiters.push_back(std::move(done));
+        for (Done& d : joined) it->second.waiters.push_back(std::move(d));
         return;
       }
       IngestResult r{it->second.conflict ? IngestStatus::kConflict : IngestStatus::kReplay, "",
                      Bytes(it->second.receipt.begin(), it->second.receipt.end()), table_id};
       lock.unlock();
+      for (const Done& d : joined) Finish(r, d);
       return Finish(std::move(r), done);
     }
     Entry& e = it->second;
@@ -306,7 +337,8 @@ void IngestService::VerifyAndCommit(IngestRequest& req, uint32_t table_id, size_
       conflict = true;
     }
     e.conflict = conflict;
-    e.waiters.push_back(std::move(done));
+    e.waiters.push_back(std::move(done));  // first: it gets "accepted", the copies "replay"
+    for (Done& d : joined) e.waiters.push_back(std::move(d));
   }
   store::AcceptedActa row;
   row.leaf_hash = leaf;

@@ -151,9 +151,13 @@ class IngestService {
   // The worker half of Submit: decode, shape, signature, receipt, commit.
   void VerifyAndCommit(IngestRequest& req, uint32_t table_id, size_t table_index,
                        const Hash256& leaf, Done& done);
-  // Answers with the receipt of a known entry, or joins its commit. True if
-  // `leaf` was known (then `done` was consumed).
+  // Answers with the receipt of a known entry, or joins its commit or its
+  // verification. True if `leaf` was known (then `done` was consumed);
+  // false makes the caller the one verifying it, which must end with
+  // ReleaseVerifying (refused) or by creating its entry.
   bool AnswerIfKnown(const Hash256& leaf, uint32_t table_id, Done& done);
+  // The copies that joined `leaf`'s verification get `result` too.
+  void ReleaseVerifying(const Hash256& leaf, const IngestResult& result);
   void OnCommitted(const Hash256& leaf, uint32_t table_id, size_t table_index, VerifyLane lane,
                    Status status);
 
@@ -174,6 +178,13 @@ class IngestService {
 
   mutable std::mutex mu_;
   std::unordered_map<Hash256, Entry, HashOfHash> entries_;  // guarded by mu_
+  // Leaves past the replay check and not yet in entries_ (waiting for or in
+  // signature work). Copies of the same bytes that arrive meanwhile wait
+  // here for the first one's outcome instead of spending a second table
+  // token and a second signature check: a terminal retrying while its first
+  // try is still queued must get its receipt, not a 429. Bounded by the
+  // verify queues. Guarded by mu_.
+  std::unordered_map<Hash256, std::vector<Done>, HashOfHash> verifying_;
   std::vector<Hash256> table_first_;  // by table index; zero = no acta yet; guarded by mu_
   std::array<std::atomic<uint64_t>, kIngestStatusCount> counts_{};
   // Last: its workers use everything above, so it must stop first.

@@ -343,6 +343,43 @@ TEST_F(IngestTest, VerifyQueueFullIs503ForTerminalsAnd429ForPublicThenRecovers) 
   EXPECT_EQ(SubmitAndWait(Public(ActaBytes(3))).status, IngestStatus::kAccepted);
 }
 
+TEST_F(IngestTest, ACopyArrivingWhileTheFirstIsQueuedJoinsItWithoutAToken) {
+  IngestOptions o = Generous();
+  o.verify.workers = 1;
+  o.table_limits.terminal_burst = 1;  // one token: a second one spent would be a 429
+  o.table_limits.terminal_per_second = 0.001;
+  o.table_limits.public_burst = 1;
+  o.table_limits.public_per_second = 0.001;
+  Start(o);
+  WorkerGate gate(ingest_->verify_pool());
+  // The terminal times out and retries while its first try still waits for
+  // a verify worker; a witness brings the same bytes too.
+  auto first = SubmitAsync(Terminal(ActaBytes(0)));
+  auto retry = SubmitAsync(Terminal(ActaBytes(0)));
+  auto witness = SubmitAsync(Public(ActaBytes(0)));
+  // A forged acta queued the same way: its copy gets the same verdict.
+  auto forged = SubmitAsync(Public(ActaBytes(1, 1, true)));
+  auto forged_copy = SubmitAsync(Public(ActaBytes(1, 1, true)));
+  EXPECT_FALSE(Ready(first));
+  EXPECT_FALSE(Ready(retry));
+  EXPECT_FALSE(Ready(witness));
+  EXPECT_FALSE(Ready(forged_copy));
+  EXPECT_EQ(ingest_->verify_pool().QueueSize(VerifyLane::kTerminal), 1u);
+  EXPECT_EQ(ingest_->verify_pool().QueueSize(VerifyLane::kPublic), 1u);
+  gate.Release();
+  IngestResult a = first.get(), b = retry.get(), c = witness.get();
+  EXPECT_EQ(a.status, IngestStatus::kAccepted) << a.message;
+  EXPECT_EQ(b.status, IngestStatus::kReplay) << b.message;
+  EXPECT_EQ(c.status, IngestStatus::kReplay) << c.message;
+  EXPECT_EQ(b.receipt, a.receipt);
+  EXPECT_EQ(c.receipt, a.receipt);
+  EXPECT_EQ(forged.get().status, IngestStatus::kBadSignature);
+  EXPECT_EQ(forged_copy.get().status, IngestStatus::kBadSignature);
+  EXPECT_EQ(ingest_->count(IngestStatus::kRateLimited), 0u);
+  // Nothing is left waiting: the same bytes later are a plain replay.
+  EXPECT_EQ(SubmitAndWait(Terminal(ActaBytes(0))).status, IngestStatus::kReplay);
+}
+
 TEST_F(IngestTest, CommitQueueFullIs503ThenRecovers) {
   store::GroupCommitOptions commit;
   commit.max_queue = 1;

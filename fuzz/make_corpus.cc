@@ -101,6 +101,16 @@ void Run(const std::filesystem::path& root) {
   w.Add("base64", "seed-0", Base64Encode(actas[0].bytes));
   w.Add("base64", "seed-1", "YQ==");
   w.Add("base64", "seed-2", "YWI=");
+  // First byte: where the request is split between two reads.
+  const std::string post =
+      "POST /v1/actas HTTP/1.1\r\nHost: center\r\nActa-Mac: " + Base64Encode(Bytes(16, 0x5a)) +
+      "\r\nContent-Length: " + std::to_string(actas[0].bytes.size()) + "\r\n\r\n" +
+      std::string(AsChars(actas[0].bytes));
+  w.Add("http_request", "seed-post", "\x20" + post);
+  w.Add("http_request", "seed-get", "\x05GET /healthz HTTP/1.1\r\nHost: c\r\n\r\n");
+  w.Add("http_request", "seed-chunked",
+        "\x30POST /v1/actas HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
+        "Expect: 100-continue\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
   w.Add("hex", "seed-0", HexEncode(m.election_id));
   w.Add("hex", "seed-1", "DEADbeef");
 

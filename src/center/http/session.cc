@@ -275,7 +275,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void Parse() {
     while (true) {
       if (header_done_ && parser_->is_done()) return Dispatch();
-      if (buffer_.size() > 0) {
+      if (buffer_.size() > 0) {  // never put() nothing: Beast 1.81 trips UBSan on it
         error_code ec;
         const std::size_t used = parser_->put(buffer_.data(), ec);
         buffer_.consume(used);

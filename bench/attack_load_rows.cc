@@ -116,8 +116,10 @@ RowResult RunRow(const RowSetup& s, const std::string& mode, double multiplier, 
   lo.rate = s.legit_rate;
   lo.max_duration = s.legit_duration + milliseconds(30'000);
   {
+    FsyncProbe probe(s.work_dir, milliseconds(20));
     Watchdog dog(s.legit_duration + milliseconds(60'000), [&] { center->child->Kill(); });
     row.legit = RunLoad(lo, *s.legit);
+    row.disk = probe.Stop();
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   auto after = ReadProcUsage(pid);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bench/attack_load_children.h"
+#include "bench/fsync_probe.h"
 #include "bench/load_generator.h"
 
 namespace acta::bench {
@@ -45,6 +46,7 @@ struct RowResult {
   std::optional<AttackOutcome> attack;
   double center_cpu = 0;  // CPU seconds per wall second during the legit load
   uint64_t center_peak_rss_kb = 0;
+  FsyncStats disk;  // the store's disk during the legit load (FsyncProbe, every 20 ms)
 };
 
 // Runs one row (index names its store and log files). Bounded: the legit

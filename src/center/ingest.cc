@@ -85,14 +85,6 @@ std::vector<TransportKey> DeriveTableKeys(const Manifest& manifest,
   return keys;
 }
 
-std::vector<bool> TablesWithKeys(const Manifest& manifest,
-                                 const std::vector<TransportKey>& masters) {
-  std::vector<bool> has(manifest.tables.size());
-  for (size_t i = 0; i < has.size(); ++i)
-    has[i] = manifest.tables[i].transport_key < masters.size();
-  return has;
-}
-
 }  // namespace
 
 IngestService::IngestService(const Manifest& manifest, std::vector<TransportKey> transport_masters,
@@ -101,7 +93,6 @@ IngestService::IngestService(const Manifest& manifest, std::vector<TransportKey>
     : manifest_(manifest),
       masters_(std::move(transport_masters)),
       table_keys_(DeriveTableKeys(manifest, masters_)),
-      table_has_key_(TablesWithKeys(manifest, masters_)),
       center_key_(center_key),
       committer_(committer),
       clock_(clock),
@@ -172,7 +163,7 @@ void IngestService::Submit(IngestRequest req, Done done) {
   const size_t table_index = static_cast<size_t>(table - manifest_.tables.data());
   // 5: lane gate.
   if (req.has_mac) {
-    if (!req.mac_valid_format || !table_has_key_[table_index] ||
+    if (!req.mac_valid_format || table->transport_key >= masters_.size() ||
         !VerifyMac(table_keys_[table_index], body, req.mac)) {
       return refuse(IngestStatus::kBadMac,
                     "transport MAC does not verify for table " + std::to_string(table_id),

@@ -165,10 +165,9 @@ class IngestService {
   const std::vector<TransportKey> masters_;
   // Each table's transport key (DeriveTransportKey), by manifest index,
   // derived once at start: 32 bytes per table, and one hash fewer for every
-  // MAC check, which is what a wrong-MAC flood costs us. table_has_key_ is
-  // false where the manifest names a master key we were not given.
+  // MAC check, which is what a wrong-MAC flood costs us. Zero (and never
+  // used) where the manifest names a master key we were not given.
   const std::vector<TransportKey> table_keys_;
-  const std::vector<bool> table_has_key_;
   const NamedSigningKey& center_key_;
   store::GroupCommitter& committer_;
   const Clock& clock_;

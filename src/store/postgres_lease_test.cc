@@ -28,15 +28,21 @@ class PostgresLeaseTest : public ::testing::Test {
     return lease ? std::move(*lease) : nullptr;
   }
 
+  // pg_locks lists the whole cluster, and other tests running at the same
+  // time hold the same election's lock in their own databases: only rows of
+  // this test's database count.
+  static std::string LockRowsOfThisDatabase(const Hash256& election) {
+    const int64_t key = PostgresLease::LockKey(election);
+    return "FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = "
+           "(SELECT oid FROM pg_database WHERE datname = current_database()) AND "
+           "classid::bigint = " +
+           std::to_string((key >> 32) & 0xffffffff) +
+           " AND objid::bigint = " + std::to_string(key & 0xffffffff);
+  }
+
   // Backends of this database holding the election's advisory lock.
   Result<int64_t> Holders(const Hash256& election) {
-    const int64_t key = PostgresLease::LockKey(election);
-    return testing::PgInt(
-        url_,
-        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
-        "classid::bigint = " +
-            std::to_string((key >> 32) & 0xffffffff) +
-            " AND objid::bigint = " + std::to_string(key & 0xffffffff));
+    return testing::PgInt(url_, "SELECT count(*) " + LockRowsOfThisDatabase(election));
   }
 
   std::string url_;
@@ -107,13 +113,8 @@ TEST_F(PostgresLeaseTest, TerminatedHolderSessionIsDetectedAndTakenOver) {
   ACTA_ASSERT_OK(got);
   ASSERT_TRUE(*got);
   // The holder's session dies as if its node lost the network.
-  const int64_t key = PostgresLease::LockKey(kElectionA);
   auto killed = testing::PgInt(
-      url_,
-      "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' "
-      "AND granted AND classid::bigint = " +
-          std::to_string((key >> 32) & 0xffffffff) +
-          " AND objid::bigint = " + std::to_string(key & 0xffffffff));
+      url_, "SELECT count(pg_terminate_backend(pid)) " + LockRowsOfThisDatabase(kElectionA));
   ACTA_ASSERT_OK(killed);
   ASSERT_EQ(*killed, 1);
   // pg_terminate_backend only signals: wait until the lock is really gone

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <random>
 #include <thread>
 
 #include "center/http/testing/raw_client.h"
@@ -73,6 +76,50 @@ TEST(HttpServerTest, PipelinedRequestsAreAnsweredInOrder) {
     ASSERT_TRUE(r) << r.error().ToString();
     EXPECT_EQ(r->body, want);
   }
+}
+
+// Requests that arrive in pieces, with pauses, large or pipelined, on one
+// keep-alive connection: the server skips its read attempt when the last
+// read emptied the socket, and must then still wake for every later byte.
+// A missed wakeup would leave a request unanswered until a deadline, so the
+// deadlines are set beyond the client's 30 s read guard.
+TEST(HttpServerTest, RequestsArrivingInPiecesAreAllAnswered) {
+  TestHandler handler;
+  ServerOptions options;
+  options.threads = 2;
+  options.limits.header_timeout = std::chrono::minutes(2);
+  options.limits.body_timeout = std::chrono::minutes(2);
+  options.limits.idle_timeout = std::chrono::minutes(2);
+  auto server = StartOrDie(handler, options);
+  RawConnection c = ConnectOrDie(server->port());
+  std::mt19937 random(20261123);  // fixed: the same pieces every run
+  for (int i = 0; i < 300; ++i) {
+    // Every 7th body is larger than one 16 KiB read, so full reads (after
+    // which the server must try again at once) alternate with short ones.
+    const std::string body(i % 7 == 0 ? 40'000 + i : 1 + i, static_cast<char>('a' + i % 26));
+    const std::string target = i % 3 == 0 ? "/async" : "/echo";
+    std::string bytes = MakeRawRequest("POST", target, body);
+    const bool pipelined = i % 11 == 0;
+    if (pipelined) bytes += MakeRawRequest("GET", "/echo?next");
+    std::size_t sent = 0;
+    while (sent < bytes.size()) {
+      const std::size_t piece =
+          std::min(bytes.size() - sent, 1 + static_cast<std::size_t>(random() % 300));
+      ASSERT_TRUE(c.Send(std::string_view(bytes).substr(sent, piece)));
+      sent += piece;
+      if (random() % 2 == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    auto r = c.ReadResponse();
+    ASSERT_TRUE(r) << i << ": " << r.error().ToString();
+    ASSERT_EQ(r->status, 200) << i;
+    ASSERT_EQ(r->body, "POST " + target + " tls=0\n" + body) << i;
+    if (pipelined) {
+      auto next = c.ReadResponse();
+      ASSERT_TRUE(next) << i << ": " << next.error().ToString();
+      ASSERT_EQ(next->body, "GET /echo?next tls=0\n") << i;
+    }
+  }
+  EXPECT_EQ(server->ActiveConnections(), 1u);
 }
 
 TEST(HttpServerTest, AsyncReplyFromAnotherThread) {

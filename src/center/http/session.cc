@@ -9,8 +9,10 @@
 // once (a wrong MAC): the bytes are fed to Beast's parser straight from our
 // own reads, a reply given during Handle is written without a round trip
 // through the io_context, the head is one string, and on plain TCP the
-// write is tried at once. Per request that is one read completion and,
-// usually, no other queued handler and no timer syscall.
+// write is tried at once, and a read that emptied the socket is not
+// followed by a recv that fails with EAGAIN (PlainSocket). Per request that
+// is one recv, one send, one read completion and, usually, no other queued
+// handler and no timer syscall.
 #include <algorithm>
 #include <array>
 #include <boost/asio/post.hpp>
@@ -27,6 +29,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "center/http/internal/plain_socket.h"
 #include "center/http/internal/request_parser.h"
 #include "center/http/internal/response_head.h"
 #include "center/http/internal/server_state.h"
@@ -61,7 +64,7 @@ thread_local SyncReply* current_sync_reply = nullptr;
 template <class Stream>
 class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  static constexpr bool kTls = !std::is_same_v<Stream, tcp::socket>;
+  static constexpr bool kTls = !std::is_same_v<Stream, PlainSocket>;
 
   Session(tcp::socket socket, const tcp::endpoint& remote, ServerState& state, Worker& worker)
       : stream_(MakeStream(std::move(socket), state)),
@@ -171,7 +174,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     if constexpr (kTls) {
       return Stream(std::move(socket), *state.tls);
     } else {
-      return socket;
+      return PlainSocket(std::move(socket));
     }
   }
 
@@ -250,8 +253,13 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
           : phase_ == Phase::kHeader ? state_.limits.header_timeout
                                      : state_.limits.body_timeout);
     }
-    stream_.async_read_some(buffer_.prepare(std::min(room, kReadBytes)),
-                            [self = Self()](error_code ec, std::size_t n) { self->OnRead(ec, n); });
+    const auto into = buffer_.prepare(std::min(room, kReadBytes));
+    auto on_read = [self = Self()](error_code ec, std::size_t n) { self->OnRead(ec, n); };
+    if constexpr (kTls) {
+      stream_.async_read_some(into, std::move(on_read));
+    } else {
+      stream_.AsyncReadSome(into, std::move(on_read));  // no EAGAIN recv per request
+    }
   }
 
   void OnRead(error_code ec, std::size_t n) {
@@ -565,7 +573,7 @@ void StartSession(tcp::socket socket, const tcp::endpoint& remote, ServerState& 
                                                               worker)
         ->Run();
   } else {
-    std::make_shared<Session<tcp::socket>>(std::move(socket), remote, state, worker)->Run();
+    std::make_shared<Session<PlainSocket>>(std::move(socket), remote, state, worker)->Run();
   }
 }
 

@@ -17,14 +17,16 @@ std::size_t IngestHandler::BodyLimit(const http::Request& head, std::size_t serv
 
 http::Response IngestResponse(const IngestResult& result) {
   const int status = IngestHttpStatus(result.status);
-  http::Response r;
+  http::Response r =
+      result.receipt.empty()
+          ? http::Response::Error(status, IngestStatusName(result.status), result.message)
+          : http::Response{};
   if (!result.receipt.empty()) {
     r.status = status;
     r.content_type = "application/octet-stream";
     r.body = result.receipt;
-  } else {
-    r = http::Response::Error(status, IngestStatusName(result.status), result.message);
   }
+  r.headers.reserve(2);
   r.headers.emplace_back("Acta-Status", std::string(IngestStatusName(result.status)));
   if (status == 429 || status == 503) {
     r.headers.emplace_back("Retry-After",

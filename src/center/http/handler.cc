@@ -1,29 +1,56 @@
 #include "center/http/handler.h"
 
+#include <array>
 #include <cstdio>
 
 namespace acta::http {
 namespace {
 
-void AppendJsonString(std::string& out, std::string_view s) {
-  out += '"';
+// The bytes a JSON string must escape: control characters, '"' and '\\'.
+constexpr std::array<bool, 256> kJsonEscape = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = true;
+  t['"'] = t['\\'] = true;
+  return t;
+}();
+
+void AppendChars(std::string& out, std::string_view s) { out.append(s); }
+void AppendChars(Bytes& out, std::string_view s) {
+  const ByteSpan b = AsBytes(s);  // uint8_t to uint8_t: one memcpy
+  out.insert(out.end(), b.begin(), b.end());
+}
+
+// Out is std::string or Bytes: error bodies are built straight into the
+// response body, without a string to copy from.
+template <class Out>
+void AppendJsonString(Out& out, std::string_view s) {
+  out.push_back('"');
   std::size_t run = 0;  // start of the characters that need no escape
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto u = static_cast<unsigned char>(s[i]);
-    if (u >= 0x20 && u != '"' && u != '\\') continue;
-    out.append(s, run, i - run);
+    if (!kJsonEscape[u]) continue;
+    AppendChars(out, s.substr(run, i - run));
     run = i + 1;
     if (u >= 0x20) {
-      out += '\\';
-      out += s[i];
+      out.push_back('\\');
+      out.push_back(static_cast<typename Out::value_type>(u));
     } else {
       char esc[8];
       std::snprintf(esc, sizeof esc, "\\u%04x", u);
-      out += esc;
+      AppendChars(out, esc);
     }
   }
-  out.append(s, run, s.size() - run);
-  out += '"';
+  AppendChars(out, s.substr(run));
+  out.push_back('"');
+}
+
+template <class Out>
+void AppendJsonErrorBody(Out& out, std::string_view code, std::string_view message) {
+  AppendChars(out, "{\"error\":");
+  AppendJsonString(out, code);
+  AppendChars(out, ",\"message\":");
+  AppendJsonString(out, message);
+  out.push_back('}');
 }
 
 void AppendWithoutNewlines(std::string& out, std::string_view s) {
@@ -54,7 +81,7 @@ Response Response::Text(int status, std::string_view text) {
   Response r;
   r.status = status;
   r.content_type = "text/plain; charset=utf-8";
-  r.body.assign(text.begin(), text.end());
+  AppendChars(r.body, text);
   return r;
 }
 
@@ -62,12 +89,17 @@ Response Response::Json(int status, std::string_view json) {
   Response r;
   r.status = status;
   r.content_type = "application/json";
-  r.body.assign(json.begin(), json.end());
+  AppendChars(r.body, json);
   return r;
 }
 
 Response Response::Error(int status, std::string_view code, std::string_view message) {
-  return Json(status, JsonErrorBody(code, message));
+  Response r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body.reserve(code.size() + message.size() + 32);
+  AppendJsonErrorBody(r.body, code, message);
+  return r;
 }
 
 Response Response::EventStream(std::function<void(std::shared_ptr<SseStream>)> on_open) {
@@ -80,11 +112,7 @@ Response Response::EventStream(std::function<void(std::shared_ptr<SseStream>)> o
 std::string JsonErrorBody(std::string_view code, std::string_view message) {
   std::string out;
   out.reserve(code.size() + message.size() + 32);
-  out += "{\"error\":";
-  AppendJsonString(out, code);
-  out += ",\"message\":";
-  AppendJsonString(out, message);
-  out += '}';
+  AppendJsonErrorBody(out, code, message);
   return out;
 }
 

@@ -53,7 +53,9 @@ class SseStream {
 
 struct Response {
   int status = 200;  // 200..999; anything else becomes 500
-  std::string content_type = "application/octet-stream";
+  // Empty means application/octet-stream (a default that would cost an
+  // allocation for every response, the common refusals included).
+  std::string content_type;
   // Extra fields. Content-Length, Transfer-Encoding, Connection and
   // Content-Type are set by the server and ignored here, as is any field
   // whose name or value holds CR or LF.

@@ -10,6 +10,7 @@ void RequestParser::on_request_impl(bhttp::verb method, string_view method_str, 
                                     int, error_code&) {
   request_.method.assign(method_str.data(), method_str.size());
   request_.target.assign(target.data(), target.size());
+  request_.headers.reserve(8);  // one allocation for a typical request
   head_ = method == bhttp::verb::head;
 }
 
@@ -38,7 +39,9 @@ void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& cont
 }
 
 std::size_t RequestParser::on_body_impl(string_view body, error_code&) {
-  request_.body.insert(request_.body.end(), body.begin(), body.end());
+  // As bytes: copying char into uint8_t would go element by element.
+  const ByteSpan bytes = AsBytes(std::string_view(body.data(), body.size()));
+  request_.body.insert(request_.body.end(), bytes.begin(), bytes.end());
   return body.size();
 }
 

@@ -54,7 +54,9 @@ void AppendResponseHead(const Response& r, std::size_t body_size, bool keep_aliv
   const std::string_view reason = bhttp::obsolete_reason(bhttp::int_to_status(status));
   out += reason.empty() || reason == "<unknown-status>" ? std::string_view("Status") : reason;
   out += "\r\nServer: acta\r\n";
-  if (IsSafeHeader("x", r.content_type)) {
+  if (r.content_type.empty()) {
+    out += "Content-Type: application/octet-stream\r\n";
+  } else if (IsSafeHeader("x", r.content_type)) {
     out += "Content-Type: ";
     out += r.content_type;
     out += "\r\n";

@@ -111,6 +111,13 @@ void Run(const std::filesystem::path& root) {
   w.Add("http_request", "seed-chunked",
         "\x30POST /v1/actas HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
         "Expect: 100-continue\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+  // The fast path's seeds: no split byte, the request as sent.
+  w.Add("http_fast_request", "seed-post", post);
+  w.Add("http_fast_request", "seed-get",
+        "GET /v1/bulletin?x=1 HTTP/1.1\r\nHost: c\r\nConnection: close\r\n"
+        "X-Empty:\r\nAccept:  */* \t\r\n\r\n");
+  w.Add("http_fast_request", "seed-head",
+        "HEAD / HTTP/1.1\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n");
   w.Add("hex", "seed-0", HexEncode(m.election_id));
   w.Add("hex", "seed-1", "DEADbeef");
 

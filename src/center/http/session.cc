@@ -29,6 +29,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "center/http/internal/fast_request.h"
 #include "center/http/internal/plain_socket.h"
 #include "center/http/internal/request_parser.h"
 #include "center/http/internal/response_head.h"
@@ -230,6 +231,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     if (state_.stopping) return Close();
     head_request_ = false;
     header_done_ = false;
+    fast_tried_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(state_.limits.max_header_bytes));
     parser_->body_limit(state_.limits.max_body_bytes);
@@ -279,8 +281,12 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   // Feeds what is buffered to the parser until the request is complete (then
   // dispatches it), more bytes are needed (then reads), or it is refused.
   void Parse() {
+    if (!header_done_ && !fast_tried_ && buffer_.size() > 0) {
+      fast_tried_ = true;  // once per request: a head trickling in is Beast's
+      if (TryFastRequest()) return;
+    }
     while (true) {
-      if (header_done_ && parser_->is_done()) return Dispatch();
+      if (header_done_ && parser_->is_done()) return DispatchParsed();
       if (buffer_.size() > 0) {  // never put() nothing: Beast 1.81 trips UBSan on it
         error_code ec;
         const std::size_t used = parser_->put(buffer_.data(), ec);
@@ -317,27 +323,13 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   // parsing goes on; false when this call already answered, dispatched or
   // started the 100-continue write.
   bool OnHeader() {
-    Request& head = parser_->request();
-    head.remote_address = remote_.address();
-    head.remote_port = remote_.port();
-    head.tls = kTls;
-
-    std::size_t limit = state_.limits.max_body_bytes;
-    try {
-      limit = std::min(limit, state_.handler.BodyLimit(head, limit));
-    } catch (...) {
-      SendError(500, "internal", "internal error");
-      return false;
-    }
-    if (auto length = parser_->content_length(); length && *length > limit) {
-      Reject(RejectReason::kBodyTooLarge);
-      SendError(413, RejectReason::kBodyTooLarge,
-                "request body exceeds " + std::to_string(limit) + " bytes");
-      return false;
-    }
-    parser_->body_limit(limit);
+    const auto length = parser_->content_length();  // a boost::optional
+    const std::optional<std::size_t> limit =
+        BodyLimitFor(length ? std::optional<std::uint64_t>(*length) : std::nullopt);
+    if (!limit) return false;
+    parser_->body_limit(*limit);
     if (parser_->is_done()) {
-      Dispatch();
+      DispatchParsed();
       return false;
     }
     if (parser_->expects_continue()) {
@@ -355,10 +347,59 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     return true;
   }
 
-  void Dispatch() {
-    SetPhase(Phase::kHandler);  // handler_timer_ below, if it comes to that
+  // The head is in parser_->request(): completes it with the connection's
+  // facts and returns the body limit in force, or answers (413, or 500 when
+  // the handler throws) and returns nullopt.
+  std::optional<std::size_t> BodyLimitFor(std::optional<std::uint64_t> content_length) {
+    Request& head = parser_->request();
+    head.remote_address = remote_.address();
+    head.remote_port = remote_.port();
+    head.tls = kTls;
+    std::size_t limit = state_.limits.max_body_bytes;
+    try {
+      limit = std::min(limit, state_.handler.BodyLimit(head, limit));
+    } catch (...) {
+      SendError(500, "internal", "internal error");
+      return std::nullopt;
+    }
+    if (content_length && *content_length > limit) {
+      Reject(RejectReason::kBodyTooLarge);
+      SendError(413, RejectReason::kBodyTooLarge,
+                "request body exceeds " + std::to_string(limit) + " bytes");
+      return std::nullopt;
+    }
+    return limit;
+  }
+
+  // A whole plain request is buffered: take it without Beast (see
+  // fast_request.h). False, with nothing consumed, when Beast must parse it.
+  bool TryFastRequest() {
+    const auto data = buffer_.data();
+    const std::string_view bytes(static_cast<const char*>(data.data()), data.size());
+    const auto fast = ParseFastRequest(bytes, state_.limits.max_header_bytes, parser_->request());
+    if (!fast) {
+      parser_->request() = Request{};  // Beast starts from an empty request
+      return false;
+    }
+    header_done_ = true;
+    if (!BodyLimitFor(fast->content_length)) return true;
+    const ByteSpan body = AsBytes(bytes.substr(fast->head_size, fast->content_length));
+    parser_->request().body.assign(body.begin(), body.end());
+    buffer_.consume(fast->head_size + fast->content_length);
+    keep_alive_ = fast->keep_alive;
+    head_request_ = fast->head;
+    Dispatch();
+    return true;
+  }
+
+  void DispatchParsed() {
     keep_alive_ = parser_->keep_alive();
     head_request_ = parser_->is_head();
+    Dispatch();
+  }
+
+  void Dispatch() {
+    SetPhase(Phase::kHandler);  // handler_timer_ below, if it comes to that
     Request request = std::move(parser_->request());
     const uint64_t id = ++request_id_;
     // Replies for an older id, or after the phase moved on, are dropped in
@@ -552,7 +593,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   bool keep_alive_ = false;
   bool head_request_ = false;
   bool header_done_ = false;
-  bool armed_ = false;  // the current phase's deadline is set
+  bool fast_tried_ = false;  // ParseFastRequest had its one try at this request
+  bool armed_ = false;       // the current phase's deadline is set
   bool handler_timer_armed_ = false;
   bool close_after_write_ = false;
   std::shared_ptr<SseStreamImpl> sse_;

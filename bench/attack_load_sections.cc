@@ -8,6 +8,7 @@
 #include <fstream>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "bench/nginx_reject.h"
 #include "core/crypto.h"
@@ -176,12 +177,24 @@ int Workers(const BenchConfig& c) {
              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
+// "0.95, 1.04, 0.98 (median 0.98)"
+std::string RoundRatios(std::vector<double> ratios) {
+  if (ratios.empty()) return "none measured";
+  std::string text;
+  for (double r : ratios) text += (text.empty() ? "" : ", ") + Fmt("%.2f", r);
+  std::sort(ratios.begin(), ratios.end());
+  const size_t n = ratios.size();
+  const double median = n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
+  return text + Fmt(" (median %.2f)", median);
+}
+
 json RejectTable(const BenchConfig& c) {
   const std::string dir = c.row.work_dir + "/reject";
   std::filesystem::create_directories(dir);
   const std::string script = dir + "/wrong_mac.lua";
   const Bytes wrong_mac(kMacSize, 0x5a);
   json rows = json::array();
+  std::vector<double> round_ratios;  // this VM's rates swing by a third between runs
   auto fail = [&](const std::string& what) {
     rows.push_back({what, "-", "-", "-", "-", "-", "-", "ERROR"});
   };
@@ -220,6 +233,9 @@ json RejectTable(const BenchConfig& c) {
       }
       std::fprintf(stderr, "attack_load: reject round %d: nginx %.0f/s, center %.0f/s\n", round + 1,
                    r ? r->requests_per_second : 0, rc ? rc->requests_per_second : 0);
+      if (r && rc && r->requests_per_second > 0) {
+        round_ratios.push_back(rc->requests_per_second / r->requests_per_second);
+      }
     }
     auto row = [&](const std::string& what, const std::optional<WrkResult>& w, double ratio,
                    const std::string& goal, const std::string& result) {
@@ -244,13 +260,15 @@ json RejectTable(const BenchConfig& c) {
       {"rows", rows},
       {"notes",
        {"Both servers get the same wrk load: `wrk -t " + std::to_string(c.wrk_threads) + " -c " +
-        std::to_string(c.reject_connections) + " -d " + std::to_string(c.reject_seconds) +
-        "s`, keep-alive, each request a POST /v1/actas of a real acta with a wrong "
-        "Acta-Mac; " +
-        std::to_string(Workers(c)) +
-        " nginx worker processes and as many center ingest threads; both close a "
-        "keep-alive connection after 1000 requests. Best of " +
-        std::to_string(c.reject_rounds) + " alternating runs each."}}};
+            std::to_string(c.reject_connections) + " -d " + std::to_string(c.reject_seconds) +
+            "s`, keep-alive, each request a POST /v1/actas of a real acta with a wrong "
+            "Acta-Mac; " +
+            std::to_string(Workers(c)) +
+            " nginx worker processes and as many center ingest threads; both close a "
+            "keep-alive connection after 1000 requests. Best of " +
+            std::to_string(c.reject_rounds) + " alternating runs each.",
+        "Ratio of each round (center over the nginx run just before it): " +
+            RoundRatios(round_ratios) + "."}}};
 }
 
 json DemoTable(const BenchConfig& c) {

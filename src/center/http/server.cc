@@ -213,8 +213,10 @@ struct HttpServer::Impl {
     // The posted Close may not have run before ioc.stop(); with the threads
     // gone it is safe here, and the port refuses new connections at once.
     for (auto& listener : listeners) listener->Close();
-    std::lock_guard gate_lock(state.gate->mu);
-    state.gate->open = false;
+    for (auto& worker : workers) {
+      std::lock_guard gate_lock(worker->gate->mu);
+      worker->gate->open = false;
+    }
   }
 
   ServerState state;

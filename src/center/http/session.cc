@@ -47,6 +47,8 @@ using tcp = asio::ip::tcp;
 
 constexpr std::string_view k100Continue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr std::size_t kReadBytes = 16 * 1024;
+// Bodies up to this size are copied behind the head and sent as one buffer.
+constexpr std::size_t kJoinBodyBytes = 2048;
 // After "Connection: close" we read and discard what the client still sends
 // for a moment, so that closing does not reset the connection (and destroy
 // the response in flight) because of unread bytes.
@@ -404,7 +406,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     const uint64_t id = ++request_id_;
     // Replies for an older id, or after the phase moved on, are dropped in
     // OnReply: that is what makes every reply after the first a no-op.
-    ReplyFn reply = [gate = state_.gate, weak = this->weak_from_this(),
+    ReplyFn reply = [gate = worker_.gate, weak = this->weak_from_this(),
                      executor = worker_.ioc.get_executor(), id,
                      session = static_cast<const void*>(this)](Response response) {
       if (SyncReply* sync = current_sync_reply;
@@ -463,6 +465,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     AppendResponseHead(r, r.body.size(), keep, out_head_);
     out_body_ = std::move(r.body);
     if (head_request_ || !StatusAllowsBody(EffectiveStatus(r))) out_body_.clear();
+    if (out_body_.size() <= kJoinBodyBytes) {  // one buffer: a plain send, not sendmsg
+      out_head_.append(AsChars(out_body_));
+      out_body_.clear();
+    }
     SetPhase(Phase::kWrite);
     const std::array<asio::const_buffer, 2> buffers{asio::buffer(out_head_),
                                                     asio::buffer(out_body_)};
@@ -470,7 +476,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     if constexpr (!kTls) {
       // Most responses fit in the socket buffer: write now, skip the queue.
       error_code ec;
-      const std::size_t n = stream_.write_some(buffers, ec);
+      const std::size_t n = out_body_.empty() ? stream_.write_some(asio::buffer(out_head_), ec)
+                                              : stream_.write_some(buffers, ec);
       if (!ec && n == out_head_.size() + out_body_.size()) return OnWritten(/*inline_write=*/true);
       if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return Close();
       rest.consume(ec ? 0 : n);
@@ -522,8 +529,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void StartSse(Response r) {
     SetPhase(Phase::kSse);
     sse_ =
-        std::make_shared<SseStreamImpl>(state_.gate, stream_.get_executor(), this->weak_from_this(),
-                                        state_.limits.sse_max_queued_bytes);
+        std::make_shared<SseStreamImpl>(worker_.gate, stream_.get_executor(),
+                                        this->weak_from_this(), state_.limits.sse_max_queued_bytes);
     std::string head =
         "HTTP/1.1 200 OK\r\nServer: acta\r\nContent-Type: text/event-stream\r\n"
         "Cache-Control: no-cache\r\nConnection: close\r\n";

@@ -54,6 +54,10 @@ struct Worker {
   std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
   boost::asio::io_context ioc{1};
   boost::asio::steady_timer sweep{ioc};
+  // This worker's reply functions and SSE streams hold this gate. One per
+  // worker, not one per server: every request copies the shared_ptr, and a
+  // reference count shared by all I/O threads would bounce between cores.
+  std::shared_ptr<ReplyGate> gate = std::make_shared<ReplyGate>();
 };
 
 // Every `resolution`, on the worker's thread, calls OnDeadline on each of its
@@ -82,7 +86,6 @@ struct ServerState {
   const std::function<void(RejectReason, const boost::asio::ip::address&)> on_reject;
   ConnectionLimiter limiter;
   std::unique_ptr<boost::asio::ssl::context> tls;  // null: plain HTTP
-  std::shared_ptr<ReplyGate> gate = std::make_shared<ReplyGate>();
   std::atomic<bool> stopping{false};
 };
 

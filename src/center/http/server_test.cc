@@ -122,6 +122,37 @@ TEST(HttpServerTest, RequestsArrivingInPiecesAreAllAnswered) {
   EXPECT_EQ(server->ActiveConnections(), 1u);
 }
 
+// A client that sends its request and then shuts its side down: the data
+// and the FIN are both queued before the server reads, so the read that
+// takes the request comes back short with the FIN still behind it. The
+// server must answer and then see the end at once, not at the idle timeout
+// (set beyond WaitUntil's 20 s here): nothing may treat that short read as
+// proof that no event is coming.
+TEST(HttpServerTest, ARequestFollowedByTheClientsFinIsAnsweredAndClosed) {
+  TestHandler handler;
+  ServerOptions options;
+  options.threads = 1;
+  options.limits.idle_timeout = std::chrono::minutes(2);
+  auto server = StartOrDie(handler, options);
+  // c is set up and idle, its server-side read waiting for epoll.
+  RawConnection c = ConnectOrDie(server->port());
+  ASSERT_TRUE(c.Send(MakeRawRequest("GET", "/echo?first")));
+  ASSERT_TRUE(c.ReadResponse());
+  RawConnection staller = ConnectOrDie(server->port());
+  ASSERT_TRUE(staller.Send(MakeRawRequest("GET", "/stall")));
+  ASSERT_TRUE(WaitUntil([&] { return handler.stalled(); }));  // the only I/O thread is busy
+  ASSERT_TRUE(c.Send(MakeRawRequest("GET", "/echo?last")));
+  c.ShutdownSend();  // queued behind the request while the server cannot read
+  handler.ReleaseStall();
+  auto stalled = staller.ReadResponse();
+  ASSERT_TRUE(stalled) << stalled.error().ToString();
+  auto r = c.ReadResponse();
+  ASSERT_TRUE(r) << r.error().ToString();
+  EXPECT_EQ(r->body, "GET /echo?last tls=0\n");
+  EXPECT_TRUE(WaitUntil([&] { return server->ActiveConnections() == 1; }))
+      << "the half-closed connection is still open";
+}
+
 TEST(HttpServerTest, AsyncReplyFromAnotherThread) {
   TestHandler handler;
   auto server = StartOrDie(handler);

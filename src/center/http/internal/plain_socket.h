@@ -9,11 +9,18 @@
 // way out: it re-arms the descriptor with epoll_ctl every time.
 //
 // AsyncReadSome behaves like async_read_some, except that its operation
-// reports a short read as "done and exhausted". The reactor then skips the
-// speculative recv of the next read on this descriptor until epoll reports it
-// readable again. That is safe because TCP's recv hands over everything
-// queued, up to the size asked: a byte arriving after the short read raises a
-// new edge-triggered event, which sets speculation back on.
+// reports a read that emptied the socket as "done and exhausted". The
+// reactor then skips the speculative recv of the next read on this
+// descriptor until epoll reports it readable again; any byte arriving later
+// raises a new edge-triggered event, which sets speculation back on.
+//
+// A short read alone does not prove the socket empty: TCP also stops short
+// at a FIN (or an urgent mark) queued behind the data, whose wakeup has
+// already been consumed, and the connection would then sit until its idle
+// timeout instead of seeing the end. So the socket asks the kernel (TCP_INQ)
+// to return, with every read, how much is still queued, counting a pending
+// FIN as 1; only a read that leaves 0 behind is "exhausted". Without that
+// hint (TCP_INQ refused) nothing is, as in stock Asio.
 //
 // It reaches into boost::asio::detail (reactor_op, the reactor's start_op),
 // so it is built only where those are known to match: Boost 1.81 with the
@@ -29,11 +36,19 @@
 #if BOOST_VERSION == 108100 && defined(BOOST_ASIO_HAS_EPOLL) && \
     !defined(BOOST_ASIO_HAS_IO_URING_AS_DEFAULT)
 #define ACTA_DRAIN_AWARE_READ 1
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
 #include <boost/asio/detail/reactor.hpp>
 #include <boost/asio/detail/reactor_op.hpp>
 #include <boost/asio/detail/socket_ops.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/execution/context.hpp>
 #include <boost/asio/query.hpp>
+#include <cerrno>
+#include <cstring>
 #else
 #define ACTA_DRAIN_AWARE_READ 0
 #endif
@@ -45,6 +60,8 @@ class PlainSocket : public boost::asio::ip::tcp::socket {
   explicit PlainSocket(boost::asio::ip::tcp::socket&& socket)
       : boost::asio::ip::tcp::socket(std::move(socket)) {
 #if ACTA_DRAIN_AWARE_READ
+    const int on = 1;  // failure leaves reads without the hint: stock behaviour
+    ::setsockopt(native_handle(), SOL_TCP, TCP_INQ, &on, sizeof on);
     // Looked up once: use_service takes the registry's mutex.
     reactor_ = &boost::asio::use_service<boost::asio::detail::reactor>(
         boost::asio::query(get_executor(), boost::asio::execution::context));
@@ -82,12 +99,43 @@ class PlainSocket::RecvOp final : public boost::asio::detail::reactor_op {
  private:
   static status Perform(reactor_op* base) {
     auto* op = static_cast<RecvOp*>(base);
-    if (!boost::asio::detail::socket_ops::non_blocking_recv1(
-            op->socket_, op->into_.data(), op->into_.size(), 0, /*is_stream=*/true, op->ec_,
-            op->bytes_transferred_)) {
-      return not_done;  // EAGAIN: the reactor waits for the next edge
+    iovec iov{op->into_.data(), op->into_.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    while (true) {
+      msghdr msg{};
+      msg.msg_iov = &iov;
+      msg.msg_iovlen = 1;
+      msg.msg_control = control;
+      msg.msg_controllen = sizeof control;
+      const ssize_t n = ::recvmsg(op->socket_, &msg, 0);
+      if (n > 0) {
+        op->ec_ = boost::system::error_code();
+        op->bytes_transferred_ = static_cast<std::size_t>(n);
+        return NothingQueued(msg) ? done_and_exhausted : done;
+      }
+      op->bytes_transferred_ = 0;
+      if (n == 0) {
+        op->ec_ = boost::asio::error::eof;
+        return done_and_exhausted;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return not_done;  // wait for the next edge
+      op->ec_ = boost::system::error_code(errno, boost::asio::error::get_system_category());
+      return done_and_exhausted;
     }
-    return op->ec_ || op->bytes_transferred_ < op->into_.size() ? done_and_exhausted : done;
+  }
+
+  // The kernel's TCP_INQ hint: bytes still queued, a pending FIN counted
+  // as 1. No hint: assume something may be left.
+  static bool NothingQueued(msghdr& msg) {
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == SOL_TCP && c->cmsg_type == TCP_CM_INQ) {
+        int queued = 0;
+        std::memcpy(&queued, CMSG_DATA(c), sizeof queued);
+        return queued == 0;
+      }
+    }
+    return false;
   }
 
   // owner is null when the io_context is destroyed with the read pending:

@@ -40,6 +40,8 @@ class RawConnection {
   Result<std::string> ReadUntil(std::string_view needle);
   // The local port of this connection.
   uint16_t local_port() const;
+  // Sends FIN (shutdown(SHUT_WR)); reading still works.
+  void ShutdownSend();
   void Close();
 
  private:

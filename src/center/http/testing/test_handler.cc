@@ -35,6 +35,12 @@ std::size_t TestHandler::BodyLimit(const Request& head, std::size_t server_limit
 
 void TestHandler::Handle(Request&& request, ReplyFn reply) {
   const std::string path(request.Path());
+  if (path == "/stall") {
+    std::unique_lock stall(stall_mu_);
+    stalled_ = true;
+    // Bounded like WaitUntil, so a test that forgets to release cannot hang.
+    stall_cv_.wait_for(stall, std::chrono::seconds(20), [this] { return stall_released_; });
+  }
   std::lock_guard lock(mu_);
   ++handled_;
   if (path == "/async") {
@@ -51,6 +57,19 @@ void TestHandler::Handle(Request&& request, ReplyFn reply) {
   } else {
     reply(Echo(request));
   }
+}
+
+bool TestHandler::stalled() {
+  std::lock_guard stall(stall_mu_);
+  return stalled_;
+}
+
+void TestHandler::ReleaseStall() {
+  {
+    std::lock_guard stall(stall_mu_);
+    stall_released_ = true;
+  }
+  stall_cv_.notify_all();
 }
 
 std::size_t TestHandler::held_count() {

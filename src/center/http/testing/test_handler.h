@@ -28,6 +28,8 @@ bool WaitUntil(const std::function<bool()>& done);
 //   /events  an SSE stream, kept in streams()
 //   /throw   the handler throws
 //   /small   body limit 16 bytes
+//   /stall   blocks the I/O thread in Handle until ReleaseStall(), then
+//            answers like /echo (for ordering what the kernel queues)
 class TestHandler : public Handler {
  public:
   ~TestHandler() override;
@@ -39,8 +41,14 @@ class TestHandler : public Handler {
   ReplyFn TakeHeld();  // REQUIRES: held_count() > 0
   std::vector<std::shared_ptr<SseStream>> streams();
   int handled() const;
+  bool stalled();  // a /stall request is blocking its I/O thread
+  void ReleaseStall();
 
  private:
+  std::mutex stall_mu_;
+  std::condition_variable stall_cv_;
+  bool stalled_ = false;
+  bool stall_released_ = false;
   mutable std::mutex mu_;
   std::vector<ReplyFn> held_;
   std::vector<std::shared_ptr<SseStream>> streams_;

@@ -27,8 +27,18 @@ constexpr bool IsOws(char c) { return c == ' ' || c == '\t'; }
 // Fields whose meaning the fast path leaves to Beast (framing, other
 // connection management, 100-continue), compared lowercased.
 bool LeftToBeast(std::string_view lower_name) {
-  return lower_name == "transfer-encoding" || lower_name == "proxy-connection" ||
-         lower_name == "expect" || lower_name == "upgrade";
+  switch (lower_name.size()) {  // most names are none of these: one compare at most
+    case 17:
+      return lower_name == "transfer-encoding";
+    case 16:
+      return lower_name == "proxy-connection";
+    case 6:
+      return lower_name == "expect";
+    case 7:
+      return lower_name == "upgrade";
+    default:
+      return false;
+  }
 }
 
 bool EqualsLowercase(std::string_view s, std::string_view lower) {
@@ -96,7 +106,7 @@ std::optional<FastRequest> ParseFastRequest(std::string_view buffered, std::size
     const char* value_end = p;
     while (value_end > value && IsOws(value_end[-1])) --value_end;
     p += 2;
-    if (lower == "content-length") {
+    if (lower.size() == 14 && lower == "content-length") {
       // One plain decimal, at most 15 digits: lists, duplicates and signs
       // are Beast's to judge.
       const std::size_t digits = static_cast<std::size_t>(value_end - value);
@@ -108,7 +118,7 @@ std::optional<FastRequest> ParseFastRequest(std::string_view buffered, std::size
       }
       has_length = true;
       result.content_length = n;
-    } else if (lower == "connection") {
+    } else if (lower.size() == 10 && lower == "connection") {
       // One token, "close" or "keep-alive" (the HTTP/1.1 default); lists
       // and other tokens are Beast's.
       const std::string_view token(value, static_cast<std::size_t>(value_end - value));

@@ -130,19 +130,8 @@ size_t IngestService::known_actas() const {
   return entries_.size();
 }
 
-uint64_t IngestService::count(IngestStatus status) const {
-  uint64_t total = 0;
-  for (const CountShard& shard : count_shards_) {
-    total += shard.counts[static_cast<size_t>(status)].load(std::memory_order_relaxed);
-  }
-  return total;
-}
-
 void IngestService::Finish(IngestResult result, const Done& done) {
-  static std::atomic<size_t> next_shard{0};
-  thread_local const size_t shard = next_shard.fetch_add(1) % kCountShards;
-  count_shards_[shard].counts[static_cast<size_t>(result.status)].fetch_add(
-      1, std::memory_order_relaxed);
+  counts_[static_cast<size_t>(result.status)].fetch_add(1, std::memory_order_relaxed);
   done(std::move(result));
 }
 

@@ -128,7 +128,7 @@ class IngestService {
   VerifyPool& verify_pool() { return pool_; }
   const VerifyPool& verify_pool() const { return pool_; }
 
-  uint64_t count(IngestStatus status) const;
+  uint64_t count(IngestStatus status) const { return counts_[static_cast<size_t>(status)].load(); }
   size_t known_actas() const;
 
  private:
@@ -185,14 +185,7 @@ class IngestService {
   // verify queues. Guarded by mu_.
   std::unordered_map<Hash256, std::vector<Done>, HashOfHash> verifying_;
   std::vector<Hash256> table_first_;  // by table index; zero = no acta yet; guarded by mu_
-  // Outcome counters, one set per shard: Finish runs on every I/O and verify
-  // thread for every request, and one shared set would bounce its cache
-  // lines between cores. A thread keeps the shard it first drew.
-  struct alignas(64) CountShard {
-    std::array<std::atomic<uint64_t>, kIngestStatusCount> counts{};
-  };
-  static constexpr size_t kCountShards = 8;
-  std::array<CountShard, kCountShards> count_shards_{};
+  std::array<std::atomic<uint64_t>, kIngestStatusCount> counts_{};
   // Last: its workers use everything above, so it must stop first.
   VerifyPool pool_;
 };

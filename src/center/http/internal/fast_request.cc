@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/beast/core/string.hpp>
 #include <cstring>
 #include <string>
 
@@ -39,16 +40,6 @@ bool LeftToBeast(std::string_view lower_name) {
     default:
       return false;
   }
-}
-
-bool EqualsLowercase(std::string_view s, std::string_view lower) {
-  if (s.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -124,9 +115,9 @@ std::optional<FastRequest> ParseFastRequest(std::string_view buffered, std::size
       const std::string_view token(value, static_cast<std::size_t>(value_end - value));
       if (has_connection) return std::nullopt;
       has_connection = true;
-      if (EqualsLowercase(token, "close")) {
+      if (boost::beast::iequals(token, "close")) {
         result.keep_alive = false;
-      } else if (!EqualsLowercase(token, "keep-alive")) {
+      } else if (!boost::beast::iequals(token, "keep-alive")) {
         return std::nullopt;
       }
     }

@@ -3,6 +3,9 @@
 // must take it too, with the same method, target, headers, body length,
 // keep-alive and HEAD flag, and the head must end where Beast's does. The
 // fast path may decline anything; it may never accept what Beast refuses.
+// The server reuses one Request for the requests of a connection, so the
+// input is parsed a second time into the Request the first parse filled,
+// after a parse of other bytes, and must come out the same.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -19,6 +22,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Request fast;
   const auto taken = internal::ParseFastRequest(input, limits.max_header_bytes, fast);
   if (!taken) return 0;
+  {
+    Request reused = fast;  // holds this request; then a short other one, a failure, this one again
+    constexpr std::string_view kOther = "GET /x HTTP/1.1\r\nA: b\r\n\r\n";
+    ACTA_FUZZ_CHECK(internal::ParseFastRequest(kOther, limits.max_header_bytes, reused),
+                    "the fixed other request parses");
+    (void)internal::ParseFastRequest(input.substr(0, input.size() / 2), limits.max_header_bytes,
+                                     reused);
+    const auto again = internal::ParseFastRequest(input, limits.max_header_bytes, reused);
+    ACTA_FUZZ_CHECK(again && again->head_size == taken->head_size &&
+                        again->content_length == taken->content_length &&
+                        reused.method == fast.method && reused.target == fast.target &&
+                        reused.headers == fast.headers,
+                    "a reused Request parses the same as a fresh one");
+  }
   ACTA_FUZZ_CHECK(taken->head_size + taken->content_length <= input.size(),
                   "the fast request lies within the input");
 

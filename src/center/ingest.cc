@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -73,6 +74,18 @@ int IngestHttpStatus(IngestStatus status) {
 
 namespace {
 
+// "<text><table_id>" in one allocation: the wrong-MAC refusal is built for
+// every request of a flood.
+std::string WithTableId(std::string_view text, uint32_t table_id) {
+  char digits[16];
+  const auto end = std::to_chars(digits, digits + sizeof digits, table_id).ptr;
+  std::string out;
+  out.reserve(text.size() + static_cast<size_t>(end - digits));
+  out.append(text);
+  out.append(digits, end);
+  return out;
+}
+
 std::vector<TransportKey> DeriveTableKeys(const Manifest& manifest,
                                           const std::vector<TransportKey>& masters) {
   std::vector<TransportKey> keys(manifest.tables.size());
@@ -136,8 +149,15 @@ void IngestService::Finish(IngestResult result, const Done& done) {
 }
 
 void IngestService::Submit(IngestRequest req, Done done) {
+  Admitted admitted;
+  if (auto refused = Admit(req, admitted)) return done(std::move(*refused));
+  Continue(std::move(req), admitted, std::move(done));
+}
+
+std::optional<IngestResult> IngestService::Admit(const IngestRequest& req, Admitted& admitted) {
   auto refuse = [&](IngestStatus status, std::string message, uint32_t table = 0) {
-    Finish(IngestResult{status, std::move(message), {}, table}, done);
+    counts_[static_cast<size_t>(status)].fetch_add(1, std::memory_order_relaxed);
+    return std::optional<IngestResult>(IngestResult{status, std::move(message), {}, table});
   };
   const Bytes& body = req.body;
   // 1-4: fixed-header checks, no decoding. Everything up to the verify
@@ -166,13 +186,20 @@ void IngestService::Submit(IngestRequest req, Done done) {
     if (!req.mac_valid_format || table->transport_key >= masters_.size() ||
         !VerifyMac(table_keys_[table_index], body, req.mac)) {
       return refuse(IngestStatus::kBadMac,
-                    "transport MAC does not verify for table " + std::to_string(table_id),
-                    table_id);
+                    WithTableId("transport MAC does not verify for table ", table_id), table_id);
     }
   } else if (!public_budget_.TryTake(req.source)) {
     return refuse(IngestStatus::kRateLimited, "public-lane budget exhausted; retry later",
                   table_id);
   }
+  admitted = Admitted{table_id, table_index};
+  return std::nullopt;
+}
+
+void IngestService::Continue(IngestRequest req, const Admitted& admitted, Done done) {
+  const Bytes& body = req.body;
+  const uint32_t table_id = admitted.table_id;
+  const size_t table_index = admitted.table_index;
   // 6: exact replay (a terminal retrying the same bytes always gets its
   // receipt, whatever the limits below say).
   const Hash256 leaf = LeafHashOf(body);
@@ -200,13 +227,13 @@ void IngestService::Submit(IngestRequest req, Done done) {
   // it is destroyed unrun and `done` is answered here instead.
   auto shared_done = std::make_shared<Done>(std::move(done));
   auto shared_req = std::make_shared<IngestRequest>(std::move(req));
-  const Admission admitted =
+  const Admission queued =
       pool_.TrySubmit(lane, [this, shared_req, shared_done, table_id, table_index, leaf] {
         VerifyAndCommit(*shared_req, table_id, table_index, leaf, *shared_done);
       });
-  if (admitted == Admission::kQueued) return;
+  if (queued == Admission::kQueued) return;
   table_limiter_.Refund(table_index, lane);
-  if (admitted == Admission::kStopped) {
+  if (queued == Admission::kStopped) {
     return refuse_all(
         IngestResult{IngestStatus::kUnavailable, "the center is shutting down", {}, table_id},
         *shared_done);

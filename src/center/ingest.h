@@ -122,7 +122,23 @@ class IngestService {
   // Processes one submission; `done` runs exactly once: on this thread for
   // refusals before the verify queue and replays of committed actas, on a
   // verify worker for refusals after it, else on the commit thread.
+  // Same as Admit, then Continue.
   void Submit(IngestRequest request, Done done);
+
+  // Where an admitted acta belongs.
+  struct Admitted {
+    uint32_t table_id = 0;
+    size_t table_index = 0;  // in the manifest
+  };
+  // The first half of Submit, on this thread, with no callback: the checks
+  // of the fixed header (size, version, election, table) and the lane gate
+  // (the MAC, or the public budget, whose token it takes). Returns the
+  // refusal, counted as Submit counts it, or nullopt with `admitted` set:
+  // then pass the request on to Continue. A flood of wrong MACs is refused
+  // here without building a callback for each request.
+  std::optional<IngestResult> Admit(const IngestRequest& request, Admitted& admitted);
+  // The rest of Submit for a request Admit let through.
+  void Continue(IngestRequest request, const Admitted& admitted, Done done);
 
   // For /metrics (queue depths) and tests (which hold a worker with it).
   VerifyPool& verify_pool() { return pool_; }

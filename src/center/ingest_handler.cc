@@ -61,20 +61,30 @@ void IngestHandler::Handle(http::Request&& request, http::ReplyFn reply) {
     in.has_mac = true;
     in.mac_valid_format = Base64DecodeInto(mac, in.mac);
   }
-  const auto start = clock_.SteadyNow();
   const telemetry::Lane lane = in.has_mac ? telemetry::Lane::kTerminal : telemetry::Lane::kPublic;
+  // Refusals at the gate (a wrong MAC) are answered here, on this thread,
+  // without a callback or a clock read: that is what a flood costs us.
+  IngestService::Admitted admitted;
+  if (auto refused = ingest_.Admit(in, admitted)) {
+    if (telemetry_ != nullptr)
+      telemetry_->Record(IngestStatusName(refused->status), lane, in.source);
+    return reply(IngestResponse(*refused));
+  }
+  const auto start = clock_.SteadyNow();
   const auto source = in.source;
-  ingest_.Submit(std::move(in), [this, start, lane, source,
-                                 reply = std::move(reply)](IngestResult result) {
-    if (result.status == IngestStatus::kAccepted || result.status == IngestStatus::kConflict ||
-        result.status == IngestStatus::kReplay) {
-      accept_latency_.Observe(std::chrono::duration<double>(clock_.SteadyNow() - start).count());
-      if (telemetry_ != nullptr) telemetry_->RecordAccepted();
-    } else if (telemetry_ != nullptr) {
-      telemetry_->Record(IngestStatusName(result.status), lane, source);
-    }
-    reply(IngestResponse(result));
-  });
+  ingest_.Continue(std::move(in), admitted,
+                   [this, start, lane, source, reply = std::move(reply)](IngestResult result) {
+                     if (result.status == IngestStatus::kAccepted ||
+                         result.status == IngestStatus::kConflict ||
+                         result.status == IngestStatus::kReplay) {
+                       accept_latency_.Observe(
+                           std::chrono::duration<double>(clock_.SteadyNow() - start).count());
+                       if (telemetry_ != nullptr) telemetry_->RecordAccepted();
+                     } else if (telemetry_ != nullptr) {
+                       telemetry_->Record(IngestStatusName(result.status), lane, source);
+                     }
+                     reply(IngestResponse(result));
+                   });
 }
 
 void IngestHandler::RenderMetrics(std::string& out) const {

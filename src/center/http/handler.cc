@@ -1,7 +1,9 @@
 #include "center/http/handler.h"
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 namespace acta::http {
 namespace {
@@ -20,17 +22,36 @@ void AppendChars(Bytes& out, std::string_view s) {
   out.insert(out.end(), b.begin(), b.end());
 }
 
+// True when none of the eight bytes at p needs a JSON escape (the common
+// case: error messages are plain text).
+bool NoJsonEscapeIn8(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  uint64_t x;
+  std::memcpy(&x, p, sizeof x);
+  auto has_zero_byte = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  const uint64_t control = (x - 0x20 * kOnes) & ~x & kHigh;  // some byte < 0x20
+  return (control | has_zero_byte(x ^ ('"' * kOnes)) | has_zero_byte(x ^ ('\\' * kOnes))) == 0;
+}
+
 // Out is std::string or Bytes: error bodies are built straight into the
 // response body, without a string to copy from.
 template <class Out>
 void AppendJsonString(Out& out, std::string_view s) {
   out.push_back('"');
   std::size_t run = 0;  // start of the characters that need no escape
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (s.size() - i >= 8 && NoJsonEscapeIn8(s.data() + i)) {
+      i += 8;
+      continue;
+    }
     const auto u = static_cast<unsigned char>(s[i]);
-    if (!kJsonEscape[u]) continue;
+    if (!kJsonEscape[u]) {
+      ++i;
+      continue;
+    }
     AppendChars(out, s.substr(run, i - run));
-    run = i + 1;
+    run = ++i;
     if (u >= 0x20) {
       out.push_back('\\');
       out.push_back(static_cast<typename Out::value_type>(u));

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -75,10 +76,52 @@ struct Response {
   static Response EventStream(std::function<void(std::shared_ptr<SseStream>)> on_open);
 };
 
+// Where a ReplyFn delivers: the server's connection (or, in tests, any
+// function). Deliver may be called from any thread.
+class ReplySink {
+ public:
+  virtual ~ReplySink() = default;
+  virtual void Deliver(uint64_t request_id, Response response) = 0;
+};
+
 // Delivers the response for one request. Call it once, from any thread, at
 // any time (also after the server stopped: then it is a no-op). Later calls
-// are ignored.
-using ReplyFn = std::function<void(Response)>;
+// are ignored. Copyable.
+//
+// A small class rather than a std::function: the server makes one for every
+// request, and this one is a reference to its connection's sink and a
+// number, with no allocation of its own.
+class ReplyFn {
+ public:
+  ReplyFn() = default;
+  ReplyFn(std::shared_ptr<ReplySink> sink, uint64_t request_id)
+      : sink_(std::move(sink)), request_id_(request_id) {}
+  // Wraps any function of a Response (tests, handlers that adapt replies).
+  template <class F>
+  requires(std::is_invocable_v<F&, Response> && !std::is_same_v<std::decay_t<F>, ReplyFn>)
+      ReplyFn(F fn)  // NOLINT: implicit, as from a lambda to std::function
+      : sink_(std::make_shared<FunctionSink<F>>(std::move(fn))) {}
+
+  // No-op on an empty ReplyFn.
+  void operator()(Response response) const {
+    if (sink_ != nullptr) sink_->Deliver(request_id_, std::move(response));
+  }
+  explicit operator bool() const { return sink_ != nullptr; }
+
+ private:
+  template <class F>
+  class FunctionSink final : public ReplySink {
+   public:
+    explicit FunctionSink(F fn) : fn_(std::move(fn)) {}
+    void Deliver(uint64_t /*request_id*/, Response response) override { fn_(std::move(response)); }
+
+   private:
+    F fn_;
+  };
+
+  std::shared_ptr<ReplySink> sink_;
+  uint64_t request_id_ = 0;
+};
 
 // Application logic behind an HttpServer. Called on the server's I/O
 // threads, concurrently for different connections: implementations must be
@@ -93,6 +136,8 @@ class Handler {
   virtual std::size_t BodyLimit(const Request& head, std::size_t server_limit) const;
 
   // Handles one complete request. Exceptions are caught and answered 500.
+  // `request` is valid for this call only (the server reuses its storage):
+  // move out of it what an answer given later needs.
   virtual void Handle(Request&& request, ReplyFn reply) = 0;
 };
 

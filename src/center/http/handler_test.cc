@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 
 #include "center/http/limits.h"
 #include "center/http/source_network.h"
@@ -33,6 +34,39 @@ TEST(ResponseTest, ErrorIsEscapedJson) {
   EXPECT_EQ(std::string(r.body.begin(), r.body.end()),
             R"({"error":"body_too_large","message":"say \"no\"\u000a\\"})");
   EXPECT_EQ(JsonErrorBody("a", ""), R"({"error":"a","message":""})");
+}
+
+// The escaper scans eight bytes at a time: every byte that needs an escape
+// must be found at every offset, and bytes >= 0x80 (UTF-8) pass through.
+TEST(ResponseTest, EveryEscapeIsFoundAtEveryOffset) {
+  auto reference = [](std::string_view s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += static_cast<char>(c);
+      } else if (c < 0x20) {
+        char esc[8];
+        std::snprintf(esc, sizeof esc, "\\u%04x", c);
+        out += esc;
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    return out + "\"";
+  };
+  for (int special :
+       {0x00, 0x01, 0x0a, 0x1f, 0x22, 0x5c, 0x7f, 0x80, 0xc3, 0xff, 0x20, 0x21, 0x5b, 0x5d}) {
+    for (std::size_t len = 1; len <= 24; ++len) {
+      for (std::size_t at = 0; at < len; ++at) {
+        std::string s(len, 'a');
+        s[at] = static_cast<char>(special);
+        if (at + 3 < len) s[at + 3] = '"';
+        EXPECT_EQ(JsonErrorBody("c", s), "{\"error\":\"c\",\"message\":" + reference(s) + "}")
+            << "byte " << special << " at " << at << " of " << len;
+      }
+    }
+  }
 }
 
 TEST(ResponseTest, TextAndEventStream) {

@@ -173,6 +173,34 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     bool counted;  // part of the SseStreamImpl queue budget
   };
 
+  // The connection's end of its ReplyFns, made once per connection. It holds
+  // the session weakly: a reply for a session that is gone is dropped.
+  class SessionReplySink final : public ReplySink {
+   public:
+    SessionReplySink(std::shared_ptr<ReplyGate> gate, std::weak_ptr<Session> session,
+                     asio::io_context::executor_type executor, const void* key)
+        : gate_(std::move(gate)), session_(std::move(session)), executor_(executor), key_(key) {}
+
+    void Deliver(uint64_t id, Response response) override {
+      if (SyncReply* sync = current_sync_reply;
+          sync != nullptr && sync->session == key_ && sync->id == id) {
+        if (!sync->response) sync->response = std::move(response);
+        return;
+      }
+      std::lock_guard lock(gate_->mu);
+      if (!gate_->open) return;
+      asio::post(executor_, [weak = session_, id, response = std::move(response)]() mutable {
+        if (auto self = weak.lock()) self->OnReply(id, std::move(response));
+      });
+    }
+
+   private:
+    const std::shared_ptr<ReplyGate> gate_;
+    const std::weak_ptr<Session> session_;
+    const asio::io_context::executor_type executor_;
+    const void* const key_;  // the session, for the same-thread check only
+  };
+
   static Stream MakeStream(tcp::socket socket, ServerState& state) {
     if constexpr (kTls) {
       return Stream(std::move(socket), *state.tls);
@@ -234,9 +262,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     head_request_ = false;
     header_done_ = false;
     fast_tried_ = false;
-    parser_.emplace();
-    parser_->header_limit(static_cast<uint32_t>(state_.limits.max_header_bytes));
-    parser_->body_limit(state_.limits.max_body_bytes);
+    parser_.reset();  // Beast's parser is made only for what the fast path declines
     if (first || buffer_.size() > 0) {
       SetPhase(Phase::kHeader);
       return Parse();
@@ -287,6 +313,11 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       fast_tried_ = true;  // once per request: a head trickling in is Beast's
       if (TryFastRequest()) return;
     }
+    if (!parser_) {
+      parser_.emplace();
+      parser_->header_limit(static_cast<uint32_t>(state_.limits.max_header_bytes));
+      parser_->body_limit(state_.limits.max_body_bytes);
+    }
     while (true) {
       if (header_done_ && parser_->is_done()) return DispatchParsed();
       if (buffer_.size() > 0) {  // never put() nothing: Beast 1.81 trips UBSan on it
@@ -326,8 +357,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   // started the 100-continue write.
   bool OnHeader() {
     const auto length = parser_->content_length();  // a boost::optional
-    const std::optional<std::size_t> limit =
-        BodyLimitFor(length ? std::optional<std::uint64_t>(*length) : std::nullopt);
+    const std::optional<std::size_t> limit = BodyLimitFor(
+        parser_->request(), length ? std::optional<std::uint64_t>(*length) : std::nullopt);
     if (!limit) return false;
     parser_->body_limit(*limit);
     if (parser_->is_done()) {
@@ -349,11 +380,11 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     return true;
   }
 
-  // The head is in parser_->request(): completes it with the connection's
-  // facts and returns the body limit in force, or answers (413, or 500 when
-  // the handler throws) and returns nullopt.
-  std::optional<std::size_t> BodyLimitFor(std::optional<std::uint64_t> content_length) {
-    Request& head = parser_->request();
+  // The head is in: completes it with the connection's facts and returns
+  // the body limit in force, or answers (413, or 500 when the handler
+  // throws) and returns nullopt.
+  std::optional<std::size_t> BodyLimitFor(Request& head,
+                                          std::optional<std::uint64_t> content_length) {
     head.remote_address = remote_.address();
     head.remote_port = remote_.port();
     head.tls = kTls;
@@ -378,15 +409,12 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   bool TryFastRequest() {
     const auto data = buffer_.data();
     const std::string_view bytes(static_cast<const char*>(data.data()), data.size());
-    const auto fast = ParseFastRequest(bytes, state_.limits.max_header_bytes, parser_->request());
-    if (!fast) {
-      parser_->request() = Request{};  // Beast starts from an empty request
-      return false;
-    }
+    const auto fast = ParseFastRequest(bytes, state_.limits.max_header_bytes, request_);
+    if (!fast) return false;
     header_done_ = true;
-    if (!BodyLimitFor(fast->content_length)) return true;
+    if (!BodyLimitFor(request_, fast->content_length)) return true;
     const ByteSpan body = AsBytes(bytes.substr(fast->head_size, fast->content_length));
-    parser_->request().body.assign(body.begin(), body.end());
+    request_.body.assign(body.begin(), body.end());
     buffer_.consume(fast->head_size + fast->content_length);
     keep_alive_ = fast->keep_alive;
     head_request_ = fast->head;
@@ -397,38 +425,34 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void DispatchParsed() {
     keep_alive_ = parser_->keep_alive();
     head_request_ = parser_->is_head();
+    request_ = std::move(parser_->request());
     Dispatch();
   }
 
   void Dispatch() {
     SetPhase(Phase::kHandler);  // handler_timer_ below, if it comes to that
-    Request request = std::move(parser_->request());
     const uint64_t id = ++request_id_;
     // Replies for an older id, or after the phase moved on, are dropped in
     // OnReply: that is what makes every reply after the first a no-op.
-    ReplyFn reply = [gate = worker_.gate, weak = this->weak_from_this(),
-                     executor = worker_.ioc.get_executor(), id,
-                     session = static_cast<const void*>(this)](Response response) {
-      if (SyncReply* sync = current_sync_reply;
-          sync != nullptr && sync->session == session && sync->id == id) {
-        if (!sync->response) sync->response = std::move(response);
-        return;
-      }
-      std::lock_guard lock(gate->mu);
-      if (!gate->open) return;
-      asio::post(executor, [weak, id, response = std::move(response)]() mutable {
-        if (auto self = weak.lock()) self->OnReply(id, std::move(response));
-      });
-    };
+    if (!reply_sink_) {
+      reply_sink_ = std::make_shared<SessionReplySink>(worker_.gate, this->weak_from_this(),
+                                                       worker_.ioc.get_executor(), this);
+    }
+    ReplyFn reply(reply_sink_, id);
     SyncReply sync{this, id, std::nullopt};
     SyncReply* const outer = current_sync_reply;
     current_sync_reply = &sync;
     try {
-      state_.handler.Handle(std::move(request), std::move(reply));
+      // request_ stays ours: what the handler does not move out of it
+      // (headers, mostly) keeps its storage for the next request.
+      state_.handler.Handle(std::move(request_), std::move(reply));
     } catch (...) {
       if (!sync.response) sync.response = Response::Error(500, "internal", "internal error");
     }
     current_sync_reply = outer;
+    // A body the handler left behind is not kept for an idle connection
+    // (the header strings are, bounded by the header limit).
+    if (request_.body.capacity() > kJoinBodyBytes) Bytes().swap(request_.body);
     if (sync.response) return OnReply(id, std::move(*sync.response));
     // The reply comes later, from another thread. The pending wait also
     // keeps this session alive meanwhile: the reply function holds only a
@@ -589,7 +613,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   Worker& worker_;
   const tcp::endpoint remote_;
   beast::flat_buffer buffer_;
-  std::optional<RequestParser> parser_;
+  std::optional<RequestParser> parser_;  // only for requests the fast path declines
+  Request request_;                      // the request being handled, reused
   std::string out_head_;
   Bytes out_body_;
   Phase phase_ = Phase::kIdle;
@@ -604,6 +629,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   bool armed_ = false;       // the current phase's deadline is set
   bool handler_timer_armed_ = false;
   bool close_after_write_ = false;
+  std::shared_ptr<SessionReplySink> reply_sink_;  // made at the first request
   std::shared_ptr<SseStreamImpl> sse_;
   std::deque<SseChunk> sse_queue_;
   bool sse_writing_ = false;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <boost/beast/core/string.hpp>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -22,6 +23,34 @@ constexpr std::array<bool, 256> kTokenChar = [] {
 // Field-value bytes the fast path takes: visible ASCII, space and tab
 // (Beast also takes obs-text, 0x80-0xFF; those requests go to Beast).
 constexpr bool IsPlainValueChar(unsigned char c) { return (c >= 0x20 && c < 0x7f) || c == '\t'; }
+
+// Eight bytes at once: true when none is below 0x20 or above 0x7e. Most
+// values are plain and long enough for this to do most of the scan.
+bool AllVisibleOrSpace(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  uint64_t x;
+  std::memcpy(&x, p, sizeof x);
+  const uint64_t below_space = (x - 0x20 * kOnes) & ~x & kHigh;  // some byte < 0x20
+  const uint64_t above_tilde = ((x + kOnes) | x) & kHigh;        // some byte >= 0x7f
+  return (below_space | above_tilde) == 0;
+}
+
+// The end of the field value that starts at p: the first byte that is not
+// IsPlainValueChar.
+const char* ScanValue(const char* p, const char* end) {
+  while (end - p >= 8 && AllVisibleOrSpace(p)) p += 8;
+  while (p < end && IsPlainValueChar(static_cast<unsigned char>(*p))) ++p;
+  return p;
+}
+
+// A tchar lowercased, or 0 for a byte that is not a tchar.
+constexpr std::array<char, 256> kTokenLower = [] {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (kTokenChar[c]) t[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  return t;
+}();
 
 constexpr bool IsOws(char c) { return c == ' ' || c == '\t'; }
 
@@ -74,6 +103,9 @@ std::optional<FastRequest> ParseFastRequest(std::string_view buffered, std::size
   bool has_length = false;
   bool has_connection = false;
   out.headers.reserve(8);
+  // `out` may hold an earlier request: its header slots are overwritten in
+  // place, so their strings keep their storage.
+  std::size_t fields = 0;
   // field-line = field-name ":" OWS field-value OWS CRLF, until an empty line
   while (true) {
     if (end - p < 2) return std::nullopt;
@@ -81,22 +113,31 @@ std::optional<FastRequest> ParseFastRequest(std::string_view buffered, std::size
       p += 2;
       break;
     }
-    const char* const name = p;
-    while (p < end && kTokenChar[static_cast<unsigned char>(*p)]) ++p;
-    if (p == name || p == end || *p != ':') return std::nullopt;  // also obs-fold, bare LF
-    std::string lower(name, p);
-    for (char& c : lower) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    // The name is checked and lowercased in one pass, straight into the
+    // request's own string.
+    const auto* colon =
+        static_cast<const char*>(std::memchr(p, ':', static_cast<std::size_t>(end - p)));
+    if (colon == nullptr || colon == p) return std::nullopt;
+    auto& [lower, field_value] =
+        fields < out.headers.size() ? out.headers[fields] : out.headers.emplace_back();
+    ++fields;
+    lower.resize(static_cast<std::size_t>(colon - p));
+    char* to = lower.data();
+    for (; p < colon; ++p) {
+      const char c = kTokenLower[static_cast<unsigned char>(*p)];
+      if (c == 0) return std::nullopt;  // not a tchar: also obs-fold, bare LF
+      *to++ = c;
     }
     if (LeftToBeast(lower)) return std::nullopt;
     ++p;
     while (p < end && IsOws(*p)) ++p;
     const char* const value = p;
-    while (p < end && IsPlainValueChar(static_cast<unsigned char>(*p))) ++p;
+    p = ScanValue(p, end);
     if (end - p < 2 || p[0] != '\r' || p[1] != '\n') return std::nullopt;
     const char* value_end = p;
     while (value_end > value && IsOws(value_end[-1])) --value_end;
     p += 2;
+    field_value.assign(value, value_end);
     if (lower.size() == 14 && lower == "content-length") {
       // One plain decimal, at most 15 digits: lists, duplicates and signs
       // are Beast's to judge.
@@ -121,8 +162,8 @@ std::optional<FastRequest> ParseFastRequest(std::string_view buffered, std::size
         return std::nullopt;
       }
     }
-    out.headers.emplace_back(std::move(lower), std::string(value, value_end));
   }
+  out.headers.resize(fields);
   result.head_size = static_cast<std::size_t>(p - begin);
   if (buffered.size() - result.head_size < result.content_length) return std::nullopt;
   return result;

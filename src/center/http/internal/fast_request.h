@@ -27,8 +27,9 @@ struct FastRequest {
 };
 
 // Parses the request head at the start of `buffered` into `out` (method,
-// target, lowercased headers; `out` should be empty; the body is left to the
-// caller, who checks its limit first). nullopt, with `out` in an
+// target, lowercased headers; the body is left to the caller, who checks its
+// limit first). `out` may hold an earlier request: those three are
+// overwritten, reusing their storage, and nothing else is touched. nullopt, with `out` in an
 // unspecified state, when head and body are not both in `buffered`,
 // its head is longer than half of `header_limit`, or it is not of the plain
 // kind above: then parse it with Beast.

@@ -54,6 +54,28 @@ TEST(FastRequestTest, TakesATerminalPostWithItsBody) {
   ExpectBeastAgrees(bytes, r, *taken);
 }
 
+// A connection's Request is reused: a later request overwrites method,
+// target and headers, and keeps none of the earlier request's fields.
+TEST(FastRequestTest, AReusedRequestHoldsOnlyTheLatestRequest) {
+  Request r;
+  ASSERT_TRUE(
+      Fast("POST /v1/actas HTTP/1.1\r\nHost: a\r\nActa-Mac: WlpaWlpaWlpaWlpaWlpaWg==\r\n"
+           "X-Long-Header-Name-Here: a value longer than fifteen bytes\r\n"
+           "Content-Length: 0\r\n\r\n",
+           r));
+  ASSERT_EQ(r.headers.size(), 4u);
+  EXPECT_FALSE(Fast("GET /half HTTP/1.1\r\nHost: b\r\nX-Y: z", r));  // incomplete: declined
+  const std::string bytes = "GET /healthz HTTP/1.1\r\nX-Y: z\r\n\r\n";
+  const auto taken = Fast(bytes, r);
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(r.method, "GET");
+  EXPECT_EQ(r.target, "/healthz");
+  ASSERT_EQ(r.headers.size(), 1u);
+  EXPECT_EQ(r.headers[0].first, "x-y");
+  EXPECT_EQ(r.headers[0].second, "z");
+  ExpectBeastAgrees(bytes, r, *taken);
+}
+
 TEST(FastRequestTest, TrimsValuesAndReadsConnectionLikeBeast) {
   for (const std::string bytes : {
            "GET /a?b=c HTTP/1.1\r\nX-Empty:\r\nAccept: \t */* \t\r\n\r\n",

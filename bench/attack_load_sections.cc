@@ -177,15 +177,19 @@ int Workers(const BenchConfig& c) {
              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-// "0.95, 1.04, 0.98 (median 0.98)"
-std::string RoundRatios(std::vector<double> ratios) {
+double Median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+// "0.95, 1.04, 0.98"
+std::string RoundRatios(const std::vector<double>& ratios) {
   if (ratios.empty()) return "none measured";
   std::string text;
   for (double r : ratios) text += (text.empty() ? "" : ", ") + Fmt("%.2f", r);
-  std::sort(ratios.begin(), ratios.end());
-  const size_t n = ratios.size();
-  const double median = n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
-  return text + Fmt(" (median %.2f)", median);
+  return text;
 }
 
 json RejectTable(const BenchConfig& c) {
@@ -218,23 +222,29 @@ json RejectTable(const BenchConfig& c) {
       if (r && (!best_nginx || r->requests_per_second > best_nginx->requests_per_second)) {
         best_nginx = *r;
       }
-      CenterLaunch launch{c.acta, c.row.election_dir, dir + "/center.db", dir + "/center.log",
-                          c.row.center_threads};
-      auto center = StartCenterProcess(launch);
-      if (!center) {
-        error = center.error().ToString();
-        break;
-      }
-      auto rc = RunWrk(wrk, center->ingest_port, script, c.reject_connections, c.wrk_threads,
-                       c.reject_seconds);
-      StopCenterProcess(*center, milliseconds(30'000));
+      auto run_center = [&](int threads) -> std::optional<WrkResult> {
+        CenterLaunch launch{c.acta, c.row.election_dir, dir + "/center.db", dir + "/center.log",
+                            threads};
+        auto center = StartCenterProcess(launch);
+        if (!center) {
+          error = center.error().ToString();
+          return std::nullopt;
+        }
+        auto w = RunWrk(wrk, center->ingest_port, script, c.reject_connections, c.wrk_threads,
+                        c.reject_seconds);
+        StopCenterProcess(*center, milliseconds(30'000));
+        if (!w) return std::nullopt;
+        return *w;
+      };
+      const auto rc = run_center(c.row.center_threads);
+      if (!rc && !error.empty()) break;  // the center did not start
       if (rc && (!best_center || rc->requests_per_second > best_center->requests_per_second)) {
         best_center = *rc;
       }
       std::fprintf(stderr, "attack_load: reject round %d: nginx %.0f/s, center %.0f/s\n", round + 1,
                    r ? r->requests_per_second : 0, rc ? rc->requests_per_second : 0);
-      if (r && rc && r->requests_per_second > 0) {
-        round_ratios.push_back(rc->requests_per_second / r->requests_per_second);
+      if (r && r->requests_per_second > 0) {
+        if (rc) round_ratios.push_back(rc->requests_per_second / r->requests_per_second);
       }
     }
     auto row = [&](const std::string& what, const std::optional<WrkResult>& w, double ratio,
@@ -244,13 +254,27 @@ json RejectTable(const BenchConfig& c) {
                       std::to_string(w->non_2xx), std::to_string(w->socket_errors),
                       Fmt("%.2f", ratio), goal, result});
     };
-    row("nginx 1.22, `location / { return 403; }`", best_nginx, 1.0, "reference", "");
-    const double ratio = best_nginx && best_center && best_nginx->requests_per_second > 0
-                             ? best_center->requests_per_second / best_nginx->requests_per_second
-                             : 0;
+    row("nginx 1.22, `location / { return 403; }` (its best round)", best_nginx, 1.0, "reference",
+        "");
+    const double best_ratio =
+        best_nginx && best_center && best_nginx->requests_per_second > 0
+            ? best_center->requests_per_second / best_nginx->requests_per_second
+            : 0;
     const bool all_rejected = best_center && best_center->non_2xx == best_center->requests;
-    row("acta center ingest, wrong Acta-Mac (401)", best_center, ratio, "≥ 1.00",
-        ratio >= 1.0 && all_rejected ? "PASS" : "MISS");
+    row("acta center ingest, wrong Acta-Mac (401) (its best round)", best_center, best_ratio,
+        "report", "-");
+    // The judged figure: each round's center run against the nginx run just
+    // before it, the median over the rounds. A best-of ratio follows
+    // whichever server had the luckiest round on a shared VM.
+    const double median = Median(round_ratios);
+    if (round_ratios.empty()) {
+      fail("paired rounds: none completed" + (error.empty() ? "" : ": " + error));
+    } else {
+      rows.push_back({Fmt("acta center / nginx, median of %.0f paired rounds",
+                          static_cast<double>(round_ratios.size())),
+                      "-", "-", "-", "-", Fmt("%.2f", median), "≥ 1.00",
+                      median >= 1.0 && all_rejected ? "PASS" : "MISS"});
+    }
   }
   return {
       {"title", "Under attack: rejection speed"},
@@ -265,8 +289,11 @@ json RejectTable(const BenchConfig& c) {
             "Acta-Mac; " +
             std::to_string(Workers(c)) +
             " nginx worker processes and as many center ingest threads; both close a "
-            "keep-alive connection after 1000 requests. Best of " +
-            std::to_string(c.reject_rounds) + " alternating runs each.",
+            "keep-alive connection after 1000 requests. " +
+            std::to_string(c.reject_rounds) +
+            " rounds, each an nginx run then a center run; the goal is judged on the median of "
+            "the rounds' ratios, since either server's rate swings by a fifth between runs on this "
+            "shared VM.",
         "Ratio of each round (center over the nginx run just before it): " +
             RoundRatios(round_ratios) + "."}}};
 }

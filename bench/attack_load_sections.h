@@ -21,7 +21,7 @@ struct BenchConfig {
   std::string acta;
   RowSetup row;
   int reject_seconds = 5;  // per wrk run; 0 skips the section
-  int reject_rounds = 5;   // nginx and center alternately, best of each
+  int reject_rounds = 7;   // nginx then center, paired; judged on the median ratio
   int reject_connections = 32;
   int wrk_threads = 1;
   Bytes wrong_mac_body;           // a real acta, sent with a wrong Acta-Mac

@@ -97,10 +97,16 @@ class ReplyFn {
   ReplyFn(std::shared_ptr<ReplySink> sink, uint64_t request_id)
       : sink_(std::move(sink)), request_id_(request_id) {}
   // Wraps any function of a Response (tests, handlers that adapt replies).
+  // Copies share the one wrapped function (a mutable lambda's state too).
+  // An empty function (a null std::function) gives an empty ReplyFn.
   template <class F>
   requires(std::is_invocable_v<F&, Response> && !std::is_same_v<std::decay_t<F>, ReplyFn>)
-      ReplyFn(F fn)  // NOLINT: implicit, as from a lambda to std::function
-      : sink_(std::make_shared<FunctionSink<F>>(std::move(fn))) {}
+      ReplyFn(F fn) {  // NOLINT: implicit, as from a lambda to std::function
+    if constexpr (std::is_constructible_v<bool, const F&>) {
+      if (!static_cast<bool>(fn)) return;
+    }
+    sink_ = std::make_shared<FunctionSink<F>>(std::move(fn));
+  }
 
   // No-op on an empty ReplyFn.
   void operator()(Response response) const {

@@ -69,6 +69,20 @@ TEST(ResponseTest, EveryEscapeIsFoundAtEveryOffset) {
   }
 }
 
+TEST(ReplyFnTest, WrapsFunctionsAndIsEmptyForAnEmptyOne) {
+  int calls = 0;
+  ReplyFn reply = [&calls](Response r) { calls += r.status; };
+  ReplyFn copy = reply;
+  copy(Response::Text(200, ""));
+  reply(Response::Text(201, ""));
+  EXPECT_EQ(calls, 401);
+  const ReplyFn empty = std::function<void(Response)>();
+  EXPECT_FALSE(empty);
+  empty(Response{});  // a no-op
+  EXPECT_FALSE(ReplyFn());
+  EXPECT_TRUE(reply);
+}
+
 TEST(ResponseTest, TextAndEventStream) {
   Response t = Response::Text(404, "nope");
   EXPECT_EQ(t.content_type, "text/plain; charset=utf-8");

@@ -412,6 +412,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     const auto fast = ParseFastRequest(bytes, state_.limits.max_header_bytes, request_);
     if (!fast) return false;
     header_done_ = true;
+    request_.body.clear();  // the handler sees the head alone, as from Beast
     if (!BodyLimitFor(request_, fast->content_length)) return true;
     const ByteSpan body = AsBytes(bytes.substr(fast->head_size, fast->content_length));
     request_.body.assign(body.begin(), body.end());
@@ -450,9 +451,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       if (!sync.response) sync.response = Response::Error(500, "internal", "internal error");
     }
     current_sync_reply = outer;
-    // A body the handler left behind is not kept for an idle connection
-    // (the header strings are, bounded by the header limit).
-    if (request_.body.capacity() > kJoinBodyBytes) Bytes().swap(request_.body);
+    TrimForReuse(request_);  // an idle connection keeps a few KiB at most
     if (sync.response) return OnReply(id, std::move(*sync.response));
     // The reply comes later, from another thread. The pending wait also
     // keeps this session alive meanwhile: the reply function holds only a

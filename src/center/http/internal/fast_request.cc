@@ -169,4 +169,16 @@ std::optional<FastRequest> ParseFastRequest(std::string_view buffered, std::size
   return result;
 }
 
+void TrimForReuse(Request& r) {
+  if (r.body.capacity() > kKeepBodyBytes) Bytes().swap(r.body);
+  if (r.headers.size() > kKeepFields || r.headers.capacity() > kKeepFields) {
+    HeaderList().swap(r.headers);
+    return;
+  }
+  for (auto& [name, value] : r.headers) {
+    if (name.capacity() > kKeepFieldBytes) std::string().swap(name);
+    if (value.capacity() > kKeepFieldBytes) std::string().swap(value);
+  }
+}
+
 }  // namespace acta::http::internal

@@ -36,4 +36,14 @@ struct FastRequest {
 std::optional<FastRequest> ParseFastRequest(std::string_view buffered, std::size_t header_limit,
                                             Request& out);
 
+// Drops what a Request kept for reuse beyond a small size: a body over
+// kKeepBodyBytes, every field when there are more than kKeepFields, and any
+// name or value string whose storage exceeds kKeepFieldBytes. Without it a
+// client could make each field slot of its connection keep the largest
+// value it ever sent (a megabyte per connection at the default limits).
+inline constexpr std::size_t kKeepBodyBytes = 2048;
+inline constexpr std::size_t kKeepFields = 32;
+inline constexpr std::size_t kKeepFieldBytes = 256;
+void TrimForReuse(Request& r);
+
 }  // namespace acta::http::internal

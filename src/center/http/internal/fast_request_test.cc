@@ -76,6 +76,40 @@ TEST(FastRequestTest, AReusedRequestHoldsOnlyTheLatestRequest) {
   ExpectBeastAgrees(bytes, r, *taken);
 }
 
+// A connection keeps little for its next request, whatever the last one
+// held: long fields, many fields and a large body are released.
+TEST(FastRequestTest, TrimForReuseBoundsWhatAConnectionKeeps) {
+  Request r;
+  r.body.resize(kKeepBodyBytes + 1);
+  r.headers = {{"short", "v"}, {std::string(300, 'n'), std::string(4000, 'v')}};
+  TrimForReuse(r);
+  EXPECT_EQ(r.body.capacity(), 0u);
+  ASSERT_EQ(r.headers.size(), 2u);  // the slots stay, their long strings go
+  EXPECT_EQ(r.headers[0].second, "v");
+  EXPECT_LE(r.headers[1].first.capacity(), kKeepFieldBytes);
+  EXPECT_LE(r.headers[1].second.capacity(), kKeepFieldBytes);
+
+  // What a client could otherwise make a connection keep: every slot at
+  // the largest value it ever held.
+  auto kept_after = [](int fields) {
+    Request reused;
+    for (int k = 0; k < fields; ++k) {
+      std::string bytes = "GET / HTTP/1.1\r\n";
+      for (int i = 0; i < fields; ++i) {
+        bytes += "a: " + std::string(i == k ? 1000 : 1, 'x') + "\r\n";
+      }
+      EXPECT_TRUE(Fast(bytes + "\r\n", reused));
+      TrimForReuse(reused);
+    }
+    std::size_t kept = reused.headers.capacity() * sizeof(reused.headers[0]);
+    for (const auto& [name, value] : reused.headers) kept += name.capacity() + value.capacity();
+    return kept;
+  };
+  // 20 fields: the slot vector (at most kKeepFields) and short strings only.
+  EXPECT_LE(kept_after(20), kKeepFields * sizeof(r.headers[0]) + 20 * 2 * 15);
+  EXPECT_EQ(kept_after(40), 0u);  // more than kKeepFields fields: all released
+}
+
 TEST(FastRequestTest, TrimsValuesAndReadsConnectionLikeBeast) {
   for (const std::string bytes : {
            "GET /a?b=c HTTP/1.1\r\nX-Empty:\r\nAccept: \t */* \t\r\n\r\n",

@@ -22,8 +22,7 @@ http::Response IngestResponse(const IngestResult& result) {
           ? http::Response::Error(status, IngestStatusName(result.status), result.message)
           : http::Response{};
   if (!result.receipt.empty()) {
-    r.status = status;
-    r.content_type = "application/octet-stream";
+    r.status = status;  // content type: the default, application/octet-stream
     r.body = result.receipt;
   }
   r.headers.reserve(2);

@@ -3,7 +3,8 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
+
+#include "center/http/internal/byte_scan.h"
 
 namespace acta::http {
 namespace {
@@ -25,12 +26,9 @@ void AppendChars(Bytes& out, std::string_view s) {
 // True when none of the eight bytes at p needs a JSON escape (the common
 // case: error messages are plain text).
 bool NoJsonEscapeIn8(const char* p) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-  uint64_t x;
-  std::memcpy(&x, p, sizeof x);
-  auto has_zero_byte = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-  const uint64_t control = (x - 0x20 * kOnes) & ~x & kHigh;  // some byte < 0x20
-  return (control | has_zero_byte(x ^ ('"' * kOnes)) | has_zero_byte(x ^ ('\\' * kOnes))) == 0;
+  const uint64_t x = internal::LoadEightBytes(p);
+  return (internal::AnyByteBelow(x, 0x20) | internal::AnyByteEqual(x, '"') |
+          internal::AnyByteEqual(x, '\\')) == 0;
 }
 
 // Out is std::string or Bytes: error bodies are built straight into the

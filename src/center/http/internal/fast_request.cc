@@ -7,6 +7,8 @@
 #include <cstring>
 #include <string>
 
+#include "center/http/internal/byte_scan.h"
+
 namespace acta::http::internal {
 namespace {
 
@@ -27,12 +29,8 @@ constexpr bool IsPlainValueChar(unsigned char c) { return (c >= 0x20 && c < 0x7f
 // Eight bytes at once: true when none is below 0x20 or above 0x7e. Most
 // values are plain and long enough for this to do most of the scan.
 bool AllVisibleOrSpace(const char* p) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-  uint64_t x;
-  std::memcpy(&x, p, sizeof x);
-  const uint64_t below_space = (x - 0x20 * kOnes) & ~x & kHigh;  // some byte < 0x20
-  const uint64_t above_tilde = ((x + kOnes) | x) & kHigh;        // some byte >= 0x7f
-  return (below_space | above_tilde) == 0;
+  const uint64_t x = LoadEightBytes(p);
+  return (AnyByteBelow(x, 0x20) | AnyByteDelOrHigh(x)) == 0;
 }
 
 // The end of the field value that starts at p: the first byte that is not

@@ -312,7 +312,7 @@ void IngestService::VerifyAndCommit(IngestRequest& req, uint32_t table_id, size_
     // A forged acta gives its public-lane table token back: the global and
     // per-network budgets already bound what forging costs, and otherwise
     // anyone could keep table X's public bucket empty with forgeries and
-    // shut out the witness who brings X's real acta.
+    // shut out the observer who brings X's real acta.
     if (!req.has_mac) table_limiter_.Refund(table_index, VerifyLane::kPublic);
     return refuse(
         IngestStatus::kBadSignature,

@@ -239,14 +239,14 @@ TEST_F(IngestTest, PerTableLimitIsPerLaneAndReplaysBypassIt) {
   const std::string table = std::to_string(TableId(0));
   // A flood of forged public-lane actas naming table 0 costs signature
   // checks (bounded by the public budget) but each gives its table token
-  // back: forgeries cannot empty the bucket the real acta's witness needs.
+  // back: forgeries cannot empty the bucket the real acta's observer needs.
   for (uint32_t i = 1; i <= 5; ++i) {
     EXPECT_EQ(SubmitAndWait(Public(ActaBytes(0, i, true))).status, IngestStatus::kBadSignature);
   }
   EXPECT_EQ(ingest_->count(IngestStatus::kBadSignature), 5u);
   // Validly signed actas through the public lane spend it: two fit...
-  IngestResult witnessed = SubmitAndWait(Public(ActaBytes(0)));
-  ASSERT_EQ(witnessed.status, IngestStatus::kAccepted) << witnessed.message;
+  IngestResult observed = SubmitAndWait(Public(ActaBytes(0)));
+  ASSERT_EQ(observed.status, IngestStatus::kAccepted) << observed.message;
   EXPECT_EQ(SubmitAndWait(Public(ActaBytes(0, 1))).status, IngestStatus::kConflict);
   // ...the third is limited, with the wait until the next token.
   IngestResult limited = SubmitAndWait(Public(ActaBytes(0, 2)));
@@ -259,11 +259,11 @@ TEST_F(IngestTest, PerTableLimitIsPerLaneAndReplaysBypassIt) {
   // Other tables' public buckets are untouched.
   EXPECT_EQ(SubmitAndWait(Public(ActaBytes(1))).status, IngestStatus::kAccepted);
 
-  // The terminal resubmitting the acta the witness brought gets the same
+  // The terminal resubmitting the acta the observer brought gets the same
   // receipt: replays come before any bucket.
   IngestResult replay = SubmitAndWait(Terminal(ActaBytes(0)));
   EXPECT_EQ(replay.status, IngestStatus::kReplay);
-  EXPECT_EQ(replay.receipt, witnessed.receipt);
+  EXPECT_EQ(replay.receipt, observed.receipt);
   // Lane isolation: the table's public bucket is empty, its terminal one is
   // full: two corrections fit, the next is limited.
   EXPECT_EQ(SubmitAndWait(Terminal(ActaBytes(0, 3))).status, IngestStatus::kConflict);
@@ -353,21 +353,21 @@ TEST_F(IngestTest, ACopyArrivingWhileTheFirstIsQueuedJoinsItWithoutAToken) {
   Start(o);
   WorkerGate gate(ingest_->verify_pool());
   // The terminal times out and retries while its first try still waits for
-  // a verify worker; a witness brings the same bytes too.
+  // a verify worker; an observer brings the same bytes too.
   auto first = SubmitAsync(Terminal(ActaBytes(0)));
   auto retry = SubmitAsync(Terminal(ActaBytes(0)));
-  auto witness = SubmitAsync(Public(ActaBytes(0)));
+  auto observer = SubmitAsync(Public(ActaBytes(0)));
   // A forged acta queued the same way: its copy gets the same verdict.
   auto forged = SubmitAsync(Public(ActaBytes(1, 1, true)));
   auto forged_copy = SubmitAsync(Public(ActaBytes(1, 1, true)));
   EXPECT_FALSE(Ready(first));
   EXPECT_FALSE(Ready(retry));
-  EXPECT_FALSE(Ready(witness));
+  EXPECT_FALSE(Ready(observer));
   EXPECT_FALSE(Ready(forged_copy));
   EXPECT_EQ(ingest_->verify_pool().QueueSize(VerifyLane::kTerminal), 1u);
   EXPECT_EQ(ingest_->verify_pool().QueueSize(VerifyLane::kPublic), 1u);
   gate.Release();
-  IngestResult a = first.get(), b = retry.get(), c = witness.get();
+  IngestResult a = first.get(), b = retry.get(), c = observer.get();
   EXPECT_EQ(a.status, IngestStatus::kAccepted) << a.message;
   EXPECT_EQ(b.status, IngestStatus::kReplay) << b.message;
   EXPECT_EQ(c.status, IngestStatus::kReplay) << c.message;

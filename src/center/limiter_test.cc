@@ -43,7 +43,7 @@ TEST(TableLimiterTest, BurstThenRefusalThenRefill) {
 TEST(TableLimiterTest, LanesAndTablesHaveSeparateBuckets) {
   FakeClock clock;
   TableLimiter limiter(clock, 4, SmallTableLimits());
-  // Exhaust table 2's public bucket, as a flood of forged witness actas would.
+  // Exhaust table 2's public bucket, as a flood of forged observer actas would.
   EXPECT_TRUE(limiter.TryTake(2, VerifyLane::kPublic));
   EXPECT_TRUE(limiter.TryTake(2, VerifyLane::kPublic));
   EXPECT_FALSE(limiter.TryTake(2, VerifyLane::kPublic));

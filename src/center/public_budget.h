@@ -1,7 +1,7 @@
-// The public lane's budget (DESIGN.md): witness submissions carry no MAC, so
+// The public lane's budget (DESIGN.md): observer submissions carry no MAC, so
 // each costs a full signature check. A global token bucket caps that work so
 // it can never take the capacity the terminal lane needs, and a per-source
-// bucket (source network: IPv4 /24, IPv6 /48) keeps one witness, or one
+// bucket (source network: IPv4 /24, IPv6 /48) keeps one observer, or one
 // attacker, from using the whole global budget. Memory is bounded: at most
 // `max_sources` buckets are kept; past that, the least recently used go.
 //

@@ -28,7 +28,7 @@ struct TableLimitOptions {
   // Tokens per second and bucket size, per table, terminal lane.
   double terminal_per_second = 0.2;  // 12 a minute
   double terminal_burst = 20;
-  // The same for the public lane (witness submissions).
+  // The same for the public lane (observer submissions).
   double public_per_second = 0.1;  // 6 a minute
   double public_burst = 10;
 };

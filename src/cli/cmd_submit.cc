@@ -1,4 +1,4 @@
-// `acta submit --public`: a witness hands in an acta it photographed or
+// `acta submit --public`: an observer hands in an acta it photographed or
 // copied, through the public lane (no transport MAC: the signature decides,
 // under the center's public-lane budget). The receipt is checked against
 // the manifest like a terminal checks it.
@@ -30,7 +30,7 @@ int RunSubmit(const SubmitOptions& o) {
   if (!o.is_public) {
     return ReportError(kCmd,
                        Error{ErrorCode::kInvalidArgument,
-                             "witnesses submit with --public; terminals use `acta terminal send`"});
+                             "observers submit with --public; terminals use `acta terminal send`"});
   }
   auto manifest = LoadElection(o.election);
   if (!manifest) return ReportError(kCmd, manifest.error());
@@ -78,10 +78,10 @@ void RegisterSubmit(CLI::App& app, RunFn& run) {
   auto o = std::make_shared<SubmitOptions>();
   CLI::App* cmd = app.add_subcommand(
       "submit",
-      "Submit an acta as a witness through the public lane: from its binary file, its QR text\n"
+      "Submit an acta as an observer through the public lane: from its binary file, its QR text\n"
       "(ACTA1:...) or a photo (PNG) of the printed sheet. Checks it offline first, then checks\n"
       "the center's receipt against the manifest. Exit 1 on refusal or conflict.");
-  cmd->add_flag("--public", o->is_public, "Use the public (witness) lane (required)");
+  cmd->add_flag("--public", o->is_public, "Use the public (observer) lane (required)");
   cmd->add_option("--center", o->centers, "Center ingest URL (repeat to fail over)")->required();
   cmd->add_option("--election", o->election,
                   "Election directory (manifest) to check the acta and the receipt")

@@ -1,5 +1,5 @@
 // `acta verify`: checks everything a center published, from the network or
-// a dump, or checks one acta as a witness. Exits 0 only when everything
+// a dump, or checks one acta as an observer. Exits 0 only when everything
 // holds.
 #include <chrono>
 #include <cstdio>
@@ -11,8 +11,8 @@
 #include "core/file.h"
 #include "terminal/http_client.h"
 #include "verify/fetch.h"
+#include "verify/observer.h"
 #include "verify/verifier.h"
-#include "verify/witness.h"
 
 namespace acta::cli {
 namespace {
@@ -56,7 +56,7 @@ Result<std::unique_ptr<http::HttpClient>> Client(const VerifyCliOptions& o) {
   return http::HttpClient::Create(co);
 }
 
-int RunWitness(const VerifyCliOptions& o, const verify::WitnessOptions& wo) {
+int RunObserver(const VerifyCliOptions& o, const verify::ObserverOptions& wo) {
   auto acta = ReadActaInput(o.acta);
   if (!acta) return ReportError("verify", acta.error());
   auto client = Client(o);
@@ -85,7 +85,7 @@ int RunVerify(const VerifyCliOptions& o) {
     return kExitUsage;
   }
   verify::VerifyOptions vo;
-  verify::WitnessOptions wo;
+  verify::ObserverOptions wo;
   if (!o.authority.empty()) {
     auto key = ParseAuthority(o.authority);
     if (!key) return ReportError("verify", key.error());
@@ -103,7 +103,7 @@ int RunVerify(const VerifyCliOptions& o) {
       std::fprintf(stderr, "acta verify: --acta needs --center URL\n");
       return kExitUsage;
     }
-    return RunWitness(o, wo);
+    return RunObserver(o, wo);
   }
   verify::VerifierState state;
   if (!o.state.empty()) {
@@ -168,7 +168,7 @@ void RegisterVerify(CLI::App& app, RunFn& run) {
                   "Pin the authority key (verifier key text or a file holding it)");
   cmd->add_option("--election-id", o->election_id, "Pin the election id (64 hex digits)");
   cmd->add_option("--acta", o->acta,
-                  "Witness mode: an acta (binary file, QR text file, or ACTA1: text)");
+                  "Observer mode: an acta (binary file, QR text file, or ACTA1: text)");
   cmd->add_option("--threads", o->threads, "Signature-checking threads (default: every core)");
   cmd->add_option("--ca-file", o->ca_file, "PEM CA bundle to trust for https");
   cmd->add_flag("--all-bulletins", o->all_bulletins,

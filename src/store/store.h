@@ -24,7 +24,7 @@ namespace acta::store {
 // How an acta reached the center (DESIGN.md, "the two lanes").
 enum class Lane : uint8_t {
   kTerminal = 0,  // MAC-authenticated request from the table's own terminal
-  kPublic = 1,    // witness submission without a MAC
+  kPublic = 1,    // observer submission without a MAC
 };
 
 // One accepted acta: validly signed and durable once InsertAccepted returns.

@@ -1,7 +1,7 @@
 // QR codes of actas: what a terminal prints on the tally sheet and what
 // `acta inspect` reads back from a photo of it. The QR text is the acta's
 // text form ("ACTA1:" + base45 of the signed bytes), so the code carries the
-// whole signed acta and a witness can check it offline. Base45 is exactly
+// whole signed acta and an observer can check it offline. Base45 is exactly
 // the QR alphanumeric alphabet, so the code stays small (version ~10 for a
 // two-contest acta at error-correction level M).
 //

@@ -32,8 +32,8 @@ enum class ProblemKind {
   kConflictNotFlagged,   // two different validly signed actas, no conflict flag
   kCsv,                  // tables.csv differs from the recomputed one
   kState,                // the remembered state file is unusable
-  kInclusion,            // (witness) the acta is not in the log, or its proof fails
-  kTableStatus,          // (witness) the table is not counted with the acta's counts
+  kInclusion,            // (observer) the acta is not in the log, or its proof fails
+  kTableStatus,          // (observer) the table is not counted with the acta's counts
 };
 std::string_view ProblemKindName(ProblemKind kind);  // "entry", "fork", ...
 

@@ -1,12 +1,12 @@
-// Open data and the witness: the verifier's table CSV is byte-identical with
-// the center's /v1/export/tables.csv, and a witness holding one acta can
+// Open data and the observer: the verifier's table CSV is byte-identical with
+// the center's /v1/export/tables.csv, and an observer holding one acta can
 // prove it is in the log and counted as it reads.
 #include <gtest/gtest.h>
 
 #include "fixture.h"
 #include "terminal/http_client.h"
+#include "verify/observer.h"
 #include "verify/verifier.h"
-#include "verify/witness.h"
 
 namespace acta::testing {
 namespace {
@@ -42,7 +42,7 @@ TEST_F(OpenDataTest, RecomputedCsvIsByteIdenticalWithTheCenters) {
   EXPECT_FALSE(verify::RecomputeTableCsv(verify::DirectoryFiles(dump), 39));
 }
 
-TEST_F(OpenDataTest, WitnessFindsItsActaCounted) {
+TEST_F(OpenDataTest, ObserverFindsItsActaCounted) {
   StartCenter();
   RunHonest(20);
   auto client = Client();
@@ -55,7 +55,7 @@ TEST_F(OpenDataTest, WitnessFindsItsActaCounted) {
   EXPECT_EQ(w->report.latest_size, 20u);
 }
 
-TEST_F(OpenDataTest, WitnessActaNotInTheLog) {
+TEST_F(OpenDataTest, ObserverActaNotInTheLog) {
   StartCenter();
   RunHonest(20);
   auto client = Client();
@@ -66,7 +66,7 @@ TEST_F(OpenDataTest, WitnessActaNotInTheLog) {
   EXPECT_FALSE(w->index);
 }
 
-TEST_F(OpenDataTest, WitnessSeesConflictAndOtherActa) {
+TEST_F(OpenDataTest, ObserverSeesConflictAndOtherActa) {
   StartCenter();
   RunHonest(20);
   ASSERT_EQ(Submit(ConflictingActa(4)), "conflict");
@@ -80,7 +80,7 @@ TEST_F(OpenDataTest, WitnessSeesConflictAndOtherActa) {
   EXPECT_TRUE(w->report.Has(ProblemKind::kTableStatus, 20, ConflictingActa(4).body.table_id, 21));
 }
 
-TEST_F(OpenDataTest, WitnessRejectsAForgedActa) {
+TEST_F(OpenDataTest, ObserverRejectsAForgedActa) {
   StartCenter();
   RunHonest(10);
   auto client = Client();

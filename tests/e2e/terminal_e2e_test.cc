@@ -1,6 +1,6 @@
-// The `acta` binary as a terminal and as a witness against a real center:
+// The `acta` binary as a terminal and as an observer against a real center:
 // killed with SIGKILL in the middle of a send and restarted, it resends the
-// same bytes and ends with the center's original receipt; a witness submits
+// same bytes and ends with the center's original receipt; an observer submits
 // a photo of the printed sheet through the public lane.
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -156,7 +156,7 @@ TEST_F(TerminalE2eTest, KilledMidSendResumesWithTheSameBytesAndReceipt) {
   EXPECT_NE(ReadTextFile(dir_ + "/third.out")->find("already delivered"), std::string::npos);
 }
 
-TEST_F(TerminalE2eTest, AWitnessSubmitsAPhotoThroughThePublicLane) {
+TEST_F(TerminalE2eTest, AnObserverSubmitsAPhotoThroughThePublicLane) {
   auto code = qr::Encode(ActaToText(acta_));
   ASSERT_TRUE(code.has_value());
   // A scaled print on grey paper, as a phone camera would see it.

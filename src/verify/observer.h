@@ -1,4 +1,4 @@
-// A witness's check of one acta (from a photo, a QR scan or a terminal's
+// An observer's check of one acta (from a photo, a QR scan or a terminal's
 // copy): is it in the center's log, provably, and counted as it reads?
 //
 //  1. fetch and verify the manifest (signature, optional pins) and the acta
@@ -19,12 +19,12 @@
 
 namespace acta::verify {
 
-struct WitnessOptions {
+struct ObserverOptions {
   std::optional<VerifierKey> pinned_authority;
   std::optional<Hash256> expected_election_id;
 };
 
-struct WitnessReport {
+struct ObserverReport {
   Report report;  // problems; report.latest_size/root: the checkpoint used
   uint32_t table_id = 0;
   Hash256 leaf_hash{};
@@ -35,7 +35,7 @@ struct WitnessReport {
 // Errors are network or HTTP failures only (kUnavailable, kNotFound for a
 // missing manifest...); everything the center answers wrongly is a problem
 // in the report.
-[[nodiscard]] Result<WitnessReport> VerifyActaInLog(http::HttpClient& client, const Acta& acta,
-                                                    const WitnessOptions& options = {});
+[[nodiscard]] Result<ObserverReport> VerifyActaInLog(http::HttpClient& client, const Acta& acta,
+                                                     const ObserverOptions& options = {});
 
 }  // namespace acta::verify

@@ -1,4 +1,4 @@
-#include "verify/witness.h"
+#include "verify/observer.h"
 
 #include <nlohmann/json.hpp>
 
@@ -45,9 +45,9 @@ std::string CompareCounts(const json& a, const ActaBody& body) {
 
 }  // namespace
 
-Result<WitnessReport> VerifyActaInLog(http::HttpClient& client, const Acta& acta,
-                                      const WitnessOptions& options) {
-  WitnessReport out;
+Result<ObserverReport> VerifyActaInLog(http::HttpClient& client, const Acta& acta,
+                                       const ObserverOptions& options) {
+  ObserverReport out;
   Report& report = out.report;
   out.table_id = acta.body.table_id;
   out.leaf_hash = acta.LeafHash();

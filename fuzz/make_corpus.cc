@@ -14,6 +14,7 @@
 #include "log/checkpoint.h"
 #include "log/note.h"
 #include "log/tiles.h"
+#include "photo/testing/degrade.h"
 
 namespace acta::fuzz {
 namespace {
@@ -159,6 +160,13 @@ void Run(const std::filesystem::path& root) {
   w.Add("counts_file", "seed-1",
         R"({"ballots_cast":3,"contests":{"mayor":{"blank":0,"null":1,"votes":{"m1":1,"m2":1}},)"
         R"("president":{"votes":{"p1":0,"p2":3,"p3":0},"blank":0,"null":0}}})");
+
+  // Small photos of a QR code in each format, with and without EXIF.
+  const qr::GrayImage code = qr::Render(Must(qr::Encode(ActaToText(actas[0]))), 1, 2);
+  w.Add("photo_decode", "seed-jpeg", Must(photo::testing::EncodeJpeg(code, 70)));
+  w.Add("photo_decode", "seed-jpeg-exif6", Must(photo::testing::EncodeJpeg(code, 70, 6)));
+  w.Add("photo_decode", "seed-webp-exif3", Must(photo::testing::EncodeWebp(code, 70, 3)));
+  w.Add("photo_decode", "seed-png", Must(qr::EncodePng(code)));
 }
 
 }  // namespace

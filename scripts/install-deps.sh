@@ -11,6 +11,8 @@ PACKAGES=(
   postgresql-15 postgresql-client-15
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libqrencode-dev libzxing-dev libpng-dev libmaxminddb-dev
+  libturbojpeg0-dev libwebp-dev libexif-dev libcairo2-dev fonts-dejavu-core
+  zbar-tools poppler-utils
   libgtest-dev libgmock-dev libbenchmark-dev
   nginx-light wrk openssl curl procps iproute2 util-linux
   chromium

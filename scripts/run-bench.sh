@@ -58,6 +58,11 @@ if [ -x "$build_dir/bench/verify_load" ]; then
   "$build_dir/bench/verify_load" --tables "${ACTA_BENCH_VERIFY_TABLES:-1000000}" --out "$out/verify.json"
   python3 bench/report.py verify "$out/verify.json" --title "Public verifier" --build "$build"
 fi
+if [ -x "$build_dir/bench/photo_decode" ]; then
+  echo "run-bench: photo_decode (degraded photos of the printed acta, acta vs zbarimg)"
+  "$build_dir/bench/photo_decode" --seeds "${ACTA_BENCH_PHOTO_SEEDS:-3}" --out "$out/photo.json"
+  python3 bench/report.py photo "$out/photo.json" --build "$build"
+fi
 if [ -x "$build_dir/bench/attack_load" ]; then
   echo "run-bench: attack_load (under attack: every acta attack mode at 10x and 50x, nginx, demo)"
   "$build_dir/bench/attack_load" --acta "$build_dir/src/cli/acta" --out-dir "$out/attack" \

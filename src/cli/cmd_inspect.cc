@@ -90,7 +90,8 @@ void RegisterInspect(CLI::App& app, RunFn& run) {
       "anything is wrong, including a validly signed acta whose numbers do not add up.");
   cmd->add_option(
          "acta", o->input,
-         "The acta: a binary acta file, a file with its QR text, or the QR text (ACTA1:...)")
+         "The acta: a binary acta file, a file with its QR text, the QR text (ACTA1:...), or "
+         "a\nphoto or scan of the printed sheet (JPEG, PNG or WebP; EXIF rotation honoured)")
       ->required();
   cmd->add_option("--election", o->election, "Election directory")->required();
   cmd->add_flag("--json", o->json,

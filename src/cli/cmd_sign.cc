@@ -7,6 +7,7 @@
 #include "cli/command.h"
 #include "cli/counts_file.h"
 #include "cli/election_files.h"
+#include "cli/sheet_file.h"
 #include "core/clock.h"
 #include "core/file.h"
 #include "terminal/qr.h"
@@ -25,6 +26,7 @@ struct SignOptions {
   std::string qr_png;
   bool qr_art = false;
   bool no_qr_png = false;
+  SheetFileOptions sheet;
 };
 
 // The QR code printed on the tally sheet: PNG beside the acta, and as
@@ -74,6 +76,12 @@ int RunSign(const SignOptions& o) {
     return ReportError("sign", st.error());
   }
   if (!o.no_qr_png) std::fprintf(stderr, "wrote %s (QR code of the acta)\n", png.c_str());
+  if (!o.sheet.path.empty()) {
+    auto written = WriteSheetFiles(*acta, *manifest, o.sheet);
+    if (!written) return ReportError("sign", written.error());
+    for (const auto& path : *written)
+      std::fprintf(stderr, "wrote %s (printable sheet)\n", path.c_str());
+  }
   std::printf("%s\n", ActaToText(*acta).c_str());
   return kExitOk;
 }
@@ -85,7 +93,8 @@ void RegisterSign(CLI::App& app, RunFn& run) {
   CLI::App* cmd = app.add_subcommand(
       "sign",
       "Sign a table's acta at close of polls, as its terminal does: reads the counts file, writes\n"
-      "the binary acta and prints its QR text (ACTA1:...).");
+      "the binary acta and prints its QR text (ACTA1:...); --sheet also writes the printable "
+      "sheet.");
   cmd->add_option("--election", o->election,
                   "Election directory (manifest.json, tables.bin, manifest.sig)")
       ->required();
@@ -104,6 +113,9 @@ void RegisterSign(CLI::App& app, RunFn& run) {
   cmd->add_option("--qr-png", o->qr_png,
                   "Where to write the QR code PNG (default: the --out path with .png)");
   cmd->add_flag("--no-qr-png", o->no_qr_png, "Do not write the QR code PNG");
+  cmd->add_option("--sheet", o->sheet.path,
+                  "Also write the printable sheet (as `acta print`), a .pdf or .png file");
+  cmd->add_option("--paper", o->sheet.paper, "Sheet paper size: a4 or letter (default a4)");
   cmd->add_flag("--qr-art", o->qr_art,
                 "Print the QR code on stderr (default: when stderr is a terminal)");
   cmd->callback([&run, o] { run = [o] { return RunSign(*o); }; });

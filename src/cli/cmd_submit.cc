@@ -78,15 +78,18 @@ void RegisterSubmit(CLI::App& app, RunFn& run) {
   auto o = std::make_shared<SubmitOptions>();
   CLI::App* cmd = app.add_subcommand(
       "submit",
-      "Submit an acta as an observer through the public lane: from its binary file, its QR text\n"
-      "(ACTA1:...) or a photo (PNG) of the printed sheet. Checks it offline first, then checks\n"
-      "the center's receipt against the manifest. Exit 1 on refusal or conflict.");
+      "Submit an acta as an observer through the public lane: from its binary file, its QR\n"
+      "text (ACTA1:...) or a photo of the printed sheet (JPEG, PNG or WebP). Checks it offline\n"
+      "first, then checks the center's receipt against the manifest. Exit 1 on refusal or\n"
+      "conflict.");
   cmd->add_flag("--public", o->is_public, "Use the public (observer) lane (required)");
   cmd->add_option("--center", o->centers, "Center ingest URL (repeat to fail over)")->required();
   cmd->add_option("--election", o->election,
                   "Election directory (manifest) to check the acta and the receipt")
       ->required();
-  cmd->add_option("input", o->input, "Binary acta, QR text (or a file with it), or a PNG photo")
+  cmd->add_option(
+         "input", o->input,
+         "Binary acta, QR text (or a file with it), or a photo of the sheet (JPEG, PNG, WebP)")
       ->required();
   cmd->add_option("--deadline", o->deadline_seconds,
                   "Give up after this many seconds (default 60)");

@@ -25,6 +25,7 @@ int ReportError(std::string_view command, const Error& error);
 void RegisterElection(CLI::App& app, RunFn& run);
 void RegisterSign(CLI::App& app, RunFn& run);
 void RegisterInspect(CLI::App& app, RunFn& run);
+void RegisterPrint(CLI::App& app, RunFn& run);
 void RegisterKeygen(CLI::App& app, RunFn& run);
 void RegisterCenter(CLI::App& app, RunFn& run);
 void RegisterDump(CLI::App& app, RunFn& run);

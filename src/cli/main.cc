@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   acta::cli::RegisterKeygen(app, run);
   acta::cli::RegisterSign(app, run);
   acta::cli::RegisterInspect(app, run);
+  acta::cli::RegisterPrint(app, run);
   acta::cli::RegisterCenter(app, run);
   acta::cli::RegisterDump(app, run);
   acta::cli::RegisterVerify(app, run);

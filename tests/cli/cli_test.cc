@@ -22,7 +22,7 @@ namespace {
 // and by their own modules' tests.
 const std::map<std::string, std::vector<std::string>>& CommandOptions() {
   static const std::map<std::string, std::vector<std::string>> kOptions = {
-      {"", {"--help", "--version", "election", "keygen", "sign", "inspect"}},
+      {"", {"--help", "--version", "election", "keygen", "sign", "inspect", "print"}},
       {"election", {"--help", "synth", "init"}},
       {"election synth",
        {"--tables", "--seed", "--out", "--name", "--centers", "--anomalies", "--threads",
@@ -30,8 +30,10 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
       {"election init", {"--from", "--out"}},
       {"keygen", {"--name", "--out", "--public-out"}},
       {"sign",
-       {"--election", "--table", "--counts", "--key", "--out", "--closing-time", "--correction"}},
-      {"inspect", {"acta", "--election", "--json"}},
+       {"--election", "--table", "--counts", "--key", "--out", "--closing-time", "--correction",
+        "--sheet", "--paper"}},
+      {"inspect", {"acta", "--election", "--json", "JPEG"}},
+      {"print", {"acta", "--election", "--out", "--paper", "--dpi", ".pdf", ".png"}},
       // Every limit of the center is an option with its default shown.
       {"center",
        {"--election",

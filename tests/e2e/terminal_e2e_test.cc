@@ -14,6 +14,7 @@
 #include "center/center.h"
 #include "core/file.h"
 #include "core/testing/manifest_fixtures.h"
+#include "photo/testing/degrade.h"
 #include "sim/shaping_proxy.h"
 #include "sim/synth.h"
 #include "terminal/qr.h"
@@ -159,20 +160,28 @@ TEST_F(TerminalE2eTest, KilledMidSendResumesWithTheSameBytesAndReceipt) {
 TEST_F(TerminalE2eTest, AnObserverSubmitsAPhotoThroughThePublicLane) {
   auto code = qr::Encode(ActaToText(acta_));
   ASSERT_TRUE(code.has_value());
-  // A scaled print on grey paper, as a phone camera would see it.
-  qr::GrayImage img = qr::Render(*code, 5, 6);
-  for (auto& p : img.pixels) p = static_cast<uint8_t>(40 + p * 180 / 255);
-  auto png = qr::EncodePng(img);
-  ASSERT_TRUE(png.has_value());
-  ASSERT_TRUE(WriteFileAtomic(dir_ + "/photo.png", *png).has_value());
+  // A phone photo: the code on a page, 12 megapixels, turned, a little out
+  // of focus and noisy, stored sideways with EXIF orientation 6 as phones
+  // do, saved as JPEG (the file a phone hands over; it used to be read as a
+  // binary acta and refused as "acta too long").
+  photo::testing::Shot shot;
+  shot.fill = 0.3;
+  shot.degrees = 7;
+  shot.blur_sigma = 1.2;
+  shot.noise = 12;
+  shot.contrast = 0.7;
+  const qr::GrayImage upright = photo::testing::TakePhoto(qr::Render(*code, 6, 4), shot);
+  auto jpeg = photo::testing::EncodeJpeg(photo::testing::StoreAs(upright, 6), 85, 6);
+  ASSERT_TRUE(jpeg.has_value());
+  ASSERT_TRUE(WriteFileAtomic(dir_ + "/photo.jpg", *jpeg).has_value());
 
   const pid_t inspect =
-      Spawn({"inspect", "--election", election_, dir_ + "/photo.png"}, dir_, "inspect");
+      Spawn({"inspect", "--election", election_, dir_ + "/photo.jpg"}, dir_, "inspect");
   ASSERT_EQ(Wait(inspect), 0) << ReadTextFile(dir_ + "/inspect.err").value_or("");
   EXPECT_NE(ReadTextFile(dir_ + "/inspect.out")->find("signature      valid"), std::string::npos);
 
   const pid_t submit = Spawn(
-      {"submit", "--public", "--center", CenterUrl(), "--election", election_, dir_ + "/photo.png"},
+      {"submit", "--public", "--center", CenterUrl(), "--election", election_, dir_ + "/photo.jpg"},
       dir_, "submit");
   ASSERT_EQ(Wait(submit), 0) << ReadTextFile(dir_ + "/submit.err").value_or("");
   EXPECT_NE(ReadTextFile(dir_ + "/submit.out")->find("accepted acta of table"), std::string::npos);

@@ -5,18 +5,27 @@ BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 ACTA := $(BUILD_DIR)/src/cli/acta
 
-.PHONY: all deps build demo test bench fmt fuzz asan clean
+.PHONY: all deps configure configure-demo build demo test bench fmt fuzz asan clean
 
 all: build
 
 deps:
 	bash scripts/install-deps.sh
 
-build: deps
+configure: deps
 	cmake --preset $(PRESET) >/dev/null
+
+configure-demo:
+	bash scripts/install-deps.sh --demo
+	cmake --preset $(PRESET) >/dev/null
+
+# Everything: the binary, the dashboard, every test and benchmark.
+build: configure
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
-demo: build
+# Only what the demo runs: the acta binary and the dashboard.
+demo: configure-demo
+	cmake --build --preset $(PRESET) -j $(JOBS) --target acta web
 	$(ACTA) demo $(DEMO_ARGS)
 
 test: build

@@ -8,6 +8,8 @@ find_package(PostgreSQL REQUIRED)
 find_package(Boost 1.81 REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(CLI11 REQUIRED)
+# Services' configuration files (src/cli/config_file.h).
+find_package(tomlplusplus 3 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(PNG REQUIRED)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything acta's build, tests, benchmarks and demo use on Debian 12.
 # Idempotent: runs apt-get update and install only when a package is missing,
-# and npm install only when web/node_modules is out of date.
+# and npm ci only where node_modules is out of date. --demo: only what
+# `make demo` needs from npm (the dashboard's packages).
 set -euo pipefail
 
 PACKAGES=(
@@ -9,7 +10,7 @@ PACKAGES=(
   clang-16 libclang-rt-16-dev
   libsodium-dev libssl-dev libboost1.81-dev libsqlite3-dev sqlite3 libpq-dev
   postgresql-15 postgresql-client-15
-  nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
+  nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   libqrencode-dev libzxing-dev libpng-dev libmaxminddb-dev
   libturbojpeg0-dev libwebp-dev libexif-dev libcairo2-dev fonts-dejavu-core
   zbar-tools poppler-utils
@@ -47,15 +48,21 @@ else
   echo "install-deps: all Debian packages present"
 fi
 
-# Web dashboard dependencies (pinned by web/package-lock.json).
+# npm packages, each directory pinned by its package-lock.json: the dashboard
+# (web/) and, unless --demo (what `make demo` needs), the OpenAPI contract
+# tests' linter and validator (tests/contract/).
 root="$(cd "$(dirname "$0")/.." && pwd)"
-if [ -f "$root/web/package.json" ]; then
-  stamp="$root/web/node_modules/.acta-stamp"
-  if [ ! -f "$stamp" ] || [ "$root/web/package-lock.json" -nt "$stamp" ] || [ "$root/web/package.json" -nt "$stamp" ]; then
-    echo "install-deps: npm install in web/"
-    (cd "$root/web" && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi)
+npm_dirs=(web)
+if [ "${1:-}" != "--demo" ]; then npm_dirs+=(tests/contract); fi
+for d in "${npm_dirs[@]}"; do
+  dir="$root/$d"
+  [ -f "$dir/package.json" ] || continue
+  stamp="$dir/node_modules/.acta-stamp"
+  if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ] || [ "$dir/package.json" -nt "$stamp" ]; then
+    echo "install-deps: npm install in $d/"
+    (cd "$dir" && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi)
     touch "$stamp"
   else
-    echo "install-deps: web/node_modules up to date"
+    echo "install-deps: $d/node_modules up to date"
   fi
-fi
+done

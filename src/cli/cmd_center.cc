@@ -4,12 +4,13 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <thread>
 
 #include "center/center.h"
+#include "center/web_root.h"
 #include "cli/command.h"
+#include "cli/config_file.h"
 
 namespace acta::cli {
 namespace {
@@ -72,14 +73,13 @@ int RunCenter(CenterCliOptions o) {
   if (o.verify_workers >= 0) o.center.ingest.verify.workers = o.verify_workers;
   ApplyListenerLimits(o, o.center.ingest_limits);
   ApplyListenerLimits(o, o.center.public_limits);
-  if (o.center.web_root.empty()) {
-    // The dashboard built from this binary's source tree, when present.
-    for (const char* candidate : {ACTA_DEFAULT_WEB_ROOT, "web/dist"}) {
-      if (std::filesystem::exists(std::filesystem::path(candidate) / "index.html")) {
-        o.center.web_root = candidate;
-        break;
-      }
-    }
+  auto web_root = center::FindWebRoot(o.center.web_root);
+  if (!web_root) return ReportError("center", web_root.error());
+  o.center.web_root = *web_root;
+  if (web_root->empty()) {
+    spdlog::warn("no dashboard found (see --web-root): the public listener serves the API only");
+  } else {
+    spdlog::info("dashboard from {}", *web_root);
   }
   // Signals are taken synchronously by this thread; every other thread
   // inherits the blocked mask.
@@ -214,16 +214,13 @@ void RegisterCenter(CLI::App& app, RunFn& run) {
       "final checkpoint signed.");
   auto& c = o->center;
   cmd->add_option("--election", c.election_dir,
-                  "Election directory (manifest.json, tables.bin, manifest.sig)")
-      ->required();
+                  "Election directory (manifest.json, tables.bin, manifest.sig)");
   cmd->add_option(
-         "--db", c.db_url,
-         "Store: sqlite:PATH (a file, created if missing) or postgres://USER@HOST:PORT/DB\n"
-         "(PostgreSQL; several centers may share one database, one sequences at a time)")
-      ->required();
+      "--db", c.db_url,
+      "Store: sqlite:PATH (a file, created if missing) or postgres://USER@HOST:PORT/DB\n"
+      "(PostgreSQL; several centers may share one database, one sequences at a time)");
   cmd->add_option("--key", c.key_file,
-                  "The center's signer key file (must be listed in the manifest)")
-      ->required();
+                  "The center's signer key file (must be listed in the manifest)");
   cmd->add_option("--transport-key", c.transport_key_files,
                   "Transport master secret file(s), one per manifest transport key id "
                   "(default: ELECTION/secrets/transport.key)");
@@ -238,8 +235,10 @@ void RegisterCenter(CLI::App& app, RunFn& run) {
   cmd->add_option("--tls-cert", o->tls_cert,
                   "PEM certificate chain: serve HTTPS on both listeners");
   cmd->add_option("--tls-key", o->tls_key, "PEM private key for --tls-cert");
-  cmd->add_option("--web-root", c.web_root,
-                  "Directory of the built dashboard (default: the build's web/dist)");
+  cmd->add_option(
+      "--web-root", c.web_root,
+      "Directory of the built dashboard (default: ../share/acta/web beside the binary,\n"
+      "else the web/dist of the source tree it was built from)");
   cmd->add_option("--geoip-country", c.geoip_country_db,
                   "MMDB country database (e.g. GeoLite2-Country.mmdb) to rank attacking countries");
   cmd->add_option("--geoip-asn", c.geoip_asn_db,
@@ -251,7 +250,13 @@ void RegisterCenter(CLI::App& app, RunFn& run) {
   cmd->add_option("--commit-delay-us", o->commit_delay_us,
                   "Group commit: longest wait for a batch (default 2000)");
   AddLimitOptions(*cmd, *o);
-  cmd->callback([&run, o] { run = [o] { return RunCenter(*o); }; });
+  auto config = ConfigFile::Attach(*cmd, {"--election", "--db", "--key"});
+  cmd->callback([&run, o, config] {
+    run = [o, config] {
+      if (auto exit = config->Resolve("center")) return *exit;
+      return RunCenter(*o);
+    };
+  });
 }
 
 }  // namespace acta::cli

@@ -55,6 +55,10 @@ void RegisterDemo(CLI::App& app, RunFn& run) {
   cmd->add_flag(
       "--serve", o->demo.serve,
       "Afterwards keep the center and its public API running (prints the URLs) until Ctrl-C");
+  cmd->add_option(
+      "--web-root", o->demo.web_root,
+      "Directory of the built dashboard (default: ../share/acta/web beside the binary,\n"
+      "else the web/dist of the source tree it was built from)");
   cmd->add_flag(
       "--no-emulation", o->no_emulation,
       "Terminals talk to the center directly on loopback (no link emulation, no blackout)");

@@ -1,4 +1,5 @@
 // The `acta` binary: every tool of the system behind one command.
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +10,10 @@
 
 int main(int argc, char** argv) {
   acta::InitCrypto();
+  // Logs go to stderr, unbuffered, as every command's help and
+  // docs/OPERATIONS.md say: stdout carries results (URLs, --json) and, when
+  // it is a pipe (systemd's journal), is block-buffered.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("acta"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   CLI::App app{
       "acta: carries signed election results from every polling table to the totalization\n"

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "center/center.h"
+#include "center/web_root.h"
 #include "sim/attack.h"
 #include "sim/demo_display.h"
 #include "sim/demo_setup.h"
@@ -64,6 +65,10 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   }
 
+  // Checked before any work, so a wrong --web-root fails at once.
+  auto web_root = center::FindWebRoot(o.web_root);
+  if (!web_root) return std::unexpected(web_root.error());
+
   // Work directory.
   std::string workdir = o.workdir;
   const bool own_workdir = workdir.empty();
@@ -104,7 +109,7 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
   }
 
   // 2. The center.
-  CenterRunner center(election_dir, workdir);
+  CenterRunner center(election_dir, workdir, *web_root);
   ACTA_RETURN_IF_ERROR(center.Start());
   fmt::print(out, "center on SQLite: ingest {}  public {}\n", center.ingest_url(),
              center.public_url());
@@ -423,9 +428,9 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
 
   if (o.serve) {
     fmt::print(
-        out,
-        "\nserving: ingest {}  public {}  (dashboard and API on the public URL; Ctrl-C stops)\n",
-        center.ingest_url(), center.public_url());
+        out, "\nserving: ingest {}  public {}  ({} on the public URL; Ctrl-C stops)\n",
+        center.ingest_url(), center.public_url(),
+        web_root->empty() ? "API only, no dashboard found (--web-root)" : "dashboard and API");
     std::fflush(out);
     sigset_t signals;
     sigemptyset(&signals);

@@ -34,7 +34,10 @@ struct DemoOptions {
   double attack_rate = 2'000;  // requests per second
   bool verify = true;
   bool serve = false;  // keep the center running after the run, until SIGINT/SIGTERM
-  bool json = false;   // machine-readable summary on stdout (the rest goes to stderr)
+  // The dashboard served on the public listener; empty: found as
+  // center/web_root.h says (installed path, then the build tree).
+  std::string web_root;
+  bool json = false;  // machine-readable summary on stdout (the rest goes to stderr)
   // Compressed polls-close window: terminals close uniformly within it.
   // 0: 20 s for 30,000 tables, growing with the table count so the arrival
   // rate stays near what 2 cores absorb.

@@ -50,7 +50,7 @@ std::vector<uint32_t> StateOfTables(const Manifest& m, std::vector<int32_t>& sta
   return out;
 }
 
-CenterRunner::CenterRunner(std::string election_dir, std::string workdir) {
+CenterRunner::CenterRunner(std::string election_dir, std::string workdir, std::string web_root) {
   options_.election_dir = election_dir;
   options_.db_url = "sqlite:" + (fs::path(workdir) / "center.db").string();
   options_.key_file = (fs::path(election_dir) / "secrets" / "center.key").string();
@@ -61,9 +61,7 @@ CenterRunner::CenterRunner(std::string election_dir, std::string workdir) {
   options_.ingest_limits.max_connections_per_source = 1'000'000;
   options_.ingest_limits.max_connections = 16'000;
   options_.public_limits.max_connections_per_source = 1'000;
-  for (const char* candidate : {"web/dist", "../web/dist"}) {
-    if (fs::exists(fs::path(candidate) / "index.html")) options_.web_root = candidate;
-  }
+  options_.web_root = std::move(web_root);
 }
 
 Status CenterRunner::Start() {

@@ -40,7 +40,8 @@ std::vector<TerminalPlan> MakePlans(const std::vector<uint32_t>& table_state,
 // ports and database (a center that dies and comes back).
 class CenterRunner {
  public:
-  CenterRunner(std::string election_dir, std::string workdir);
+  // `web_root`: the dashboard directory to serve ("" serves the API only).
+  CenterRunner(std::string election_dir, std::string workdir, std::string web_root);
   Status Start();
   // Stops and destroys the center (closing its listeners).
   void Stop() { center_.reset(); }

@@ -2,6 +2,7 @@
 // loopback fed with signed actas, and headless Debian chromium driven by
 // playwright-core (installed in web/node_modules by scripts/install-deps.sh).
 import { spawn, execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { mkdtemp, readFile, writeFile, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -95,13 +96,15 @@ export async function submit(ingest, bytes) {
   throw new Error('ingest kept refusing');
 }
 
-// Starts `acta center` and resolves once it printed both URLs.
-export async function startCenter(el) {
+// Starts `acta center` (with `extraArgs` after the usual ones) and resolves
+// once it printed both URLs. The dashboard is served when webRoot holds it.
+export async function startCenter(el, extraArgs = []) {
+  const web = existsSync(path.join(webRoot, 'index.html')) ? ['--web-root', webRoot] : [];
   const child = spawn(actaBin, [
     'center', '--election', el.election, '--db', `sqlite:${path.join(el.dir, 'c.db')}`,
     '--key', path.join(el.election, 'secrets', 'center.key'),
     '--ingest-listen', '127.0.0.1:0', '--public-listen', '127.0.0.1:0',
-    '--web-root', webRoot, '--batch-delay-ms', '50',
+    ...web, '--batch-delay-ms', '50', ...extraArgs,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));

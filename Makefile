@@ -5,7 +5,7 @@ BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 ACTA := $(BUILD_DIR)/src/cli/acta
 
-.PHONY: all deps configure configure-demo build demo test bench fmt fuzz asan clean
+.PHONY: all deps configure configure-demo build demo deb test bench fmt fuzz asan clean
 
 all: build
 
@@ -30,6 +30,10 @@ demo: configure-demo
 
 test: build
 	bash scripts/run-tests.sh $(BUILD_DIR)
+
+# acta_<version>_amd64.deb in $(BUILD_DIR)/deb/ (docs/OPERATIONS.md).
+deb: configure-demo
+	cmake --build --preset $(PRESET) -j $(JOBS) --target deb
 
 bench: build
 	bash scripts/run-bench.sh $(BUILD_DIR)

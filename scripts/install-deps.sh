@@ -17,6 +17,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nginx-light wrk openssl curl procps iproute2 util-linux
   chromium
+  # Operations: man pages from --help (make deb), promtool for the alert rules.
+  help2man prometheus
 )
 
 missing=()

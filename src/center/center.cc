@@ -112,7 +112,10 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
                                               options.sequencer, c->lease_.get());
   ACTA_RETURN_IF_ERROR(c->sequencer_->Recover());
 
-  c->committer_ = std::make_unique<store::GroupCommitter>(*c->store_, options.commit);
+  c->operations_metrics_ = std::make_unique<OperationsMetrics>();
+  store::GroupCommitOptions commit = options.commit;
+  commit.on_commit = c->operations_metrics_->CommitObserver();
+  c->committer_ = std::make_unique<store::GroupCommitter>(*c->store_, std::move(commit));
   c->ingest_ = std::make_unique<IngestService>(m, std::move(*masters), *c->key_, *c->committer_,
                                                clock, options.ingest);
   ACTA_RETURN_IF_ERROR(c->ingest_->Recover(*c->store_));
@@ -142,6 +145,8 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   c->metrics_->Add([ih](std::string& out) { ih->RenderMetrics(out); });
   c->metrics_->Add([pa](std::string& out) { pa->RenderMetrics(out); });
   c->metrics_->Add([tel](std::string& out) { tel->RenderPrometheus(out); });
+  c->metrics_->Add([om = c->operations_metrics_.get(), gc = c->committer_.get(),
+                    ls = c->state_.get()](std::string& out) { om->Render(*gc, *ls, out); });
   c->metrics_->Add([ls, seq](std::string& out) {
     auto cp = ls->latest();
     MetricHeader(out, "acta_log_size", "gauge", "Entries in the latest signed checkpoint.");

@@ -14,6 +14,7 @@
 #include "center/http/server.h"
 #include "center/ingest.h"
 #include "center/metrics.h"
+#include "center/operations_metrics.h"
 #include "center/sequencer.h"
 #include "center/telemetry/geo_lookup.h"
 #include "center/telemetry/telemetry.h"
@@ -76,6 +77,7 @@ class Center {
   std::unique_ptr<store::SequencerLease> lease_;
   std::unique_ptr<LogState> state_;
   std::unique_ptr<Sequencer> sequencer_;
+  std::unique_ptr<OperationsMetrics> operations_metrics_;  // outlives committer_
   std::unique_ptr<store::GroupCommitter> committer_;
   std::unique_ptr<IngestService> ingest_;
   std::unique_ptr<MetricsRegistry> metrics_;

@@ -77,7 +77,11 @@ void GroupCommitter::WriterLoop() {
       queue_.pop_front();
     }
     lock.unlock();
+    const auto commit_start = std::chrono::steady_clock::now();
     const Status status = store_.InsertAccepted(actas);
+    if (options_.on_commit) {
+      options_.on_commit(std::chrono::steady_clock::now() - commit_start, actas.size());
+    }
     for (Done& done : dones) {
       if (done) done(status);
     }

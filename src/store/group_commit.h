@@ -29,6 +29,10 @@ struct GroupCommitOptions {
   // refuses more. Bounds memory and pushes back on ingest when the disk is
   // slower than the network.
   size_t max_queue = 16384;
+  // Called on the writer thread after each commit with its duration (the
+  // transaction and its fsync) and the number of actas in it, whether it
+  // succeeded or not; for metrics. Must be quick and must not block.
+  std::function<void(std::chrono::steady_clock::duration, size_t)> on_commit;
 };
 
 // Thread-safety: Submit, QueueSize and Shutdown may be called from any

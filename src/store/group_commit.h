@@ -32,7 +32,7 @@ struct GroupCommitOptions {
   // Called on the writer thread after each commit with its duration (the
   // transaction and its fsync) and the number of actas in it, whether it
   // succeeded or not; for metrics. Must be quick and must not block.
-  std::function<void(std::chrono::steady_clock::duration, size_t)> on_commit;
+  std::function<void(std::chrono::steady_clock::duration, size_t)> on_commit = nullptr;
 };
 
 // Thread-safety: Submit, QueueSize and Shutdown may be called from any

@@ -178,11 +178,20 @@ TEST_P(StoreConformanceTest, GroupCommitBatchesUpToMaxBatchAndDrainsOnShutdown) 
   Outcomes outcomes(10);
   // With an endless max_delay a batch is committed only when full or on
   // shutdown, so the batch sizes do not depend on timing.
-  GroupCommitter committer(store, {.max_batch = 4, .max_delay = kForever});
+  // on_commit sees every batch (the center's commit-latency metric).
+  std::vector<size_t> observed;  // written by the writer thread, read after Shutdown
+  GroupCommitter committer(store,
+                           {.max_batch = 4,
+                            .max_delay = kForever,
+                            .on_commit = [&](std::chrono::steady_clock::duration d, size_t n) {
+                              EXPECT_GE(d.count(), 0);
+                              observed.push_back(n);
+                            }});
   for (size_t i = 0; i < 10; ++i)
     ACTA_ASSERT_OK(committer.Submit(TestActa(static_cast<uint32_t>(i)), outcomes.For(i)));
   committer.Shutdown();
   EXPECT_EQ(store.InsertBatchSizes(), (std::vector<size_t>{4, 4, 2}));
+  EXPECT_EQ(observed, (std::vector<size_t>{4, 4, 2}));
   for (size_t i = 0; i < 10; ++i) EXPECT_EQ(outcomes.calls[i].load(), 1);
   EXPECT_EQ(AllRows(store).size(), 10u);
   ACTA_ASSERT_ERROR(committer.Submit(TestActa(99), outcomes.For(0)), ErrorCode::kUnavailable);

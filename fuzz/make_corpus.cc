@@ -167,6 +167,17 @@ void Run(const std::filesystem::path& root) {
   w.Add("photo_decode", "seed-jpeg-exif6", Must(photo::testing::EncodeJpeg(code, 70, 6)));
   w.Add("photo_decode", "seed-webp-exif3", Must(photo::testing::EncodeWebp(code, 70, 3)));
   w.Add("photo_decode", "seed-png", Must(qr::EncodePng(code)));
+
+  w.Add("audit_files", "seed-hand", "table,p1,p2,p3\n10,60,30,5\n11,0,100,0\n");
+  w.Add("audit_files", "seed-reported",
+        "table,region,region_name,state,registered,ballots,error_bound,p1,p2,p3\n"
+        "10,XX-1,\"School, One\",counted,110,100,93052,60,30,5\n"
+        "11,XX-1,School,uncounted,90,0,0,0,0,0\n");
+  w.Add("audit_files", "seed-json",
+        R"({"format":"acta-audit-v1","election_id":")" + std::string(64, 'a') +
+            R"(","contest":"president","risk_limit":"0.05","seed":"31415926535897932384",)"
+            R"("checkpoint":{"size":2,"root":")" +
+            std::string(64, 'b') + R"(","note":"n"}})");
 }
 
 }  // namespace

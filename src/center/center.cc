@@ -136,6 +136,7 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   auto ingest_handler = std::make_unique<IngestHandler>(*c->ingest_, clock, tel);
   PublicApiOptions popts;
   popts.web_root = options.web_root;
+  popts.audit_dir = options.audit_dir;
   popts.telemetry = tel;
   auto public_api =
       std::make_unique<PublicApi>(*c->state_, *c->store_, std::move(*files), *c->metrics_, popts);

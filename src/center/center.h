@@ -40,6 +40,8 @@ struct CenterOptions {
   store::GroupCommitOptions commit;
   IngestOptions ingest;
   std::string web_root;
+  // Audit directories published read-only under /v1/audits/; empty: none.
+  std::string audit_dir;
   // Optional offline geolocation (MMDB files) for the attack telemetry.
   std::string geoip_country_db;
   std::string geoip_asn_db;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "center/audit_files.h"
 #include "center/query.h"
 #include "core/file.h"
 #include "log/tiles.h"
@@ -41,6 +42,7 @@ enum Route : size_t {
   kRouteNotFound,
   kRouteTelemetry,
   kRouteArrivals,
+  kRouteAudits,
   kRouteCount
 };
 
@@ -143,7 +145,7 @@ PublicApi::PublicApi(LogState& state, store::Store& store, ElectionFiles files,
       workers_(static_cast<size_t>(std::max(1, options_.worker_threads))),
       requests_({"checkpoint", "tile", "manifest", "checkpoints", "bulletin", "region", "table",
                  "proof_inclusion", "proof_consistency", "export_csv", "events", "metrics",
-                 "static", "not_found", "telemetry", "arrivals"}) {
+                 "static", "not_found", "telemetry", "arrivals", "audits"}) {
   state_.OnPublish([this](const PublishedCheckpoint& cp) { OnPublish(cp); });
   // A recovered log is already published: index it now rather than on the
   // first request.
@@ -284,6 +286,13 @@ void PublicApi::Route(const http::Request& request, const Reply& reply) {
   if (path == "/v1/arrivals") {
     requests_.Add(kRouteArrivals);
     return ServeArrivals(request, reply);
+  }
+  if (path.starts_with("/v1/audits/")) {
+    requests_.Add(kRouteAudits);
+    // Small files read from disk: on the workers, never the I/O threads.
+    return boost::asio::post(workers_, [this, rest = std::string(path.substr(11)), reply] {
+      reply(WithCache(ServeAuditFile(options_.audit_dir, rest), kNoCache));
+    });
   }
   if (path == "/metrics") {
     requests_.Add(kRouteMetrics);

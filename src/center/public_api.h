@@ -45,6 +45,9 @@ struct PublicApiOptions {
   size_t max_event_streams = 1000;
   // Security telemetry served at /v1/telemetry; null: 404.
   const telemetry::SecurityTelemetry* telemetry = nullptr;
+  // Root of the published audit directories (/v1/audits/, audit_files.h);
+  // empty: none.
+  std::string audit_dir;
 };
 
 class PublicApi final : public http::Handler {

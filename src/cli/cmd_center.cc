@@ -239,6 +239,9 @@ void RegisterCenter(CLI::App& app, RunFn& run) {
       "--web-root", c.web_root,
       "Directory of the built dashboard (default: ../share/acta/web beside the binary,\n"
       "else the web/dist of the source tree it was built from)");
+  cmd->add_option("--audit-dir", c.audit_dir,
+                  "Directory of audit directories ('acta audit plan --out DIR/<name>'), published "
+                  "read-only under /v1/audits/");
   cmd->add_option("--geoip-country", c.geoip_country_db,
                   "MMDB country database (e.g. GeoLite2-Country.mmdb) to rank attacking countries");
   cmd->add_option("--geoip-asn", c.geoip_asn_db,

@@ -44,8 +44,9 @@ void RegisterDemo(CLI::App& app, RunFn& run) {
       "The whole system on one machine: synthesizes an election, starts a center on SQLite,\n"
       "runs every table's terminal through an emulated election-night network (dial-up, GSM,\n"
       "satellite, Metro Ethernet) with a blackout of one state, shows progress and bulletins,\n"
-      "then checks every table against the synthetic truth and runs the public verifier.\n"
-      "Exits 1 if any acta is lost or any total is wrong.");
+      "then checks every table against the synthetic truth and runs the public verifier\n"
+      "(and with --audit, a risk-limiting audit of the paper). Exits 1 if any acta is lost,\n"
+      "any total is wrong, or the audit directory does not verify.");
   cmd->add_option("--tables", o->demo.tables, "Number of tables (default 30,000; up to 1,000,000)");
   cmd->add_option("--seed", o->demo.seed,
                   "Seed of the election and of every random choice (default 1)");
@@ -79,6 +80,12 @@ void RegisterDemo(CLI::App& app, RunFn& run) {
   cmd->add_option("--workers", o->demo.workers,
                   "Terminal worker threads (default min(tables, 1024))");
   cmd->add_flag("--no-verify", o->no_verify, "Skip the public verification at the end");
+  cmd->add_flag("--audit", o->demo.audit,
+                "Afterwards run a risk-limiting audit of the first contest (acta audit), hand "
+                "counts simulated from the truth, and verify it");
+  cmd->add_option("--paper-errors", o->demo.paper_errors,
+                  "With --audit: this many tables' paper moves a quarter of the winner's votes to "
+                  "the runner-up (default 0)");
   cmd->add_flag("--verbose", o->verbose, "Show the center's log lines");
   cmd->add_flag("--json", o->demo.json,
                 "Print a machine-readable summary on stdout (the rest goes to stderr)");

@@ -34,5 +34,6 @@ void RegisterTerminal(CLI::App& app, RunFn& run);
 void RegisterSubmit(CLI::App& app, RunFn& run);
 void RegisterDemo(CLI::App& app, RunFn& run);
 void RegisterAttack(CLI::App& app, RunFn& run);
+void RegisterAudit(CLI::App& app, RunFn& run);
 
 }  // namespace acta::cli

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   acta::cli::RegisterSubmit(app, run);
   acta::cli::RegisterDemo(app, run);
   acta::cli::RegisterAttack(app, run);
+  acta::cli::RegisterAudit(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

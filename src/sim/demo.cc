@@ -20,6 +20,7 @@
 #include "center/center.h"
 #include "center/web_root.h"
 #include "sim/attack.h"
+#include "sim/demo_audit.h"
 #include "sim/demo_display.h"
 #include "sim/demo_setup.h"
 #include "sim/fleet.h"
@@ -405,6 +406,21 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
     summary.verify_ran = true;
     summary.verified = VerifyPublished(center.public_url(), manifest, out);
     summary.verify_seconds = Seconds(SteadyClock::now() - vstart);
+  }
+
+  // 8. The risk-limiting audit of the paper against the log.
+  if (o.audit) {
+    summary.audit_ran = true;
+    auto audit = RunDemoAudit(center.public_url(), manifest, truth, o.seed, o.paper_errors,
+                              (fs::path(workdir) / "audits").string(), out);
+    if (audit) {
+      summary.audit_status = audit->status;
+      summary.audit_rounds = audit->rounds;
+      summary.audit_verified = audit->verified;
+      summary.audit_published = audit->published;
+    } else {
+      fmt::print(out, "audit failed: {}\n", audit.error().ToString());
+    }
   }
 
   summary.wall_seconds = Seconds(SteadyClock::now() - run_start);

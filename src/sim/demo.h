@@ -33,6 +33,11 @@ struct DemoOptions {
   bool attack = false;
   double attack_rate = 2'000;  // requests per second
   bool verify = true;
+  // After the count: a risk-limiting audit of the first contest with hand
+  // counts simulated from the truth (sim/demo_audit.h); `paper_errors`
+  // tables' paper disagrees with their acta.
+  bool audit = false;
+  uint32_t paper_errors = 0;
   bool serve = false;  // keep the center running after the run, until SIGINT/SIGTERM
   // The dashboard served on the public listener; empty: found as
   // center/web_root.h says (installed path, then the build tree).
@@ -63,9 +68,14 @@ struct DemoSummary {
          p100_seconds = -1;  // receipts, from the window's start
   double verify_seconds = 0;
   uint64_t peak_rss_kb = 0;
+  bool audit_ran = false;
+  std::string audit_status;  // "risk_limit_met", "full_count" (in_progress: ran out of rounds)
+  uint32_t audit_rounds = 0;
+  bool audit_verified = false;   // `acta audit verify` recomputed every file
+  bool audit_published = false;  // and the center serves it
   bool ok() const {
     return delivered == tables && counted == tables && truth_mismatches == 0 &&
-           (!verify_ran || verified);
+           (!verify_ran || verified) && (!audit_ran || (audit_verified && audit_published));
   }
 };
 

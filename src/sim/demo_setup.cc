@@ -62,6 +62,8 @@ CenterRunner::CenterRunner(std::string election_dir, std::string workdir, std::s
   options_.ingest_limits.max_connections = 16'000;
   options_.public_limits.max_connections_per_source = 1'000;
   options_.web_root = std::move(web_root);
+  // `acta demo --audit` writes its audit here; the center publishes it.
+  options_.audit_dir = (fs::path(workdir) / "audits").string();
 }
 
 Status CenterRunner::Start() {
@@ -139,6 +141,11 @@ std::string SummaryJson(const DemoSummary& s, bool emulation, milliseconds windo
       {"delivered", s.delivered},
       {"counted", s.counted},
       {"truth_mismatches", s.truth_mismatches},
+      {"audit", s.audit_ran ? nlohmann::json{{"status", s.audit_status},
+                                             {"rounds", s.audit_rounds},
+                                             {"verified", s.audit_verified},
+                                             {"published", s.audit_published}}
+                            : nlohmann::json(nullptr)},
       {"verified", s.verified},
       {"attempts", s.attempts},
       {"retries", s.retries},

@@ -6,7 +6,7 @@
 // tests/contract/node_modules (npm ci there; scripts/install-deps.sh does).
 import { describe, before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { actaBin, cleanup, getJson, makeElection, signActa, startCenter, until } from '../browser/harness.mjs';
@@ -34,10 +34,16 @@ describe('openapi contract', () => {
   before(async () => {
     assert.ok(actaBin && existsSync(actaBin), `ACTA_BIN must point at the acta binary (got ${actaBin})`);
     el = await makeElection(40, 5);
+    // A published audit directory (the center serves its files as they are).
+    const audit = path.join(el.dir, 'audits', 'president');
+    mkdirSync(path.join(audit, 'round-1'), { recursive: true });
+    writeFileSync(path.join(audit, 'audit.json'), '{"format":"acta-audit-v1","rounds":[]}\n');
+    writeFileSync(path.join(audit, 'round-1', 'sample.csv'), 'draw,hash,value,table,region\n');
     // A per-table public-lane budget of two new actas, so a third is a 429.
     center = await startCenter(el, [
       '--table-public-rate', '0', '--table-public-burst', '2',
       '--public-rate', '1000', '--public-burst', '1000', '--public-network-rate', '1000', '--public-network-burst', '1000',
+      '--audit-dir', path.join(el.dir, 'audits'),
     ]);
   });
 
@@ -146,6 +152,12 @@ describe('openapi contract', () => {
     await P(`/v1/arrivals?region=${country}`);
     assert.equal((await P('/v1/arrivals?top=99')).status, 400);
     assert.equal((await P('/v1/arrivals?region=NOPE')).status, 404);
+    // Audits: the index, a file, a round's file, and what is not served.
+    assert.deepEqual(JSON.parse((await P('/v1/audits/index.json')).body).audits, ['president']);
+    assert.equal((await P('/v1/audits/president/audit.json')).status, 200);
+    assert.equal((await P('/v1/audits/president/round-1/sample.csv')).status, 200);
+    assert.equal((await P('/v1/audits/president/reported.csv')).status, 404);
+    assert.equal((await P('/v1/audits/president/round-1/teams.txt')).status, 404);
     const telemetry = JSON.parse((await P('/v1/telemetry')).body);
     assert.ok(telemetry.totals.rejected >= 7, 'the refusals above are in the telemetry');
     // Every metric the alert rules and the Grafana dashboard use exists.

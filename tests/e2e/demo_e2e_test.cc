@@ -4,6 +4,8 @@
 // says, and the public verifier must pass.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "core/testing/manifest_fixtures.h"
 #include "sim/demo.h"
 
@@ -61,6 +63,34 @@ TEST(DemoE2eTest, WithoutEmulationAndWithARestart) {
   auto s = RunDemo(o);
   ASSERT_TRUE(s.has_value()) << s.error().ToString();
   ExpectComplete(*s, 500);
+}
+
+// `acta demo --audit`: clean paper stops in round 1; paper that disagrees
+// with every acta escalates round after round into a full hand count. Both
+// audit directories verify against the log and are served by the center.
+TEST(DemoE2eTest, AuditStopsOnCleanPaperAndEscalatesOnBadPaper) {
+  DemoOptions o = Small(2000);
+  o.emulation = false;
+  o.audit = true;
+  auto clean = RunDemo(o);
+  ASSERT_TRUE(clean.has_value()) << clean.error().ToString();
+  ExpectComplete(*clean, 2000);
+  EXPECT_TRUE(clean->audit_ran);
+  EXPECT_EQ(clean->audit_status, "risk_limit_met");
+  EXPECT_EQ(clean->audit_rounds, 1u);
+  EXPECT_TRUE(clean->audit_verified);
+  EXPECT_TRUE(clean->audit_published);
+  EXPECT_TRUE(std::filesystem::exists(o.workdir + "/audits/president/round-1/teams.txt"));
+
+  o.workdir = acta::testing::TestDir("-bad");
+  o.paper_errors = 2000;
+  auto bad = RunDemo(o);
+  ASSERT_TRUE(bad.has_value()) << bad.error().ToString();
+  EXPECT_EQ(bad->audit_status, "full_count");
+  EXPECT_GE(bad->audit_rounds, 2u);
+  EXPECT_TRUE(bad->audit_verified);
+  EXPECT_TRUE(bad->audit_published);
+  EXPECT_TRUE(bad->ok());
 }
 
 TEST(DemoE2eTest, AnUnknownBlackoutStateIsRefused) {

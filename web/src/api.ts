@@ -16,7 +16,7 @@ export class HttpError extends Error {
   }
 }
 
-async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   const r = await fetch(url, { signal, headers: { Accept: 'application/json' } });
   if (!r.ok) {
     let msg = `${r.status} ${r.statusText}`;

@@ -1,6 +1,6 @@
 // Entry point: the header (sections, live status, language), the hash
 // router (#/, #/region/CODE, #/table/ID, #/arrival, #/flags, #/telemetry,
-// #/data) and the live-update wiring.
+// #/audit, #/data) and the live-update wiring.
 
 import './styles.css';
 import { sweepCharts } from './charts';
@@ -8,6 +8,7 @@ import { h, replaceKeepingFocus } from './dom';
 import { currentLang, fmtInt, setLang, t, type Key } from './i18n';
 import { state } from './state';
 import { ArrivalView } from './views/arrival';
+import { AuditView } from './views/audit';
 import { DataView } from './views/data';
 import { FlagsView } from './views/flags';
 import { RegionView } from './views/region';
@@ -28,6 +29,7 @@ const SECTIONS: { href: string; key: Key; match: (r: string) => boolean }[] = [
   { href: '#/arrival', key: 'nav_arrival', match: (r) => r === 'arrival' },
   { href: '#/flags', key: 'nav_flags', match: (r) => r.startsWith('flags') },
   { href: '#/telemetry', key: 'nav_telemetry', match: (r) => r === 'telemetry' },
+  { href: '#/audit', key: 'nav_audit', match: (r) => r === 'audit' },
   { href: '#/data', key: 'nav_data', match: (r) => r === 'data' },
 ];
 
@@ -58,6 +60,8 @@ function makeView(r: string): View {
       return new FlagsView(redraw, arg || null);
     case 'telemetry':
       return new TelemetryView(redraw);
+    case 'audit':
+      return new AuditView(redraw);
     case 'data':
       return new DataView();
     default:

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "audit/audit_ops.h"
+#include "audit/fetch_audit.h"
 #include "cli/command.h"
 #include "core/file.h"
 #include "terminal/http_client.h"
@@ -22,17 +23,22 @@ struct AuditCliOptions {
   std::string risk_limit = "0.05";
   std::string seed;
   std::string hand_counts;
+  bool published = false;
 };
+
+Result<std::unique_ptr<http::HttpClient>> Client(const AuditCliOptions& o) {
+  http::HttpClientOptions co;
+  co.base_url = o.center;
+  co.ca_file = o.ca_file;
+  co.max_response_bytes = 256 * 1024 * 1024;
+  return http::HttpClient::Create(co);
+}
 
 // The published log: a dump directory, or everything fetched from a center
 // into memory.
 Result<std::unique_ptr<verify::Files>> PublishedLog(const AuditCliOptions& o) {
   if (!o.dump.empty()) return std::make_unique<verify::DirectoryFiles>(o.dump);
-  http::HttpClientOptions co;
-  co.base_url = o.center;
-  co.ca_file = o.ca_file;
-  co.max_response_bytes = 256 * 1024 * 1024;
-  auto client = http::HttpClient::Create(co);
+  auto client = Client(o);
   if (!client) return std::unexpected(client.error());
   auto files = std::make_unique<verify::MemoryFiles>();
   verify::FetchOptions fo;
@@ -104,10 +110,24 @@ int RunRecord(const AuditCliOptions& o) {
 
 int RunAuditVerify(const AuditCliOptions& o) {
   if (!OneLogSource(o, "verify")) return kExitUsage;
+  if (o.published && o.center.empty()) {
+    std::fprintf(stderr, "acta audit verify: --published needs --center URL\n");
+    return kExitUsage;
+  }
   auto log = PublishedLog(o);
   if (!log) return ReportError("audit verify", log.error());
-  verify::DirectoryFiles dir(o.dir);
-  auto v = audit::VerifyAuditDir(**log, dir);
+  std::unique_ptr<verify::Files> dir;
+  if (o.published) {
+    auto client = Client(o);
+    if (!client) return ReportError("audit verify", client.error());
+    auto fetched = std::make_unique<verify::MemoryFiles>();
+    if (auto st = audit::FetchPublishedAudit(**client, o.dir, *fetched); !st)
+      return ReportError("audit verify", st.error());
+    dir = std::move(fetched);
+  } else {
+    dir = std::make_unique<verify::DirectoryFiles>(o.dir);
+  }
+  auto v = audit::VerifyAuditDir(**log, *dir);
   if (!v) return ReportError("audit verify", v.error());
   PrintAudit(v->audit, o.dir);
   for (const std::string& p : v->problems) std::printf("  PROBLEM %s\n", p.c_str());
@@ -171,8 +191,14 @@ void RegisterAudit(CLI::App& app, RunFn& run) {
       "verify",
       "Recompute the whole audit from the published log and the directory's parameters and\n"
       "hand counts, and compare every file byte for byte. Exits 0 only when all match.");
-  verify->add_option("AUDIT_DIR", o->dir, "The audit directory")->required();
+  verify
+      ->add_option("AUDIT_DIR", o->dir,
+                   "The audit directory, or with --published the audit's name on the center")
+      ->required();
   LogSourceOptions(verify, *o);
+  verify->add_flag("--published", o->published,
+                   "Check the audit the center publishes under /v1/audits/AUDIT_DIR/ (fetched), "
+                   "not a local directory; needs --center");
   verify->callback([&run, o] { run = [o] { return RunAuditVerify(*o); }; });
 }
 

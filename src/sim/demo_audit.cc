@@ -6,6 +6,7 @@
 #include <set>
 
 #include "audit/audit_ops.h"
+#include "audit/fetch_audit.h"
 #include "core/random.h"
 #include "log/checkpoint.h"
 #include "terminal/http_client.h"
@@ -109,16 +110,22 @@ Result<DemoAuditResult> RunDemoAudit(const std::string& public_url, const Manife
   for (const audit::Round& r : current.rounds) result.tables_counted += r.to_count.size();
   result.rounds = static_cast<uint32_t>(current.rounds.size());
   result.status = audit::AuditStatusName(current.status);
-  auto v = audit::VerifyAuditDir(log, dir);
+  // What the public sees: the audit as the center serves it, checked
+  // against the log (acta audit verify president --published --center URL).
+  verify::MemoryFiles served;
+  ACTA_RETURN_IF_ERROR(audit::FetchPublishedAudit(**client, contest, served));
+  result.published = true;
+  for (const std::string& path : served.List()) {
+    auto local = dir.Read(path);
+    result.published = result.published && local && *local == served.map().at(path);
+  }
+  auto v = audit::VerifyAuditDir(log, served);
   if (!v) return std::unexpected(v.error());
   result.verified = v->ok();
-  auto local = dir.Read(audit::kAuditJson);
-  auto served = (*client)->Get("/v1/audits/" + contest + "/" + audit::kAuditJson);
-  result.published = local && served && served->status == 200 && served->body == *local;
   fmt::print(
       out, "audit {}{}{} after {} round(s), {} tables hand counted; {}, {} ({})\n", result.status,
       current.reason.empty() ? "" : ": ", current.reason, result.rounds, result.tables_counted,
-      result.verified ? "acta audit verify: OK" : "ACTA AUDIT VERIFY FAILED",
+      result.verified ? "acta audit verify --published: OK" : "ACTA AUDIT VERIFY FAILED",
       result.published ? "published at /v1/audits/" + contest + "/" : "NOT PUBLISHED by the center",
       dir_path);
   for (const auto& p : v->problems) fmt::print(out, "  {}\n", p);

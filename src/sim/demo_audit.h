@@ -4,8 +4,8 @@
 // round's hand count from the synthetic truth (the paper), with
 // `paper_errors` tables whose paper moves a quarter of the reported
 // winner's votes to the runner-up, records rounds until the audit stops or
-// needs a full hand count, then verifies the audit directory from the log
-// and checks that the center publishes it.
+// needs a full hand count, then fetches the audit as the center publishes
+// it, checks it equals the directory written, and verifies it against the log.
 // The directory is ROOT/<contest id>, which the demo's center publishes.
 #pragma once
 
@@ -22,8 +22,8 @@ struct DemoAuditResult {
   std::string status;  // audit::AuditStatusName
   uint32_t rounds = 0;
   uint64_t tables_counted = 0;  // hand counted over every round
-  bool verified = false;        // `acta audit verify` found every file as recomputed
-  bool published = false;       // the center serves the same audit.json under /v1/audits/
+  bool verified = false;        // the published audit verifies against the log
+  bool published = false;       // the center serves every file of the directory, unchanged
 };
 
 // Errors: fetching the published log, planning or recording (all

@@ -96,7 +96,7 @@ describe('audit page', () => {
     const overstated = audit.rounds[0].results.filter((t) => t.discrepancy > 0).length;
     assert.equal(await details.locator('tbody tr[data-overstated]').count(), overstated);
     assert.equal(await page.textContent('[data-testid="audit-verify-president"]'),
-      `acta audit verify president --center ${demo.url}`);
+      `acta audit verify president --published --center ${demo.url}`);
     // Every file the page links to is served.
     for (const href of await page.locator('[data-testid="audit-president"] a[href^="/v1/audits/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
       const res = await fetch(demo.url + href);

@@ -8,7 +8,7 @@ const STRINGS = {
     title: 'Auditoría de riesgo limitado',
     intro:
       'Se cuentan a mano las papeletas de mesas sorteadas y se comparan con las actas del registro, hasta que la probabilidad de que un resultado equivocado sobreviva quede por debajo del límite de riesgo. El sorteo sale de una semilla pública; cualquiera puede recalcularlo todo.',
-    verify: 'Recalcúlelo usted (descargue los archivos de la auditoría y ejecute):',
+    verify: 'Recalcúlelo usted desde el registro y los archivos publicados:',
     none: 'Este centro no ha publicado ninguna auditoría.',
     contest: 'Contienda',
     status: 'Estado',
@@ -44,7 +44,7 @@ const STRINGS = {
     title: 'Risk-limiting audit',
     intro:
       'The paper ballots of randomly drawn tables are counted by hand and compared with their actas in the log, until the chance that a wrong outcome survives is below the risk limit. The draw comes from a public seed; anyone can recompute all of it.',
-    verify: 'Recompute it yourself (download the audit files and run):',
+    verify: 'Recompute it yourself from the log and the published files:',
     none: 'This center has published no audit.',
     contest: 'Contest',
     status: 'Status',

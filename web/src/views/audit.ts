@@ -85,7 +85,7 @@ export class AuditView implements View {
         a.rounds.map((r) => ['sample.csv', 'teams.txt', ...(r.recorded ? ['hand_counts.csv'] : [])].map((f) =>
           [h('a', { href: fileUrl(name, `round-${r.round}/${f}`) }, `round-${r.round}/${f}`), ' ']))),
       h('p', null, at('verify')),
-      copyBlock(`acta audit verify ${name} --center ${location.origin}`, `audit-verify-${name}`));
+      copyBlock(`acta audit verify ${name} --published --center ${location.origin}`, `audit-verify-${name}`));
   }
 
   private roundsTable(a: Audit): HTMLElement {

@@ -5,7 +5,8 @@ BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 ACTA := $(BUILD_DIR)/src/cli/acta
 
-.PHONY: all deps configure configure-demo build demo deb test bench fmt fuzz asan clean
+.PHONY: all deps configure configure-demo build demo demo-ha ha-faults deb test bench fmt fuzz \
+	asan clean
 
 all: build
 
@@ -27,6 +28,18 @@ build: configure
 demo: configure-demo
 	cmake --build --preset $(PRESET) -j $(JOBS) --target acta web
 	$(ACTA) demo $(DEMO_ARGS)
+
+# Three sites on Patroni/etcd (scripts/ha-cluster.sh, as root): one center
+# per site under terminal load, the primary's whole site blacked out in the
+# middle, then every receipt checked against the log and the verifier run.
+demo-ha: build
+	ACTA_HA_FAULTS=blackout:1 ACTA_HA_TABLES=$(or $(HA_TABLES),2000) ACTA_HA_REPORT=0 \
+	  bash scripts/ha-faults.sh
+
+# Every fault kind HA_EACH times (default 20) under load; writes its section of
+# docs/PERFORMANCE.md when every check passed.
+ha-faults: build
+	bash scripts/ha-faults.sh $(HA_EACH)
 
 test: build
 	bash scripts/run-tests.sh $(BUILD_DIR)

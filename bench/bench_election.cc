@@ -73,10 +73,12 @@ double RawVerifyRate(const BenchElection& e) {
 }
 
 std::unique_ptr<center::Center> StartBenchCenter(const BenchElection& e, const std::string& db_url,
-                                                 int node, const Clock& clock) {
+                                                 int node, const Clock& clock,
+                                                 const store::OpenOptions& db) {
   center::CenterOptions o;
   o.election_dir = e.dir;
   o.db_url = db_url;
+  o.db = db;
   o.key_file = e.dir + (node == 0 ? std::string("/secrets/center.key")
                                   : "/secrets/center-" + std::to_string(node + 1) + ".key");
   o.ingest_listen = {"127.0.0.1:0"};

@@ -39,8 +39,10 @@ double RawVerifyRate(const BenchElection& e);
 // An in-process center for load runs: store `db_url`, the key of center
 // `node` (0: secrets/center.key, n: secrets/center-(n+1).key), loopback
 // listeners on port 0, no connection caps, one ingest thread per core.
+// `db` carries the PostgreSQL HA switches (--require-sync-standby).
 std::unique_ptr<center::Center> StartBenchCenter(const BenchElection& e, const std::string& db_url,
-                                                 int node, const Clock& clock);
+                                                 int node, const Clock& clock,
+                                                 const store::OpenOptions& db = {});
 
 // Waits (at most 2 minutes) until `c` publishes a checkpoint of `size`
 // entries or more; false on timeout.

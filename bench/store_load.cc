@@ -5,12 +5,14 @@
 // in the same run; and failover time, from kill -9 of the sequencing node
 // (a real `acta center` process) to the next checkpoint the survivor signs.
 //
-//   store_load --pg-url URL [--tables N] [--connections C] [--failovers K]
-//              [--acta PATH] [--out FILE]
+//   store_load --pg-url URL [--ha-url URL] [--tables N] [--connections C]
+//              [--failovers K] [--acta PATH] [--out FILE]
 //
 // URL is a PostgreSQL server the benchmark may create databases on
 // (scripts/run-bench.sh starts a throwaway cluster with
-// scripts/pg-test-cluster.sh).
+// scripts/pg-test-cluster.sh). --ha-url is the multi-host URL of a
+// three-site Patroni cluster (scripts/ha-cluster.sh, issue #15): then one
+// center with --require-sync-standby ingests on it too, in the same run.
 #include <libpq-fe.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
@@ -38,10 +40,14 @@ constexpr size_t kRawBatch = 256;
   std::exit(1);
 }
 
+// Keeps a query string (the multi-host URL's target_session_attrs).
 std::string UrlWithDatabase(const std::string& url, const std::string& db) {
-  const size_t slash = url.rfind('/');
-  if (slash == std::string::npos || slash < url.find("://") + 3) return url + "/" + db;
-  return url.substr(0, slash + 1) + db;
+  const size_t query = url.find('?');
+  const std::string base = url.substr(0, query);
+  const std::string rest = query == std::string::npos ? "" : url.substr(query);
+  const size_t slash = base.rfind('/');
+  if (slash == std::string::npos || slash < base.find("://") + 3) return base + "/" + db + rest;
+  return base.substr(0, slash + 1) + db + rest;
 }
 
 void PgAdmin(const std::string& url, const std::string& sql) {
@@ -245,7 +251,7 @@ int main(int argc, char** argv) {
   uint32_t tables = 30000;
   int connections = 64;
   int failovers = 3;
-  std::string pg_url, out_path, acta_binary = ACTA_BINARY;
+  std::string pg_url, ha_url, out_path, acta_binary = ACTA_BINARY;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--tables")
@@ -256,6 +262,8 @@ int main(int argc, char** argv) {
       failovers = std::stoi(argv[i + 1]);
     else if (a == "--pg-url")
       pg_url = argv[i + 1];
+    else if (a == "--ha-url")
+      ha_url = argv[i + 1];
     else if (a == "--acta")
       acta_binary = argv[i + 1];
     else if (a == "--out")
@@ -265,7 +273,8 @@ int main(int argc, char** argv) {
   }
   if (pg_url.empty()) {
     std::fprintf(stderr,
-                 "usage: store_load --pg-url URL [--tables N] [--connections C] [--failovers K] "
+                 "usage: store_load --pg-url URL [--ha-url URL] [--tables N] [--connections C] "
+                 "[--failovers K] "
                  "[--acta PATH] [--out FILE]\n");
     return 2;
   }
@@ -330,6 +339,23 @@ int main(int argc, char** argv) {
                "(raw PostgreSQL)");
     PgAdmin(pg_url, "DROP DATABASE IF EXISTS acta_bench_" + std::to_string(k) + "_" + tag +
                         " WITH (FORCE)");
+  }
+
+  if (!ha_url.empty()) {
+    std::fprintf(stderr, "ingest: PostgreSQL on 3 sites (Patroni, synchronous), 1 node\n");
+    const std::string db = "acta_bench_ha_" + tag;
+    const std::string url = FreshPgDatabase(ha_url, db, election_id);
+    std::vector<std::unique_ptr<center::Center>> nodes;
+    store::OpenOptions ha;
+    ha.require_sync_standby = true;
+    ha.answer_timeout_ms = 5000;
+    nodes.push_back(StartBenchCenter(e, url, 0, clock, ha));
+    auto f = RunIngest(nodes, requests, connections);
+    for (auto& n : nodes) n->Stop();
+    nodes.clear();
+    const double raw_ha = RawPgInsertRate(FreshPgDatabase(ha_url, db + "_raw", election_id), rows);
+    ingest_row("PostgreSQL 3 sites, Patroni synchronous, --require-sync-standby, 1 node", f, raw_ha,
+               "(raw, same cluster)");
   }
 
   if (failovers > 0) {

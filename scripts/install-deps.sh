@@ -10,6 +10,7 @@ PACKAGES=(
   clang-16 libclang-rt-16-dev
   libsodium-dev libssl-dev libboost1.81-dev libsqlite3-dev sqlite3 libpq-dev
   postgresql-15 postgresql-client-15
+  patroni etcd-server etcd-client nftables
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   libqrencode-dev libzxing-dev libpng-dev libmaxminddb-dev
   libturbojpeg0-dev libwebp-dev libexif-dev libcairo2-dev fonts-dejavu-core
@@ -45,6 +46,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   # run their own instance, so the system one is stopped and left disabled.
   if printf '%s\n' "${missing[@]}" | grep -q '^nginx'; then
     $SUDO service nginx stop >/dev/null 2>&1 || true
+  fi
+  # etcd-server's package starts a system etcd on 2379/2380; scripts/ha-cluster.sh
+  # runs its own three members, so the system one is stopped.
+  if printf '%s\n' "${missing[@]}" | grep -q '^etcd-server'; then
+    $SUDO service etcd stop >/dev/null 2>&1 || true
   fi
 else
   echo "install-deps: all Debian packages present"

@@ -29,18 +29,8 @@ cmd=$1
 dir=$2
 [ -n "$dir" ] || usage
 
-# Runs a PostgreSQL binary as the cluster owner.
-as_owner() {
-  if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$@"
-  else
-    "$@"
-  fi
-}
-
-port_in_use() {
-  ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
-}
+# shellcheck source=scripts/pg-common.sh
+. "$(dirname "$0")/pg-common.sh"
 
 start_server() {
   as_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null

@@ -86,7 +86,7 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   auto masters = LoadMasters(m, options.transport_key_files);
   if (!masters) return std::unexpected(masters.error());
 
-  auto store = store::OpenStore(options.db_url);
+  auto store = store::OpenStore(options.db_url, options.db);
   if (!store) return std::unexpected(store.error());
   c->store_ = std::move(*store);
   ACTA_RETURN_IF_ERROR(c->store_->Initialize(m.election_id));
@@ -119,6 +119,10 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   c->ingest_ = std::make_unique<IngestService>(m, std::move(*masters), *c->key_, *c->committer_,
                                                clock, options.ingest);
   ACTA_RETURN_IF_ERROR(c->ingest_->Recover(*c->store_));
+  // Replays are answered from what Recover read: only once a synchronous
+  // standby (if any) holds it, since a restarted primary shows commits that
+  // never reached one.
+  ACTA_RETURN_IF_ERROR(c->store_->ConfirmReplicated());
   Sequencer* seq = c->sequencer_.get();
   c->ingest_->SetOnDurable([seq] { seq->Notify(); });
   c->sequencer_->Start();

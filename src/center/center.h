@@ -20,12 +20,14 @@
 #include "center/telemetry/telemetry.h"
 #include "core/clock.h"
 #include "store/group_commit.h"
+#include "store/open_store.h"
 
 namespace acta::center {
 
 struct CenterOptions {
   std::string election_dir;  // manifest.json, tables.bin, manifest.sig
   std::string db_url;        // "sqlite:PATH"
+  store::OpenOptions db;     // PostgreSQL only: synchronous standby, answer timeout
   std::string key_file;      // the center's signer key (must be listed in the manifest)
   // Transport master secrets, one per manifest transport_key_ids entry (matched by id).
   std::vector<std::string> transport_key_files;

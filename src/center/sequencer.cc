@@ -87,6 +87,10 @@ Status Sequencer::Recover() {
                            " does not match the tree rebuilt from the stored entries");
     }
   }
+  // Nothing read here is published or signed over before a synchronous
+  // standby holds it (a restarted primary shows commits that never reached
+  // one).
+  ACTA_RETURN_IF_ERROR(store_.ConfirmReplicated());
   if (!checkpoints->empty() && checkpoints->back().size == *count) {
     store::StoredCheckpoint last = checkpoints->back();
     checkpoints->pop_back();
@@ -121,6 +125,10 @@ Result<size_t> Sequencer::SequencePending(size_t max_entries) {
   }
   // Another node may have sequenced since we last looked.
   if (auto followed = FollowLocked(); !followed) return std::unexpected(followed.error());
+  // Entries the store holds past every checkpoint (this node's own batch
+  // whose answer was lost, or a leader that died between sequencing and
+  // checkpointing) get their checkpoint before anything new is sequenced.
+  if (auto adopted = AdoptUncheckpointed(); !adopted) return std::unexpected(adopted.error());
   auto rows = store_.LoadUnsequenced(std::min(max_entries, options_.batch_size));
   if (!rows) return std::unexpected(rows.error());
   if (rows->empty()) return 0;
@@ -134,30 +142,79 @@ Result<size_t> Sequencer::SequencePending(size_t max_entries) {
     leaves.push_back((*rows)[i].leaf_hash);
     bodies.push_back(BodyOrEmpty((*rows)[i], first + i));
   }
+  const store::TreeHead before{first, tree.Root()};
   tree.Append(leaves);
-  PublishedCheckpoint cp = MakeCheckpoint(tree.size(), tree.Root());
+  const store::TreeHead after{tree.size(), tree.Root()};
   Status st;
   for (int attempt = 1; attempt <= kSequenceAttempts; ++attempt) {
-    st = store_.Sequence(first, leaves, cp.stored);
+    st = store_.SequenceFenced(before, leaves, after);
     if (st || st.error().code == ErrorCode::kFailedPrecondition) break;
     spdlog::warn("sequencer: storing batch at {} failed (attempt {}): {}", first, attempt,
                  st.error().ToString());
     std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
   }
-  if (!st) {
-    // Not stored: take the batch out of the tree again, so the tree never
-    // holds what the store does not (the signed checkpoint is dropped
-    // unpublished). kFailedPrecondition means another node sequenced
-    // first: follow it next round. Anything else is a store failure.
-    tree.Truncate(first);
-    if (st.error().code != ErrorCode::kFailedPrecondition) {
-      spdlog::error("sequencer: cannot store batch at {}: {}", first, st.error().ToString());
+  if (st) {
+    // The entries are in the store (and, replicated, on a synchronous
+    // standby): only now is a checkpoint signed over them.
+    st = CheckpointAndPublish(bodies, leaves, first);
+    if (st) {
+      ++batches_;
+      return rows->size();
     }
+  }
+  // Not stored, or stored without a checkpoint: take the batch out of the
+  // tree again, so the tree never runs ahead of what is checkpointed.
+  // kFailedPrecondition means the store's head is not this tree's (another
+  // node sequenced first, or an earlier attempt whose answer was lost did
+  // commit): the next round follows or adopts it. Anything else is a store
+  // failure.
+  tree.Truncate(first);
+  if (st.error().code != ErrorCode::kFailedPrecondition) {
+    spdlog::error("sequencer: cannot store batch at {}: {}", first, st.error().ToString());
+  }
+  return std::unexpected(st.error());
+}
+
+Status Sequencer::CheckpointAndPublish(std::span<const ActaBody> bodies,
+                                       std::span<const Hash256> leaves, uint64_t first) {
+  const log::MerkleTree& tree = state_.tree();
+  PublishedCheckpoint cp = MakeCheckpoint(tree.size(), tree.Root());
+  ACTA_RETURN_IF_ERROR(store_.AddCheckpoint(cp.stored));
+  state_.ApplyAndPublish(bodies, leaves, first, std::move(cp));
+  return Ok();
+}
+
+Result<uint64_t> Sequencer::AdoptUncheckpointed() {
+  auto count = store_.SequencedCount();
+  if (!count) return std::unexpected(count.error());
+  log::MerkleTree& tree = state_.mutable_tree();
+  const uint64_t first = tree.size();
+  if (*count <= first) return 0;
+  std::vector<Hash256> leaves;
+  std::vector<ActaBody> bodies;
+  ACTA_RETURN_IF_ERROR(
+      store_.ForEachSequenced(first, *count, [&](const store::AcceptedActa& row) -> Status {
+        leaves.push_back(row.leaf_hash);
+        bodies.push_back(BodyOrEmpty(row, *row.seq));
+        return Ok();
+      }));
+  if (leaves.size() != *count - first) {
+    return MakeError(ErrorCode::kUnavailable, "entries " + std::to_string(first) + ".." +
+                                                  std::to_string(*count) +
+                                                  " are not all visible yet");
+  }
+  // What was read may be visible on this primary without being on any
+  // standby (a commit whose answer was lost): sign nothing over it until a
+  // synchronous standby holds it.
+  ACTA_RETURN_IF_ERROR(store_.ConfirmReplicated());
+  tree.Append(leaves);
+  if (auto st = CheckpointAndPublish(bodies, leaves, first); !st) {
+    tree.Truncate(first);
     return std::unexpected(st.error());
   }
-  state_.ApplyAndPublish(bodies, leaves, first, std::move(cp));
-  ++batches_;
-  return rows->size();
+  spdlog::info("sequencer: checkpointed {} entries {}..{} stored without a checkpoint",
+               leaves.size(), first, *count);
+  return leaves.size();
 }
 
 Result<uint64_t> Sequencer::Follow() {
@@ -175,6 +232,11 @@ Result<uint64_t> Sequencer::FollowLocked() {
   if (*count <= start) return 0;
   auto checkpoints = store_.ListCheckpoints();
   if (!checkpoints) return std::unexpected(checkpoints.error());
+  // A checkpoint visible on this primary may not be on any standby yet (its
+  // writer's commit is still waiting, or its answer was lost): publish none
+  // until a synchronous standby holds everything read so far. The entries
+  // of each listed checkpoint were committed before it, so are covered too.
+  ACTA_RETURN_IF_ERROR(store_.ConfirmReplicated());
   for (const store::StoredCheckpoint& cp : *checkpoints) {
     if (cp.size <= tree.size()) continue;
     const uint64_t first = tree.size();

@@ -1,8 +1,10 @@
 // The single writer of the log. It takes accepted (durable, receipted)
 // actas from the store in arrival order, gives them consecutive log indexes,
-// appends them to the Merkle tree, signs a C2SP checkpoint over the new tree,
-// stores indexes and checkpoint in one transaction, and only then applies
-// them to the tally and publishes the checkpoint.
+// appends them to the Merkle tree, stores the indexes with a compare-and-swap
+// of the store's tree head (size, root), and only once that returned (with
+// replication: once a synchronous standby holds them) signs a C2SP
+// checkpoint over the new tree, stores it, and then applies the entries to
+// the tally and publishes the checkpoint.
 //
 // Batching: a batch closes at `batch_size` entries or `batch_delay` after
 // the first waiting entry, whichever comes first; every batch gets its own
@@ -12,9 +14,11 @@
 // 1 / batch_delay checkpoints per second.
 //
 // It never signs two inconsistent checkpoints: each checkpoint extends the
-// in-memory tree, and the store refuses a sequence that does not start at
-// its current size (then the tree is truncated back and nothing was
-// signed that the store holds).
+// in-memory tree, the store refuses a sequence whose expected head is not
+// its own (then the tree is truncated back and nothing was signed), and a
+// checkpoint is signed only over entries the store confirmed. Entries
+// stored without a checkpoint (a lost answer, a crash between the two
+// writes) are taken in and checkpointed at the next round.
 //
 // Several center nodes may share one store (PostgreSQL). Then only the
 // holder of the store's SequencerLease sequences; every node (the leader
@@ -90,6 +94,14 @@ class Sequencer {
   // One round: take the lease if free, follow the store, sequence if leader.
   void Step();
   Result<uint64_t> FollowLocked();
+  // Signs a checkpoint over the current tree (whose entries the store
+  // holds), stores it and then applies and publishes. REQUIRES mu_.
+  Status CheckpointAndPublish(std::span<const ActaBody> bodies, std::span<const Hash256> leaves,
+                              uint64_t first);
+  // Takes in the entries the store sequenced past the tree without a
+  // checkpoint, once ConfirmReplicated holds, and checkpoints them.
+  // Returns how many. REQUIRES mu_ and leadership.
+  Result<uint64_t> AdoptUncheckpointed();
   PublishedCheckpoint MakeCheckpoint(uint64_t size, const Hash256& root);
 
   store::Store& store_;

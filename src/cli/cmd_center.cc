@@ -218,7 +218,18 @@ void RegisterCenter(CLI::App& app, RunFn& run) {
   cmd->add_option(
       "--db", c.db_url,
       "Store: sqlite:PATH (a file, created if missing) or postgres://USER@HOST:PORT/DB\n"
-      "(PostgreSQL; several centers may share one database, one sequences at a time)");
+      "(PostgreSQL; several centers may share one database, one sequences at a time).\n"
+      "Replicated sites: postgres://USER@H1:P1,H2:P2,H3:P3/DB?target_session_attrs=read-write\n"
+      "(libpq tries each host and reconnects to the new primary after a failover)");
+  cmd->add_flag("--require-sync-standby", c.db.require_sync_standby,
+                "PostgreSQL with synchronous standbys (Patroni synchronous_mode): acknowledge a\n"
+                "write (send a receipt, sign a checkpoint) only once a synchronous standby holds\n"
+                "it; a primary without one answers ingest with 503. Needs pg_monitor");
+  cmd->add_option("--db-answer-timeout-ms", c.db.answer_timeout_ms,
+                  "PostgreSQL: abandon a connection whose statement got no answer in this time\n"
+                  "(never cancelled; the outcome is looked up). 0 waits for ever")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--key", c.key_file,
                   "The center's signer key file (must be listed in the manifest)");
   cmd->add_option("--transport-key", c.transport_key_files,

@@ -29,6 +29,11 @@ void FaultInjectingStore::WaitForHeldWrites(size_t n) {
   cv_.wait(lock, [&] { return held_ >= n; });
 }
 
+void FaultInjectingStore::FailNextConfirms(size_t n) {
+  std::lock_guard lock(mu_);
+  confirm_failures_ = n;
+}
+
 std::vector<size_t> FaultInjectingStore::InsertBatchSizes() const {
   std::lock_guard lock(mu_);
   return insert_batch_sizes_;
@@ -72,6 +77,22 @@ Status FaultInjectingStore::InsertAccepted(std::span<const AcceptedActa> actas) 
 Status FaultInjectingStore::Sequence(uint64_t first_seq, std::span<const Hash256> leaves,
                                      const std::optional<StoredCheckpoint>& checkpoint) {
   return Apply([&] { return base_.Sequence(first_seq, leaves, checkpoint); });
+}
+
+Status FaultInjectingStore::SequenceFenced(const TreeHead& expected,
+                                           std::span<const Hash256> leaves, const TreeHead& next) {
+  return Apply([&] { return base_.SequenceFenced(expected, leaves, next); });
+}
+
+Status FaultInjectingStore::ConfirmReplicated() {
+  {
+    std::lock_guard lock(mu_);
+    if (confirm_failures_ > 0) {
+      --confirm_failures_;
+      return MakeError(ErrorCode::kUnavailable, "injected fault: no synchronous standby confirmed");
+    }
+  }
+  return base_.ConfirmReplicated();
 }
 
 Status FaultInjectingStore::AddCheckpoint(const StoredCheckpoint& checkpoint) {

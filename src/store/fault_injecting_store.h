@@ -20,7 +20,8 @@ enum class FaultTiming {
                  // failed: a crash or lost reply right after the commit
 };
 
-// Thread-safe. "Writes" are InsertAccepted, Sequence and AddCheckpoint;
+// Thread-safe. "Writes" are InsertAccepted, Sequence, SequenceFenced and
+// AddCheckpoint;
 // Initialize and reads always pass through. `base` must outlive this.
 class FaultInjectingStore final : public Store {
  public:
@@ -35,6 +36,9 @@ class FaultInjectingStore final : public Store {
   void ReleaseWrites();
   // Blocks until at least `n` writes are waiting on the hold.
   void WaitForHeldWrites(size_t n);
+  // The next `n` ConfirmReplicated calls fail with kUnavailable, as when
+  // no synchronous standby confirms (the store itself is unchanged).
+  void FailNextConfirms(size_t n);
   // The size of every InsertAccepted batch that reached this wrapper, in
   // call order (failed ones included).
   std::vector<size_t> InsertBatchSizes() const;
@@ -52,6 +56,9 @@ class FaultInjectingStore final : public Store {
   }
   Status Sequence(uint64_t first_seq, std::span<const Hash256> leaves,
                   const std::optional<StoredCheckpoint>& checkpoint) override;
+  Status SequenceFenced(const TreeHead& expected, std::span<const Hash256> leaves,
+                        const TreeHead& next) override;
+  Status ConfirmReplicated() override;
   Status AddCheckpoint(const StoredCheckpoint& checkpoint) override;
   Result<std::vector<StoredCheckpoint>> ListCheckpoints() override {
     return base_.ListCheckpoints();
@@ -78,6 +85,7 @@ class FaultInjectingStore final : public Store {
   FaultTiming fail_timing_ = FaultTiming::kBeforeWrite;
   bool holding_ = false;
   size_t held_ = 0;
+  size_t confirm_failures_ = 0;  // guarded by mu_
   std::vector<size_t> insert_batch_sizes_;
 };
 

@@ -1,7 +1,9 @@
 #include "store/postgres_connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -258,7 +260,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url,
   // stderr by default; they are expected and carry nothing a caller needs.
   PQsetNoticeReceiver(
       raw, [](void*, const PGresult*) {}, nullptr);
-  std::unique_ptr<Connection> conn(new Connection(raw));
+  std::unique_ptr<Connection> conn(new Connection(raw, options.answer_timeout_ms));
   if (PQstatus(raw) != CONNECTION_OK) {
     return MakeError(ErrorCode::kUnavailable,
                      "postgres: cannot connect: " + Trimmed(PQerrorMessage(raw)));
@@ -278,15 +280,65 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url,
   }
   if (AsChars(*sync_commit) == "off")
     ACTA_RETURN_IF_ERROR(conn->Exec("SET synchronous_commit = on"));
+  // A statement_timeout set on the server or the role would cancel a COMMIT
+  // that waits for a synchronous standby, and a cancelled wait reports the
+  // COMMIT as successful: this session never has one (answer_timeout_ms
+  // bounds the wait on the client side instead, without cancelling).
+  ACTA_RETURN_IF_ERROR(conn->Exec("SET statement_timeout = 0"));
   return conn;
 }
 
-Connection::~Connection() { PQfinish(conn_); }
+Connection::~Connection() {
+  if (conn_ != nullptr) PQfinish(conn_);
+}
 
-bool Connection::Broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+bool Connection::Broken() const { return conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK; }
+
+PGresult* Connection::AwaitResult() {
+  using SteadyClock = std::chrono::steady_clock;
+  const auto deadline = SteadyClock::now() + std::chrono::milliseconds(answer_timeout_ms_);
+  PGresult* kept = nullptr;
+  while (true) {
+    while (PQisBusy(conn_) != 0) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
+      pollfd fd{PQsocket(conn_), POLLIN, 0};
+      const int ready = left.count() > 0 ? poll(&fd, 1, static_cast<int>(left.count()) + 1) : 0;
+      if (ready == 0 && SteadyClock::now() >= deadline) {
+        // No answer in time: close the connection. The server is not asked
+        // to cancel anything; whatever the statement did stays done or not.
+        if (kept != nullptr) PQclear(kept);
+        PQfinish(conn_);
+        conn_ = nullptr;
+        abandoned_ = true;
+        return nullptr;
+      }
+      if (PQconsumeInput(conn_) == 0) break;  // broken: PQgetResult reports it
+    }
+    PGresult* next = PQgetResult(conn_);
+    if (next == nullptr) return kept;
+    const ExecStatusType status = PQresultStatus(next);
+    const bool failed = status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK;
+    const bool kept_failed = kept != nullptr && PQresultStatus(kept) != PGRES_COMMAND_OK &&
+                             PQresultStatus(kept) != PGRES_TUPLES_OK;
+    if (kept_failed && !failed) {
+      PQclear(next);  // PQexec reports the first failure
+    } else {
+      if (kept != nullptr) PQclear(kept);
+      kept = next;
+    }
+  }
+}
 
 Result<QueryResult> Connection::Finish(PGresult* result, std::string_view what) {
   QueryResult owned(result);  // frees `result` on every path
+  if (abandoned_) {
+    last_sqlstate_.clear();
+    return MakeError(ErrorCode::kUnavailable,
+                     "postgres: " + std::string(what) + ": no answer within " +
+                         std::to_string(answer_timeout_ms_) +
+                         " ms; connection abandoned, outcome unknown (nothing was cancelled)");
+  }
   if (result == nullptr) {
     last_sqlstate_.clear();
     return std::unexpected(PgError(nullptr, conn_, what));
@@ -304,7 +356,13 @@ Result<QueryResult> Connection::Finish(PGresult* result, std::string_view what) 
 }
 
 Status Connection::Exec(const std::string& sql) {
-  auto result = Finish(PQexec(conn_, sql.c_str()), sql.substr(0, 60));
+  PGresult* raw = nullptr;
+  if (conn_ != nullptr && answer_timeout_ms_ > 0) {
+    if (PQsendQuery(conn_, sql.c_str()) == 1) raw = AwaitResult();
+  } else {
+    raw = PQexec(conn_, sql.c_str());
+  }
+  auto result = Finish(raw, sql.substr(0, 60));
   if (!result) return std::unexpected(std::move(result).error());
   return Ok();
 }
@@ -313,8 +371,16 @@ Result<QueryResult> Connection::Query(const std::string& sql, const Params& para
   std::vector<const char*> values = params.ValuePointers();
   std::vector<int> lengths = params.Lengths();
   std::vector<int> formats(values.size(), 1);
-  PGresult* result = PQexecParams(conn_, sql.c_str(), params.size(), params.types(), values.data(),
-                                  lengths.data(), formats.data(), /*resultFormat=*/1);
+  PGresult* result = nullptr;
+  if (conn_ != nullptr && answer_timeout_ms_ > 0) {
+    if (PQsendQueryParams(conn_, sql.c_str(), params.size(), params.types(), values.data(),
+                          lengths.data(), formats.data(), /*resultFormat=*/1) == 1) {
+      result = AwaitResult();
+    }
+  } else {
+    result = PQexecParams(conn_, sql.c_str(), params.size(), params.types(), values.data(),
+                          lengths.data(), formats.data(), /*resultFormat=*/1);
+  }
   return Finish(result, sql.substr(0, 60));
 }
 

@@ -123,6 +123,14 @@ struct ConnectOptions {
   int keepalives_interval_s = 5;
   int keepalives_count = 3;
   int tcp_user_timeout_ms = 30000;
+  // The longest any statement (a COMMIT included) waits for the server's
+  // answer; 0 waits forever. Past it the connection is abandoned (closed,
+  // never cancelled: a cancelled COMMIT that waits for a synchronous standby
+  // reports success although the standby may not have it) and the statement
+  // fails with kUnavailable, its outcome unknown. This is what frees a
+  // caller from a server that stopped answering (SIGSTOP, a partition that
+  // keeps TCP alive) so it can reconnect to the new primary.
+  int answer_timeout_ms = 0;
 };
 
 class Connection {
@@ -148,6 +156,10 @@ class Connection {
   // True once the connection to the server is lost; it never recovers (the
   // pool discards it and opens a new one).
   bool Broken() const;
+  // True once a statement got no answer within answer_timeout_ms and the
+  // connection was closed: the statement's outcome is unknown (Broken() is
+  // true as well).
+  bool abandoned() const { return abandoned_; }
   // Round trips that got an answer from the server since Open. A pooled
   // connection whose first round trip fails with Broken() never reached the
   // server, so the caller's work can be retried on a fresh connection.
@@ -156,11 +168,18 @@ class Connection {
   const std::string& last_sqlstate() const { return last_sqlstate_; }
 
  private:
-  explicit Connection(PGconn* conn) : conn_(conn) {}
+  Connection(PGconn* conn, int answer_timeout_ms)
+      : conn_(conn), answer_timeout_ms_(answer_timeout_ms) {}
   // Takes ownership of `result`; OK for COMMAND_OK and TUPLES_OK.
   Result<QueryResult> Finish(PGresult* result, std::string_view what);
+  // After a successful PQsend*: the statement's result as PQexec returns it
+  // (the first failed result, else the last one), or null with the
+  // connection abandoned if no answer came within answer_timeout_ms_.
+  PGresult* AwaitResult();
 
   PGconn* conn_;
+  const int answer_timeout_ms_;
+  bool abandoned_ = false;
   uint64_t answered_ = 0;
   std::string last_sqlstate_;
 };

@@ -42,7 +42,10 @@ class ConnectionPool {
       Connection& conn = *lease->conn;
       const uint64_t answered_before = conn.answered();
       auto result = fn(conn);
-      const bool retry = !result && conn.Broken() && lease->reused &&
+      // An abandoned connection may have delivered its statement (the
+      // server just did not answer in time): its outcome is unknown, so it
+      // is never run again blindly.
+      const bool retry = !result && conn.Broken() && !conn.abandoned() && lease->reused &&
                          conn.answered() == answered_before && attempt == 0;
       Release(std::move(lease->conn));
       if (!retry) return result;

@@ -91,6 +91,17 @@ CREATE TRIGGER checkpoints_no_truncate BEFORE TRUNCATE ON checkpoints
 CREATE TRIGGER checkpoints_immutable BEFORE UPDATE ON checkpoints
   FOR EACH ROW EXECUTE FUNCTION acta_refuse('checkpoints are never modified');
 )sql"},
+    {2, R"sql(
+-- The tree head's root (issue #15): a fenced Sequence compares and swaps
+-- (size, root), so a sequencer whose tree is not the store's cannot extend
+-- the log. NULL when the last Sequence was unfenced and had no checkpoint.
+-- Within one size the root may only be learned, never changed.
+ALTER TABLE log_head ADD COLUMN root BYTEA CHECK (root IS NULL OR length(root) = 32);
+CREATE TRIGGER log_head_root_fixed BEFORE UPDATE ON log_head
+  FOR EACH ROW WHEN (NEW.size = OLD.size AND OLD.root IS NOT NULL
+                     AND NEW.root IS DISTINCT FROM OLD.root)
+  EXECUTE FUNCTION acta_refuse('the log head root changes only when the log grows');
+)sql"},
 };
 
 }  // namespace

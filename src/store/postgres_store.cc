@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "store/postgres_replication.h"
 #include "store/postgres_rows.h"
 #include "store/postgres_schema.h"
 
@@ -41,19 +42,42 @@ Result<std::optional<StoredCheckpoint>> ReadLatestCheckpoint(Connection& db) {
   return std::optional<StoredCheckpoint>(std::move(list->front()));
 }
 
-// Reads the log size and, with `lock`, locks the log_head row until the
+struct LogHead {
+  uint64_t size = 0;
+  std::optional<Hash256> root;  // unknown after an unfenced Sequence
+};
+
+// Reads the log head and, with `lock`, locks the log_head row until the
 // transaction ends: every writer of the log takes this lock first, so
 // sequencers in any number of processes are serialized by the database.
-Result<uint64_t> ReadLogSize(Connection& db, bool lock) {
-  auto rows = db.Query(lock ? "SELECT size FROM log_head WHERE id = 1 FOR UPDATE"
-                            : "SELECT size FROM log_head WHERE id = 1");
+Result<LogHead> ReadLogHead(Connection& db, bool lock) {
+  auto rows = db.Query(lock ? "SELECT size, root FROM log_head WHERE id = 1 FOR UPDATE"
+                            : "SELECT size, root FROM log_head WHERE id = 1");
   if (!rows) return std::unexpected(std::move(rows).error());
   if (rows->Rows() != 1) return MakeError(ErrorCode::kCorruption, "log_head row is missing");
   auto size = rows->Int8(0, 0);
   if (!size) return std::unexpected(std::move(size).error());
   if (*size < 0) return MakeError(ErrorCode::kCorruption, "log_head size is negative");
-  return static_cast<uint64_t>(*size);
+  LogHead head{static_cast<uint64_t>(*size), std::nullopt};
+  if (!rows->IsNull(0, 1)) {
+    auto root = ReadHash(*rows, 0, 1, "log_head root");
+    if (!root) return std::unexpected(std::move(root).error());
+    head.root = *root;
+  }
+  return head;
 }
+
+Result<uint64_t> ReadLogSize(Connection& db, bool lock) {
+  auto head = ReadLogHead(db, lock);
+  if (!head) return std::unexpected(std::move(head).error());
+  return head->size;
+}
+
+// Gives leaves[i] the index first_seq + i and moves the head to the new
+// size with `root` (nullopt: unknown), inside the caller's transaction that
+// holds the log_head lock and checked first_seq against it.
+Status AssignSeqs(Connection& db, uint64_t first_seq, std::span<const Hash256> leaves,
+                  const std::optional<Hash256>& root);
 
 // Inserts a checkpoint after checking it against the log as it will be once
 // the surrounding transaction commits (as SqliteStore does).
@@ -127,6 +151,29 @@ Status DiagnoseSequence(Connection& db, uint64_t first_seq, std::span<const Hash
     }
   }
   return MakeError(ErrorCode::kInternal, "sequence matched fewer rows than leaves");
+}
+
+Status AssignSeqs(Connection& db, uint64_t first_seq, std::span<const Hash256> leaves,
+                  const std::optional<Hash256>& root) {
+  if (leaves.empty()) return Ok();
+  ArrayParam array(pg::kByteaOid);
+  for (const Hash256& leaf : leaves) array.AddBytes(leaf);
+  auto updated = db.Query(
+      "UPDATE accepted AS a SET seq = $1 + v.ord - 1 "
+      "FROM unnest($2) WITH ORDINALITY AS v (leaf, ord) "
+      "WHERE a.leaf_hash = v.leaf AND a.seq IS NULL",
+      Params().Int8(static_cast<int64_t>(first_seq)).Array(pg::kByteaArrayOid, array));
+  if (!updated) return std::unexpected(std::move(updated).error());
+  if (updated->Affected() != leaves.size()) return DiagnoseSequence(db, first_seq, leaves);
+  const auto new_size = static_cast<int64_t>(first_seq + leaves.size());
+  if (root) {
+    ACTA_RETURN_IF_ERROR(db.Query("UPDATE log_head SET size = $1, root = $2 WHERE id = 1",
+                                  Params().Int8(new_size).Bytes(*root)));
+  } else {
+    ACTA_RETURN_IF_ERROR(db.Query("UPDATE log_head SET size = $1, root = NULL WHERE id = 1",
+                                  Params().Int8(new_size)));
+  }
+  return Ok();
 }
 
 }  // namespace
@@ -215,14 +262,22 @@ Status PostgresStore::InsertAccepted(std::span<const AcceptedActa> actas) {
   // Two centers inserting overlapping batches in different orders can
   // deadlock on each other's uncommitted leaves; the server aborts one
   // statement, which changed nothing, so it is simply run again.
+  //
+  // With require_sync_standby a primary without a synchronous standby is
+  // refused before anything is written, and the batch is acknowledged only
+  // once a synchronous standby holds it: also when every row was already
+  // stored (a retry after an unknown outcome), since those rows may be
+  // visible on this primary without being on any standby.
   constexpr int kDeadlockRetries = 3;
   return pool_.Run([&](Connection& db) -> Status {
+    if (options_.require_sync_standby) ACTA_RETURN_IF_ERROR(pg::CheckSyncStandbyAttached(db));
     Status status;
     for (int attempt = 0; attempt <= kDeadlockRetries; ++attempt) {
       status = InsertBatch(db, params);
       if (status || db.last_sqlstate() != "40P01") break;
     }
-    return status;
+    if (!status) return status;
+    return Confirm(db);
   });
 }
 
@@ -332,6 +387,17 @@ Status PostgresStore::ForEachAccepted(const Visitor& fn) {
       std::numeric_limits<int64_t>::min(), std::nullopt, fn);
 }
 
+Status PostgresStore::Confirm(Connection& db) {
+  if (!options_.require_sync_standby) return Ok();
+  return pg::ConfirmOnSyncStandby(db, options_.sync_wait);
+}
+
+Status PostgresStore::ConfirmReplicated() {
+  ACTA_RETURN_IF_ERROR(CheckInitialized());
+  if (!options_.require_sync_standby) return Ok();
+  return pool_.Run([&](Connection& db) { return Confirm(db); });
+}
+
 Status PostgresStore::Sequence(uint64_t first_seq, std::span<const Hash256> leaves,
                                const std::optional<StoredCheckpoint>& checkpoint) {
   ACTA_RETURN_IF_ERROR(CheckInitialized());
@@ -345,25 +411,38 @@ Status PostgresStore::Sequence(uint64_t first_seq, std::span<const Hash256> leav
                        "cannot sequence at " + std::to_string(first_seq) + ": the log has " +
                            std::to_string(*size) + " entries");
     }
-    if (!leaves.empty()) {
-      ArrayParam array(pg::kByteaOid);
-      for (const Hash256& leaf : leaves) array.AddBytes(leaf);
-      auto updated = db.Query(
-          "UPDATE accepted AS a SET seq = $1 + v.ord - 1 "
-          "FROM unnest($2) WITH ORDINALITY AS v (leaf, ord) "
-          "WHERE a.leaf_hash = v.leaf AND a.seq IS NULL",
-          Params().Int8(static_cast<int64_t>(first_seq)).Array(pg::kByteaArrayOid, array));
-      if (!updated) return std::unexpected(std::move(updated).error());
-      if (updated->Affected() != leaves.size()) return DiagnoseSequence(db, first_seq, leaves);
-      ACTA_RETURN_IF_ERROR(
-          db.Query("UPDATE log_head SET size = $1 WHERE id = 1",
-                   Params().Int8(static_cast<int64_t>(first_seq + leaves.size()))));
-    }
+    // The head's root is known only when a checkpoint of the new size comes
+    // with the entries; otherwise it is forgotten (a fenced Sequence then
+    // compares the size alone).
+    ACTA_RETURN_IF_ERROR(
+        AssignSeqs(db, first_seq, leaves,
+                   checkpoint ? std::optional<Hash256>(checkpoint->root) : std::nullopt));
     if (checkpoint) {
       ACTA_RETURN_IF_ERROR(
           InsertCheckpoint(db, *checkpoint, first_seq + leaves.size(), /*exact_size=*/true));
     }
-    return txn->Commit();
+    ACTA_RETURN_IF_ERROR(txn->Commit());
+    return Confirm(db);
+  });
+}
+
+Status PostgresStore::SequenceFenced(const TreeHead& expected, std::span<const Hash256> leaves,
+                                     const TreeHead& next) {
+  ACTA_RETURN_IF_ERROR(CheckInitialized());
+  ACTA_RETURN_IF_ERROR(CheckFencedArguments(expected, leaves.size(), next));
+  return pool_.Run([&](Connection& db) -> Status {
+    auto txn = Transaction::Begin(db);
+    if (!txn) return std::unexpected(std::move(txn).error());
+    // The compare and the swap happen under the log_head row lock: on one
+    // primary, of two sequencers with the same expected head only the first
+    // to lock it extends the log.
+    auto head = ReadLogHead(db, /*lock=*/true);
+    if (!head) return std::unexpected(std::move(head).error());
+    ACTA_RETURN_IF_ERROR(CheckStoredHead(expected, head->size, head->root));
+    if (leaves.empty()) return Ok();
+    ACTA_RETURN_IF_ERROR(AssignSeqs(db, expected.size, leaves, next.root));
+    ACTA_RETURN_IF_ERROR(txn->Commit());
+    return Confirm(db);
   });
 }
 
@@ -377,7 +456,8 @@ Status PostgresStore::AddCheckpoint(const StoredCheckpoint& checkpoint) {
     auto size = ReadLogSize(db, /*lock=*/true);
     if (!size) return std::unexpected(std::move(size).error());
     ACTA_RETURN_IF_ERROR(InsertCheckpoint(db, checkpoint, *size, /*exact_size=*/false));
-    return txn->Commit();
+    ACTA_RETURN_IF_ERROR(txn->Commit());
+    return Confirm(db);
   });
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,14 @@ struct PostgresStoreOptions {
   // which page through one snapshot so memory stays bounded.
   int page_rows = 1024;
   pg::ConnectOptions connect;
+  // For a primary with synchronous standbys (Patroni's synchronous_mode,
+  // docs/OPERATIONS.md "Three sites"): every write returns OK only once a
+  // synchronous standby has flushed it (pg_stat_replication), a write to a
+  // primary without one is refused at once with kUnavailable, and
+  // ConfirmReplicated really waits. Off: a COMMIT that returned is enough.
+  bool require_sync_standby = false;
+  // How long a write or ConfirmReplicated waits for the standby's flush.
+  std::chrono::milliseconds sync_wait{5000};
 };
 
 // Thread-safety: as Store; each call runs on a pooled connection of its own.
@@ -31,13 +40,18 @@ struct PostgresStoreOptions {
 //
 // Durability: every write is one transaction and returns only after COMMIT
 // returned with synchronous_commit on (Open refuses a server with
-// fsync=off).
+// fsync=off), and with require_sync_standby only once a synchronous standby
+// holds it too. No statement is ever cancelled (a cancelled COMMIT reports
+// success); connect.answer_timeout_ms abandons a connection instead.
 //
 // Connection loss: calls fail with kUnavailable while the server is
-// unreachable and succeed again once it is back (broken connections are
-// replaced). A write that fails with kUnavailable during COMMIT may or may
-// not have been committed: InsertAccepted is safe to retry, and a retried
-// Sequence is refused with kFailedPrecondition if the first one committed.
+// unreachable and succeed again once it (or, with a multi-host URL and
+// target_session_attrs=read-write, the new primary) answers: broken
+// connections are replaced. A write that fails with kUnavailable may or may
+// not have been committed: InsertAccepted is safe to retry (the rows are
+// then looked up by leaf hash: ON CONFLICT skips them, and the confirmation
+// covers them), a retried Sequence is refused with kFailedPrecondition if
+// the first one committed.
 class PostgresStore final : public Store {
  public:
   // Checks the URL and opens a first connection, so a wrong URL or an
@@ -56,6 +70,9 @@ class PostgresStore final : public Store {
   Result<std::vector<AcceptedActa>> LoadUnsequenced(size_t limit) override;
   Status Sequence(uint64_t first_seq, std::span<const Hash256> leaves,
                   const std::optional<StoredCheckpoint>& checkpoint) override;
+  Status SequenceFenced(const TreeHead& expected, std::span<const Hash256> leaves,
+                        const TreeHead& next) override;
+  Status ConfirmReplicated() override;
   Status AddCheckpoint(const StoredCheckpoint& checkpoint) override;
   Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
   Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
@@ -67,6 +84,9 @@ class PostgresStore final : public Store {
   PostgresStore(std::string redacted_url, PostgresStoreOptions options);
 
   Status CheckInitialized() const;
+  // With require_sync_standby, after a COMMIT on `db` returned: waits for a
+  // synchronous standby to hold it. OK at once otherwise.
+  Status Confirm(pg::Connection& db);
   // Runs one query returning accepted rows and hands each row to `fn`.
   Status QueryRows(pg::Connection& db, const std::string& sql, const pg::Params& params,
                    const Visitor& fn, int64_t* last_key = nullptr);

@@ -215,5 +215,32 @@ TEST(PostgresRestartTest, UnavailableWhileTheServerIsDownThenRecovers) {
   EXPECT_EQ(*count, 1u);
 }
 
+// Issue #15: a store that requires a synchronous standby, on the fixture's
+// cluster (which has none), acknowledges nothing; without the requirement the
+// same server takes the write.
+TEST(PostgresReplicationSingleTest, OneServerWithoutStandbyNeverConfirms) {
+  const std::string url = CreatePgDatabase();
+  ASSERT_FALSE(url.empty());
+  struct Drop {
+    std::string url;
+    ~Drop() { DropPgDatabase(url); }
+  } drop{url};
+  PostgresStoreOptions options;
+  options.require_sync_standby = true;
+  options.sync_wait = std::chrono::milliseconds(300);
+  auto strict_store = PostgresStore::Open(url, options);
+  ACTA_ASSERT_OK(strict_store);
+  auto& strict = *strict_store;
+  ACTA_ASSERT_OK(strict->Initialize(kElectionA));
+  ACTA_ASSERT_ERROR(strict->InsertAccepted(std::vector<AcceptedActa>{TestActa(1)}),
+                    ErrorCode::kUnavailable);
+  auto plain_store = PostgresStore::Open(url);
+  ACTA_ASSERT_OK(plain_store);
+  auto& plain = *plain_store;
+  ACTA_ASSERT_OK(plain->Initialize(kElectionA));
+  ACTA_ASSERT_OK(plain->InsertAccepted(std::vector<AcceptedActa>{TestActa(1)}));
+  ACTA_ASSERT_OK(plain->ConfirmReplicated());
+}
+
 }  // namespace
 }  // namespace acta::store

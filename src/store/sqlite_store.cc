@@ -120,6 +120,61 @@ Status InsertCheckpoint(Connection& db, const StoredCheckpoint& checkpoint, uint
   return insert->Run();
 }
 
+// Gives leaves[i] the index first_seq + i inside the caller's write
+// transaction. kNotFound for an unknown leaf, kFailedPrecondition for one
+// already sequenced (or listed twice).
+Status AssignSeqs(Connection& db, uint64_t first_seq, std::span<const Hash256> leaves) {
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    const uint64_t seq = first_seq + i;
+    {
+      auto update = db.Prepare("UPDATE accepted SET seq = ? WHERE leaf_hash = ? AND seq IS NULL");
+      if (!update) return std::unexpected(std::move(update).error());
+      update->BindInt(1, static_cast<int64_t>(seq));
+      update->BindBlob(2, leaves[i]);
+      ACTA_RETURN_IF_ERROR(update->Run());
+    }
+    if (db.Changes() == 1) continue;
+    // Nothing updated: tell a missing leaf from one already in the log.
+    auto select = db.Prepare("SELECT seq FROM accepted WHERE leaf_hash = ?");
+    if (!select) return std::unexpected(std::move(select).error());
+    select->BindBlob(1, leaves[i]);
+    auto row = select->Step();
+    if (!row) return std::unexpected(std::move(row).error());
+    if (!*row)
+      return MakeError(ErrorCode::kNotFound,
+                       "cannot sequence unknown leaf " + HexEncode(leaves[i]));
+    return MakeError(ErrorCode::kFailedPrecondition, "leaf " + HexEncode(leaves[i]) +
+                                                         " is already sequenced at " +
+                                                         std::to_string(select->Int(0)));
+  }
+  return Ok();
+}
+
+// The root of the log head (meta key "tree_root"), or nullopt when the last
+// Sequence did not know it.
+Result<std::optional<Hash256>> ReadHeadRoot(Connection& db) {
+  auto stmt = db.Prepare("SELECT value FROM meta WHERE key = 'tree_root'");
+  if (!stmt) return std::unexpected(std::move(stmt).error());
+  auto row = stmt->Step();
+  if (!row) return std::unexpected(std::move(row).error());
+  if (!*row) return std::nullopt;
+  auto root = FixedBlob<32>(stmt->Blob(0), "tree_root");
+  if (!root) return std::unexpected(std::move(root).error());
+  return std::optional<Hash256>(*root);
+}
+
+Status WriteHeadRoot(Connection& db, const std::optional<Hash256>& root) {
+  if (!root) {
+    auto erase = db.Prepare("DELETE FROM meta WHERE key = 'tree_root'");
+    if (!erase) return std::unexpected(std::move(erase).error());
+    return erase->Run();
+  }
+  auto upsert = db.Prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('tree_root', ?)");
+  if (!upsert) return std::unexpected(std::move(upsert).error());
+  upsert->BindBlob(1, *root);
+  return upsert->Run();
+}
+
 }  // namespace
 
 // A read connection borrowed from the pool; returned when destroyed.
@@ -329,29 +384,13 @@ Status SqliteStore::Sequence(uint64_t first_seq, std::span<const Hash256> leaves
                      "cannot sequence at " + std::to_string(first_seq) + ": the log has " +
                          std::to_string(*count) + " entries");
   }
-  for (size_t i = 0; i < leaves.size(); ++i) {
-    const uint64_t seq = first_seq + i;
-    {
-      auto update =
-          writer_->Prepare("UPDATE accepted SET seq = ? WHERE leaf_hash = ? AND seq IS NULL");
-      if (!update) return std::unexpected(std::move(update).error());
-      update->BindInt(1, static_cast<int64_t>(seq));
-      update->BindBlob(2, leaves[i]);
-      ACTA_RETURN_IF_ERROR(update->Run());
-    }
-    if (writer_->Changes() == 1) continue;
-    // Nothing updated: tell a missing leaf from one already in the log.
-    auto select = writer_->Prepare("SELECT seq FROM accepted WHERE leaf_hash = ?");
-    if (!select) return std::unexpected(std::move(select).error());
-    select->BindBlob(1, leaves[i]);
-    auto row = select->Step();
-    if (!row) return std::unexpected(std::move(row).error());
-    if (!*row)
-      return MakeError(ErrorCode::kNotFound,
-                       "cannot sequence unknown leaf " + HexEncode(leaves[i]));
-    return MakeError(ErrorCode::kFailedPrecondition, "leaf " + HexEncode(leaves[i]) +
-                                                         " is already sequenced at " +
-                                                         std::to_string(select->Int(0)));
+  ACTA_RETURN_IF_ERROR(AssignSeqs(*writer_, first_seq, leaves));
+  // The head's root is known only when a checkpoint of the new size comes
+  // with it; otherwise it is forgotten (a fenced Sequence then compares the
+  // size alone).
+  if (!leaves.empty()) {
+    ACTA_RETURN_IF_ERROR(WriteHeadRoot(
+        *writer_, checkpoint ? std::optional<Hash256>(checkpoint->root) : std::nullopt));
   }
   if (checkpoint) {
     ACTA_RETURN_IF_ERROR(
@@ -359,6 +398,28 @@ Status SqliteStore::Sequence(uint64_t first_seq, std::span<const Hash256> leaves
   }
   return txn->Commit();
 }
+
+Status SqliteStore::SequenceFenced(const TreeHead& expected, std::span<const Hash256> leaves,
+                                   const TreeHead& next) {
+  ACTA_RETURN_IF_ERROR(CheckInitialized());
+  ACTA_RETURN_IF_ERROR(CheckFencedArguments(expected, leaves.size(), next));
+  std::lock_guard lock(write_mu_);
+  auto txn = WriteTransaction::Begin(*writer_);
+  if (!txn) return std::unexpected(std::move(txn).error());
+  auto count = CountSequenced(*writer_);
+  if (!count) return std::unexpected(std::move(count).error());
+  auto root = ReadHeadRoot(*writer_);
+  if (!root) return std::unexpected(std::move(root).error());
+  ACTA_RETURN_IF_ERROR(CheckStoredHead(expected, *count, *root));
+  if (leaves.empty()) return Ok();
+  ACTA_RETURN_IF_ERROR(AssignSeqs(*writer_, expected.size, leaves));
+  ACTA_RETURN_IF_ERROR(WriteHeadRoot(*writer_, next.root));
+  return txn->Commit();
+}
+
+// An SQLite file has one writer process at a time (its lock) and a commit
+// is on disk when it returns: there is no standby to wait for.
+Status SqliteStore::ConfirmReplicated() { return CheckInitialized(); }
 
 Status SqliteStore::AddCheckpoint(const StoredCheckpoint& checkpoint) {
   ACTA_RETURN_IF_ERROR(CheckInitialized());

@@ -47,6 +47,9 @@ class SqliteStore final : public Store {
   Result<std::vector<AcceptedActa>> LoadUnsequenced(size_t limit) override;
   Status Sequence(uint64_t first_seq, std::span<const Hash256> leaves,
                   const std::optional<StoredCheckpoint>& checkpoint) override;
+  Status SequenceFenced(const TreeHead& expected, std::span<const Hash256> leaves,
+                        const TreeHead& next) override;
+  Status ConfirmReplicated() override;
   Status AddCheckpoint(const StoredCheckpoint& checkpoint) override;
   Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
   Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;

@@ -79,4 +79,28 @@ Status CheckSchemaNotNewer(int64_t stored_version, int64_t supported_version) {
   return Ok();
 }
 
+Status CheckFencedArguments(const TreeHead& expected, size_t leaf_count, const TreeHead& next) {
+  if (next.size != expected.size + leaf_count) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "fenced sequence: next head size " + std::to_string(next.size) + " is not " +
+                         std::to_string(expected.size) + " + " + std::to_string(leaf_count));
+  }
+  if (leaf_count == 0 && next != expected) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "fenced sequence: no leaves, but the next root differs from the expected one");
+  }
+  return Ok();
+}
+
+Status CheckStoredHead(const TreeHead& expected, uint64_t stored_size,
+                       const std::optional<Hash256>& stored_root) {
+  if (stored_size == expected.size && (!stored_root || *stored_root == expected.root)) return Ok();
+  return MakeError(ErrorCode::kFailedPrecondition,
+                   "fenced sequence refused: the store's head is size " +
+                       std::to_string(stored_size) + " root " +
+                       (stored_root ? HexEncode(*stored_root) : std::string("(unknown)")) +
+                       ", the sequencer expected size " + std::to_string(expected.size) + " root " +
+                       HexEncode(expected.root));
+}
+
 }  // namespace acta::store

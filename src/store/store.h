@@ -56,6 +56,16 @@ struct StoredCheckpoint {
   bool operator==(const StoredCheckpoint&) const = default;
 };
 
+// The log's head: its size and the Merkle root of its entries. A fenced
+// Sequence compares and swaps it, so the store accepts an extension only
+// from a sequencer whose tree is exactly the store's.
+struct TreeHead {
+  uint64_t size = 0;
+  Hash256 root{};
+
+  bool operator==(const TreeHead&) const = default;
+};
+
 // Checks what every backend checks before writing: leaf_hash matches bytes,
 // bytes non-empty, receipt has kReceiptSize bytes, times below 2^63, seq
 // unset. Returns kInvalidArgument naming the field. Exposed so that queues in
@@ -75,6 +85,16 @@ struct StoredCheckpoint {
 [[nodiscard]] Status CheckCheckpointPlacement(const StoredCheckpoint& checkpoint, uint64_t log_size,
                                               bool exact_size,
                                               const std::optional<StoredCheckpoint>& latest);
+
+// The argument check of SequenceFenced, the same for every backend:
+// next.size == expected.size + leaf_count, and next == expected when there
+// are no leaves. kInvalidArgument otherwise.
+[[nodiscard]] Status CheckFencedArguments(const TreeHead& expected, size_t leaf_count,
+                                          const TreeHead& next);
+// The compare of SequenceFenced: the stored head (its root unknown after an
+// unfenced Sequence) must be `expected`. kFailedPrecondition naming both.
+[[nodiscard]] Status CheckStoredHead(const TreeHead& expected, uint64_t stored_size,
+                                     const std::optional<Hash256>& stored_root);
 
 // Thread-safety: every method may be called concurrently from any thread.
 // Writes are serialized by the backend; reads see every write that returned
@@ -127,6 +147,30 @@ class Store {
   // kNotFound if a leaf is not stored.
   [[nodiscard]] virtual Status Sequence(uint64_t first_seq, std::span<const Hash256> leaves,
                                         const std::optional<StoredCheckpoint>& checkpoint) = 0;
+
+  // Sequence fenced by the tree head, the only way the sequencer extends the
+  // log: in one transaction, compares the stored head with `expected` and
+  // only if they are equal gives leaves[i] the index expected.size + i and
+  // stores `next` as the head. Two sequencers, or a sequencer whose tree
+  // still holds entries a failover took out of the store, can never both
+  // extend the log: every one but the first is refused. A head last written
+  // by the unfenced Sequence has no root; then only the size is compared.
+  // No checkpoint is stored: it is signed once this returned (and, with
+  // replication, ConfirmReplicated holds), then stored by AddCheckpoint.
+  // Errors: as Sequence; kFailedPrecondition (naming both heads) when the
+  // stored head is not `expected`; kInvalidArgument when next.size is not
+  // expected.size + leaves.size(), or no leaves and next != expected.
+  [[nodiscard]] virtual Status SequenceFenced(const TreeHead& expected,
+                                              std::span<const Hash256> leaves,
+                                              const TreeHead& next) = 0;
+
+  // Returns once everything this store has acknowledged or returned so far
+  // survives the loss of the machine that holds it. A store without
+  // replication is durable when a write returns: OK at once. A replicated
+  // store waits (boundedly) until a synchronous standby holds all of it.
+  // Callers use it before they publish or sign over what they read.
+  // Errors: kUnavailable when no synchronous standby confirms in time.
+  [[nodiscard]] virtual Status ConfirmReplicated() = 0;
 
   // Stores a checkpoint of the current log (e.g. re-signed with a new time).
   // Errors: kFailedPrecondition if its size exceeds SequencedCount() or is

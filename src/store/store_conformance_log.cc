@@ -16,6 +16,60 @@ std::vector<Hash256> Leaves(const std::vector<AcceptedActa>& actas) {
   return out;
 }
 
+Hash256 Root(uint8_t tag) {
+  Hash256 root{};
+  root.fill(tag);
+  return root;
+}
+
+// The sequencer's fence (issue #15): the head is compared as (size, root)
+// and swapped in the same transaction; a refused call changes nothing.
+TEST_P(StoreConformanceTest, SequenceFencedComparesAndSwapsTheTreeHead) {
+  std::unique_ptr<Store> store;
+  ASSERT_NO_FATAL_FAILURE(OpenInitialized(store));
+  std::vector<AcceptedActa> actas;
+  for (uint32_t t = 0; t < 5; ++t) actas.push_back(TestActa(300 + t));
+  ACTA_ASSERT_OK(store->InsertAccepted(actas));
+  auto leaves = Leaves(actas);
+  std::span<const Hash256> all(leaves);
+  const TreeHead empty{0, Root(0)};
+  const TreeHead two{2, Root(2)};
+  ACTA_ASSERT_OK(store->SequenceFenced(empty, all.subspan(0, 2), two));
+  // A second sequencer that still expects the empty log, or the right size
+  // with another root (its tree is not the store's), or a stale size.
+  ACTA_ASSERT_ERROR(store->SequenceFenced(empty, all.subspan(2, 1), TreeHead{1, Root(9)}),
+                    ErrorCode::kFailedPrecondition);
+  ACTA_ASSERT_ERROR(
+      store->SequenceFenced(TreeHead{2, Root(9)}, all.subspan(2, 1), TreeHead{3, Root(3)}),
+      ErrorCode::kFailedPrecondition);
+  ACTA_ASSERT_ERROR(
+      store->SequenceFenced(TreeHead{3, Root(2)}, all.subspan(2, 1), TreeHead{4, Root(3)}),
+      ErrorCode::kFailedPrecondition);
+  // Malformed: next size not expected + leaves, or a root change without leaves.
+  ACTA_ASSERT_ERROR(store->SequenceFenced(two, all.subspan(2, 1), TreeHead{4, Root(3)}),
+                    ErrorCode::kInvalidArgument);
+  ACTA_ASSERT_ERROR(store->SequenceFenced(two, {}, TreeHead{2, Root(3)}),
+                    ErrorCode::kInvalidArgument);
+  auto count = store->SequencedCount();
+  ACTA_ASSERT_OK(count);
+  EXPECT_EQ(*count, 2u);
+  auto row = store->FindByLeaf(leaves[2]);
+  ACTA_ASSERT_OK(row);
+  ASSERT_TRUE(row->has_value());
+  EXPECT_FALSE((*row)->seq.has_value());
+  ACTA_ASSERT_OK(store->SequenceFenced(two, {}, two));  // nothing to add: no change
+  ACTA_ASSERT_OK(store->SequenceFenced(two, all.subspan(2, 1), TreeHead{3, Root(3)}));
+  // An unfenced Sequence without a checkpoint leaves the root unknown: the
+  // next fenced call is compared on the size alone, and sets the root again.
+  ACTA_ASSERT_OK(store->Sequence(3, all.subspan(3, 1), std::nullopt));
+  ACTA_ASSERT_OK(
+      store->SequenceFenced(TreeHead{4, Root(7)}, all.subspan(4, 1), TreeHead{5, Root(5)}));
+  ACTA_ASSERT_ERROR(store->SequenceFenced(TreeHead{5, Root(7)}, {}, TreeHead{5, Root(7)}),
+                    ErrorCode::kFailedPrecondition);
+  ACTA_ASSERT_OK(store->SequenceFenced(TreeHead{5, Root(5)}, {}, TreeHead{5, Root(5)}));
+  ACTA_ASSERT_OK(store->ConfirmReplicated());
+}
+
 TEST_P(StoreConformanceTest, SequenceIsContiguousAndRefusesGapsAndOverlaps) {
   std::unique_ptr<Store> store;
   ASSERT_NO_FATAL_FAILURE(OpenInitialized(store));

@@ -159,6 +159,7 @@ Status NodeProcess::Start(std::chrono::milliseconds timeout) {
       "--batch-delay-ms",
       std::to_string(config_.batch_delay_ms),
   };
+  args.insert(args.end(), config_.extra_args.begin(), config_.extra_args.end());
   const std::string out = out_path(), err = err_path();
   pid_ = Spawn(std::move(args), out, err);
   if (pid_ <= 0) {

@@ -39,6 +39,8 @@ struct NodeConfig {
   // more checkpoints per second, so more moments at which a kill can land
   // between "stored" and "published".
   int batch_delay_ms = 50;
+  // More `acta center` flags (e.g. --require-sync-standby for the HA runs).
+  std::vector<std::string> extra_args;
 };
 
 class NodeProcess {

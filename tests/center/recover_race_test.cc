@@ -13,6 +13,7 @@
 #include "center/sequencer.h"
 #include "core/testing/manifest_fixtures.h"
 #include "sim/synth.h"
+#include "store/fault_injecting_store.h"
 #include "store/open_store.h"
 #include "tests/center/chaos_load.h"
 
@@ -43,6 +44,11 @@ class InterleavingStore final : public store::Store {
                   const std::optional<store::StoredCheckpoint>& cp) override {
     return base_.Sequence(first, leaves, cp);
   }
+  Status SequenceFenced(const store::TreeHead& expected, std::span<const Hash256> leaves,
+                        const store::TreeHead& next) override {
+    return base_.SequenceFenced(expected, leaves, next);
+  }
+  Status ConfirmReplicated() override { return base_.ConfirmReplicated(); }
   Status AddCheckpoint(const store::StoredCheckpoint& cp) override {
     return base_.AddCheckpoint(cp);
   }
@@ -76,23 +82,35 @@ store::AcceptedActa Row(const ElectionMaterial& e, size_t index) {
   return row;
 }
 
-TEST(RecoverRaceTest, CheckpointsStoredDuringRecoveryAreFollowedNotCorruption) {
+// A small synthetic election and an initialized SQLite store in a
+// directory of its own, removed after everything that uses it.
+struct SqliteSetup {
+  std::string dir = TestDir();
+  ~SqliteSetup() { std::filesystem::remove_all(dir); }
+  std::unique_ptr<sim::SynthResult> synth;
+  std::unique_ptr<store::Store> base;
+  const ElectionMaterial& election() const { return synth->election; }
+};
+
+void MakeSqliteSetup(uint64_t seed, SqliteSetup& out) {
   sim::SynthOptions so;
   so.tables = 8;
-  so.seed = 11;
+  so.seed = seed;
   so.centers = 2;
   auto synth = sim::SynthesizeElection(so);
   ASSERT_TRUE(synth);
-  const ElectionMaterial& e = synth->election;
-  const std::string dir = TestDir();
-  // Declared before the store and the sequencers, so it runs after them.
-  struct RemoveDir {
-    std::string path;
-    ~RemoveDir() { std::filesystem::remove_all(path); }
-  } remove_dir{dir};
-  auto base = store::OpenStore("sqlite:" + dir + "/store.db");
+  out.synth = std::make_unique<sim::SynthResult>(std::move(*synth));
+  auto base = store::OpenStore("sqlite:" + out.dir + "/store.db");
   ASSERT_TRUE(base);
-  ASSERT_TRUE((*base)->Initialize(e.manifest.election_id));
+  out.base = std::move(*base);
+  ASSERT_TRUE(out.base->Initialize(out.election().manifest.election_id));
+}
+
+TEST(RecoverRaceTest, CheckpointsStoredDuringRecoveryAreFollowedNotCorruption) {
+  SqliteSetup setup;  // declared first, so it is destroyed after the sequencers
+  ASSERT_NO_FATAL_FAILURE(MakeSqliteSetup(11, setup));
+  const ElectionMaterial& e = setup.election();
+  std::unique_ptr<store::Store>* base = &setup.base;
   SystemClock clock;
 
   // The leader: sequences 3 entries, then 2 more arrive unsequenced.
@@ -125,6 +143,56 @@ TEST(RecoverRaceTest, CheckpointsStoredDuringRecoveryAreFollowedNotCorruption) {
   ASSERT_EQ(node.Follow().value_or(0), 2u);
   EXPECT_EQ((*state)->latest()->stored, (*leader_state)->latest()->stored);
   EXPECT_TRUE(node.healthy());
+}
+
+// Issue #15: a checkpoint is signed only over entries the store confirmed.
+// The leader's fenced write commits but its answer is lost; the retry is
+// refused by the fence; nothing is signed until the store confirms, and then
+// the entries the store holds without a checkpoint are adopted and
+// checkpointed, exactly once.
+TEST(RecoverRaceTest, EntriesWhoseAnswerWasLostAreCheckpointedOnlyOnceConfirmed) {
+  SqliteSetup setup;
+  ASSERT_NO_FATAL_FAILURE(MakeSqliteSetup(12, setup));
+  const ElectionMaterial& e = setup.election();
+  std::unique_ptr<store::Store>* base = &setup.base;
+  store::FaultInjectingStore faulty(**base);
+  SystemClock clock;
+  auto state = center::LogState::Create(e.manifest);
+  ASSERT_TRUE(state);
+  center::Sequencer leader(faulty, **state, e.centers[0], clock, {});
+  ASSERT_TRUE(leader.Recover());
+  ASSERT_EQ((*state)->latest()->parsed.size, 0u);
+  std::vector<store::AcceptedActa> rows;
+  for (size_t i = 0; i < 3; ++i) rows.push_back(Row(e, i));
+  ASSERT_TRUE((*base)->InsertAccepted(rows));
+
+  // Committed, reported as failed: the retry meets a moved head.
+  faulty.FailNextWrites(1, ErrorCode::kUnavailable, store::FaultTiming::kAfterWrite);
+  auto n = leader.SequencePending(100);
+  ASSERT_FALSE(n);
+  EXPECT_EQ(n.error().code, ErrorCode::kFailedPrecondition) << n.error().ToString();
+  EXPECT_EQ((*base)->SequencedCount().value_or(0), 3u);
+  EXPECT_EQ((*state)->latest()->parsed.size, 0u) << "nothing signed over unconfirmed entries";
+  EXPECT_EQ((*state)->tree().size(), 0u);
+
+  // No standby confirms yet: still nothing signed or published.
+  faulty.FailNextConfirms(2);
+  ASSERT_FALSE(leader.SequencePending(100));
+  ASSERT_FALSE(leader.SequencePending(100));
+  EXPECT_EQ((*state)->latest()->parsed.size, 0u);
+  EXPECT_EQ((*base)->ListCheckpoints().value().size(), 1u);
+
+  // Confirmed: adopted and checkpointed once, with the store's order.
+  ASSERT_EQ(leader.SequencePending(100).value_or(99), 0u);
+  EXPECT_EQ((*state)->latest()->parsed.size, 3u);
+  log::MerkleTree expected;
+  for (const auto& row : rows) expected.Append(row.leaf_hash);
+  EXPECT_EQ((*state)->latest()->parsed.root, expected.Root());
+  auto stored = (*base)->ListCheckpoints();
+  ASSERT_TRUE(stored);
+  ASSERT_EQ(stored->size(), 2u);
+  EXPECT_EQ(stored->back().size, 3u);
+  EXPECT_TRUE(leader.healthy());
 }
 
 }  // namespace

@@ -1,0 +1,451 @@
+#!/usr/bin/env bash
+# A local three-site PostgreSQL 15 cluster replicated by Patroni 3.0 with etcd,
+# on loopback, for tests, benchmarks and the demo (issue #15;
+# docs/OPERATIONS.md, "Three sites"). Site N (1..3) is one etcd member, one
+# Patroni and the PostgreSQL it manages. Patroni runs in synchronous_mode
+# (strict), so a COMMIT returns only once a synchronous standby flushed it,
+# and a failover promotes only that standby.
+#
+#   ha-cluster.sh up            start the three sites, wait for a primary and a
+#                               synchronous standby, print the connection URL
+#   ha-cluster.sh down          stop everything and remove the directory
+#   ha-cluster.sh status        one line per site: etcd, Patroni role, timeline, lag
+#   ha-cluster.sh url           the libpq multi-host URL centers connect with
+#   ha-cluster.sh primary       the site number of the current primary
+#   ha-cluster.sh kill-primary  kill -9 the primary's Patroni and PostgreSQL
+#   ha-cluster.sh blackout [N]  kill -9 everything of site N (default: the
+#                               primary's): etcd member, Patroni, PostgreSQL
+#   ha-cluster.sh stop-site N / cont-site N
+#                               SIGSTOP / SIGCONT everything of site N
+#   ha-cluster.sh restore N     start site N's etcd and Patroni again (it rejoins
+#                               as a replica, rewound if needed)
+#   ha-cluster.sh wait-sync     wait until there is a primary with a synchronous standby
+#
+#   ha-cluster.sh partition N / heal N
+#                               cut site N off the network (nftables drops every packet
+#                               its processes send and every packet to its ports) / undo
+#   ha-cluster.sh kill-etcd-leader
+#                               kill -9 the etcd member that leads; prints its site
+#
+# Settings (environment): ACTA_HA_DIR (default /tmp/acta-ha),
+# ACTA_HA_BASE_PORT (default 26000; "auto" picks a free random one at up):
+# site N uses PostgreSQL BASE+N-1, Patroni REST BASE+10+N-1, etcd client
+# BASE+20+N-1 and peer BASE+30+N-1.
+# ACTA_HA_TTL (default 10 s): Patroni's leader key ttl, the failover window.
+# As root the daemons run as the "postgres" system user (PostgreSQL refuses root).
+set -euo pipefail
+
+DIR=${ACTA_HA_DIR:-/tmp/acta-ha}
+# A running cluster remembers its base port, so later commands need only
+# ACTA_HA_DIR.
+if [ -z "${ACTA_HA_BASE_PORT:-}" ] && [ -f "$DIR/base_port" ]; then
+  BASE=$(cat "$DIR/base_port")
+else
+  BASE=${ACTA_HA_BASE_PORT:-26000}
+fi
+TTL=${ACTA_HA_TTL:-10}
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+SITES=(1 2 3)
+
+die() {
+  echo "ha-cluster: $*" >&2
+  exit 1
+}
+
+pg_port() { echo $((BASE + $1 - 1)); }
+rest_port() { echo $((BASE + 10 + $1 - 1)); }
+etcd_client_port() { echo $((BASE + 20 + $1 - 1)); }
+etcd_peer_port() { echo $((BASE + 30 + $1 - 1)); }
+
+# shellcheck source=scripts/pg-common.sh
+. "$(dirname "$0")/pg-common.sh"
+
+etcd_endpoints() {
+  local out="" s
+  for s in "${SITES[@]}"; do out+="${out:+,}http://127.0.0.1:$(etcd_client_port "$s")"; done
+  echo "$out"
+}
+
+url() {
+  local hosts="" s
+  for s in "${SITES[@]}"; do hosts+="${hosts:+,}127.0.0.1:$(pg_port "$s")"; done
+  # connect_timeout is per host: a host that drops packets (partitioned)
+  # costs that much before libpq tries the next one.
+  echo "postgres://acta@$hosts/postgres?target_session_attrs=read-write&connect_timeout=3"
+}
+
+# Partitions: each site's processes run in a cgroup (v2) of their own, so
+# nftables can drop every packet a site's sockets send ("socket cgroupv2"),
+# whatever its ports. Needs root; without it there are no partitions.
+CG_MOUNT=/sys/fs/cgroup/acta-ha
+cg_dir() { echo "$CG_MOUNT/b$BASE-site$1"; }
+NFT_TABLE=acta_ha_$BASE
+
+cgroups_ready() {
+  [ "$(id -u)" -eq 0 ] || return 1
+  if ! mountpoint -q "$CG_MOUNT"; then
+    mkdir -p "$CG_MOUNT" 2>/dev/null && mount -t cgroup2 none "$CG_MOUNT" 2>/dev/null || return 1
+  fi
+  return 0
+}
+
+# Starts `cmd...` as the owner in a session of its own (and in site `site`'s
+# cgroup when there are cgroups), output to `log`, its pid into `pidfile`.
+spawn() {
+  local site=$1 pidfile=$2 log=$3
+  shift 3
+  local enter=(env)
+  if cgroups_ready; then
+    mkdir -p "$(cg_dir "$site")"
+    enter=(sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$(cg_dir "$site")")
+  fi
+  if [ "$(id -u)" -eq 0 ]; then
+    setsid "${enter[@]}" runuser -u postgres -- "$@" >>"$log" 2>&1 </dev/null &
+  else
+    setsid "$@" >>"$log" 2>&1 </dev/null &
+  fi
+  echo $! >"$pidfile"
+}
+
+# The pid of the real daemon: runuser forks it as a child.
+daemon_pid() {
+  local pidfile=$1 pid child
+  [ -f "$pidfile" ] || return 1
+  pid=$(cat "$pidfile")
+  kill -0 "$pid" 2>/dev/null || return 1
+  child=$(pgrep -P "$pid" | head -1 || true)
+  echo "${child:-$pid}"
+}
+
+partition() {
+  local s=$1
+  cgroups_ready && [ -d "$(cg_dir "$s")" ] || die "partitions need root and cgroup v2 (site $s has no cgroup)"
+  command -v nft >/dev/null || die "nft missing: run scripts/install-deps.sh (nftables)"
+  nft add table inet "$NFT_TABLE"
+  nft add chain inet "$NFT_TABLE" "site$s" "{ type filter hook output priority 0; }"
+  nft add rule inet "$NFT_TABLE" "site$s" socket cgroupv2 level 1 "acta-ha/b$BASE-site$s" drop
+  nft add rule inet "$NFT_TABLE" "site$s" ip daddr 127.0.0.1 tcp dport "{ $(pg_port "$s"), \
+$(rest_port "$s"), $(etcd_client_port "$s"), $(etcd_peer_port "$s") }" drop
+}
+
+heal() {
+  nft delete chain inet "$NFT_TABLE" "site$1" 2>/dev/null || true
+}
+
+postmaster_pid() {
+  local f="$DIR/site$1/pgdata/postmaster.pid"
+  [ -f "$f" ] || return 1
+  local pid
+  pid=$(head -1 "$f")
+  kill -0 "$pid" 2>/dev/null || return 1
+  echo "$pid"
+}
+
+start_etcd() {
+  local s=$1 state=$2 cluster="" t
+  for t in "${SITES[@]}"; do
+    cluster+="${cluster:+,}etcd$t=http://127.0.0.1:$(etcd_peer_port "$t")"
+  done
+  spawn "$s" "$DIR/site$s/etcd.pid" "$DIR/site$s/etcd.log" /usr/bin/etcd \
+    --name "etcd$s" --data-dir "$DIR/site$s/etcd" \
+    --listen-client-urls "http://127.0.0.1:$(etcd_client_port "$s")" \
+    --advertise-client-urls "http://127.0.0.1:$(etcd_client_port "$s")" \
+    --listen-peer-urls "http://127.0.0.1:$(etcd_peer_port "$s")" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$(etcd_peer_port "$s")" \
+    --initial-cluster "$cluster" --initial-cluster-state "$state" \
+    --initial-cluster-token "acta-ha-$BASE" \
+    --heartbeat-interval 100 --election-timeout 1000 --pre-vote
+}
+
+write_patroni_config() {
+  local s=$1 hosts="" t
+  for t in "${SITES[@]}"; do hosts+="${hosts:+,}127.0.0.1:$(etcd_client_port "$t")"; done
+  # loop_wait + 2 * retry_timeout <= ttl (Patroni's rule).
+  local loop=$((TTL / 5 > 1 ? TTL / 5 : 1))
+  local retry=$(((TTL - loop) / 2))
+  cat >"$DIR/site$s/patroni.yml" <<EOF
+scope: acta-ha-$BASE
+namespace: /acta/
+name: site$s
+log:
+  level: INFO
+restapi:
+  listen: 127.0.0.1:$(rest_port "$s")
+  connect_address: 127.0.0.1:$(rest_port "$s")
+etcd3:
+  hosts: $hosts
+bootstrap:
+  dcs:
+    ttl: $TTL
+    loop_wait: $loop
+    retry_timeout: $retry
+    maximum_lag_on_failover: 1048576
+    # A COMMIT returns only once a synchronous standby flushed it; with
+    # strict mode a primary left without one blocks commits rather than
+    # running alone, and only the synchronous standby is ever promoted.
+    synchronous_mode: true
+    synchronous_mode_strict: true
+    synchronous_node_count: 1
+    check_timeline: true
+    postgresql:
+      use_pg_rewind: true
+      use_slots: true
+      parameters:
+        synchronous_commit: "on"
+        wal_level: replica
+        hot_standby: "on"
+        wal_log_hints: "on"
+        max_wal_senders: 10
+        max_replication_slots: 10
+        wal_sender_timeout: 5s
+        wal_receiver_status_interval: 1s
+        max_connections: 200
+        shared_buffers: 32MB
+  initdb:
+  - encoding: UTF8
+  - locale: C
+  - data-checksums
+  pg_hba:
+  - local all all trust
+  - host all all 127.0.0.1/32 trust
+  - host replication all 127.0.0.1/32 trust
+postgresql:
+  listen: 127.0.0.1:$(pg_port "$s")
+  connect_address: 127.0.0.1:$(pg_port "$s")
+  # Patroni talks to its own PostgreSQL over the unix socket, so a partition
+  # of the site (TCP only) cuts it off from etcd and the other sites, not
+  # from its own server.
+  use_unix_socket: true
+  data_dir: $DIR/site$s/pgdata
+  bin_dir: $PG_BIN
+  pgpass: $DIR/site$s/pgpass
+  authentication:
+    superuser:
+      username: acta
+      password: acta
+    replication:
+      username: replicator
+      password: replicator
+    rewind:
+      username: acta
+      password: acta
+  parameters:
+    unix_socket_directories: '$DIR/site$s'
+    fsync: "on"
+tags:
+  nofailover: false
+  noloadbalance: false
+  clonefrom: false
+  nosync: false
+EOF
+}
+
+start_patroni() {
+  spawn "$1" "$DIR/site$1/patroni.pid" "$DIR/site$1/patroni.log" /usr/bin/patroni \
+    "$DIR/site$1/patroni.yml"
+}
+
+# GET on a site's Patroni REST API: prints the HTTP status (000 if down).
+rest_status() {
+  curl -s -o /dev/null -m 1 -w '%{http_code}' "http://127.0.0.1:$(rest_port "$1")$2" || true
+}
+
+primary_site() {
+  local s
+  for s in "${SITES[@]}"; do
+    if [ "$(rest_status "$s" /primary)" = 200 ]; then
+      echo "$s"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Waits (up to $1 seconds) for a primary whose synchronous standby streams.
+wait_sync() {
+  local limit=$1 s
+  for _ in $(seq 1 $((limit * 5))); do
+    if p=$(primary_site); then
+      for s in "${SITES[@]}"; do
+        [ "$s" = "$p" ] && continue
+        if [ "$(rest_status "$s" /sync)" = 200 ]; then return 0; fi
+      done
+    fi
+    sleep 0.2
+  done
+  return 1
+}
+
+kill_site_pg() {
+  local s=$1 pid
+  if pid=$(daemon_pid "$DIR/site$s/patroni.pid"); then kill -9 "$pid" 2>/dev/null || true; fi
+  if pid=$(postmaster_pid "$s"); then
+    kill -9 "$pid" 2>/dev/null || true
+    # The postmaster's children would linger until they notice its death.
+    pkill -9 -P "$pid" 2>/dev/null || true
+  fi
+}
+
+signal_site() {
+  local s=$1 sig=$2 pid
+  for f in etcd patroni; do
+    if pid=$(daemon_pid "$DIR/site$s/$f.pid"); then kill "-$sig" "$pid" 2>/dev/null || true; fi
+  done
+  if pid=$(postmaster_pid "$s"); then
+    kill "-$sig" "$pid" 2>/dev/null || true
+    pkill "-$sig" -P "$pid" 2>/dev/null || true
+  fi
+}
+
+cmd=${1:-}
+case "$cmd" in
+  up)
+    [ -x /usr/bin/patroni ] && [ -x /usr/bin/etcd ] ||
+      die "patroni or etcd missing: run scripts/install-deps.sh (patroni, etcd-server, etcd-client)"
+    [ -x "$PG_BIN/initdb" ] || die "$PG_BIN/initdb not found: install postgresql-15"
+    if [ -d "$DIR" ]; then "$0" down >/dev/null 2>&1 || true; fi
+    ports_free() {
+      local s p
+      for s in "${SITES[@]}"; do
+        for p in "$(pg_port "$s")" "$(rest_port "$s")" "$(etcd_client_port "$s")" \
+          "$(etcd_peer_port "$s")"; do
+          if ss -Hltna "sport = :$p" | grep -q .; then return 1; fi
+        done
+      done
+    }
+    if [ "${ACTA_HA_BASE_PORT:-}" = auto ]; then
+      for _ in $(seq 1 50); do
+        BASE=$((20000 + (RANDOM % 2500) * 10))
+        ports_free && break
+      done
+    fi
+    ports_free || die "a port in $BASE..$((BASE + 32)) is in use: pick another ACTA_HA_BASE_PORT"
+    mkdir -p "$DIR"
+    echo "$BASE" >"$DIR/base_port"
+    [ ${#DIR} -le 80 ] || die "directory path too long for a unix socket: $DIR"
+    for s in "${SITES[@]}"; do mkdir -p "$DIR/site$s"; done
+    if [ "$(id -u)" -eq 0 ]; then
+      id postgres >/dev/null 2>&1 || die "no 'postgres' system user to run the servers as"
+      chown -R postgres: "$DIR"
+    fi
+    for s in "${SITES[@]}"; do start_etcd "$s" new; done
+    ok=0
+    for _ in $(seq 1 100); do
+      if as_owner env ETCDCTL_API=3 etcdctl --endpoints "$(etcd_endpoints)" endpoint health \
+        >/dev/null 2>&1; then
+        ok=1
+        break
+      fi
+      sleep 0.2
+    done
+    [ $ok = 1 ] || die "etcd did not become healthy; see $DIR/site*/etcd.log"
+    for s in "${SITES[@]}"; do
+      write_patroni_config "$s"
+      [ "$(id -u)" -ne 0 ] || chown postgres: "$DIR/site$s/patroni.yml"
+      start_patroni "$s"
+    done
+    wait_sync 180 || die "no primary with a synchronous standby after 180 s; see $DIR/site*/patroni.log"
+    url >"$DIR/url"
+    url
+    ;;
+  down)
+    for s in "${SITES[@]}"; do
+      if pid=$(daemon_pid "$DIR/site$s/patroni.pid"); then kill -TERM "$pid" 2>/dev/null || true; fi
+    done
+    for _ in $(seq 1 150); do
+      alive=0
+      for s in "${SITES[@]}"; do
+        if daemon_pid "$DIR/site$s/patroni.pid" >/dev/null || postmaster_pid "$s" >/dev/null; then
+          alive=1
+        fi
+      done
+      [ $alive = 0 ] && break
+      sleep 0.2
+    done
+    for s in "${SITES[@]}"; do
+      kill_site_pg "$s"
+      if pid=$(daemon_pid "$DIR/site$s/etcd.pid"); then kill -TERM "$pid" 2>/dev/null || true; fi
+    done
+    sleep 0.5
+    for s in "${SITES[@]}"; do
+      if pid=$(daemon_pid "$DIR/site$s/etcd.pid"); then kill -9 "$pid" 2>/dev/null || true; fi
+    done
+    if [ "$(id -u)" -eq 0 ] && command -v nft >/dev/null; then
+      nft delete table inet "$NFT_TABLE" 2>/dev/null || true
+    fi
+    sleep 0.2
+    for s in "${SITES[@]}"; do rmdir "$(cg_dir "$s")" 2>/dev/null || true; done
+    rm -rf "$DIR"
+    ;;
+  status)
+    for s in "${SITES[@]}"; do
+      etcd=down
+      if as_owner env ETCDCTL_API=3 etcdctl --endpoints "http://127.0.0.1:$(etcd_client_port "$s")" \
+        endpoint health >/dev/null 2>&1; then etcd=up; fi
+      info=$(curl -s -m 1 "http://127.0.0.1:$(rest_port "$s")/patroni" || true)
+      if [ -n "$info" ]; then
+        line=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("role","?"), d.get("state","?"), "timeline", d.get("timeline","?"))' <<<"$info" 2>/dev/null || echo "?")
+        [ "$(rest_status "$s" /sync)" = 200 ] && line+=" (synchronous standby)"
+      else
+        line="patroni down"
+      fi
+      echo "site$s pg=127.0.0.1:$(pg_port "$s") etcd=$etcd $line"
+    done
+    ;;
+  url)
+    url
+    ;;
+  primary)
+    primary_site || die "no primary"
+    ;;
+  kill-primary)
+    p=$(primary_site) || die "no primary to kill"
+    kill_site_pg "$p"
+    echo "$p"
+    ;;
+  blackout)
+    s=${2:-}
+    [ -n "$s" ] || s=$(primary_site) || die "no primary"
+    kill_site_pg "$s"
+    if pid=$(daemon_pid "$DIR/site$s/etcd.pid"); then kill -9 "$pid" 2>/dev/null || true; fi
+    echo "$s"
+    ;;
+  kill-etcd-leader)
+    leader=$(as_owner env ETCDCTL_API=3 etcdctl --endpoints "$(etcd_endpoints)" endpoint status \
+      -w json 2>/dev/null | python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    st = e["Status"]
+    if st["header"]["member_id"] == st["leader"]:
+        print(e["Endpoint"].rsplit(":", 1)[1])
+        break
+') || true
+    [ -n "$leader" ] || die "no etcd leader"
+    s=$((leader - BASE - 20 + 1))
+    if pid=$(daemon_pid "$DIR/site$s/etcd.pid"); then kill -9 "$pid"; fi
+    echo "$s"
+    ;;
+  partition)
+    partition "${2:?site number}"
+    ;;
+  heal)
+    heal "${2:?site number}"
+    ;;
+  stop-site)
+    signal_site "${2:?site number}" STOP
+    ;;
+  cont-site)
+    signal_site "${2:?site number}" CONT
+    ;;
+  restore)
+    s=${2:?site number}
+    if ! daemon_pid "$DIR/site$s/etcd.pid" >/dev/null; then start_etcd "$s" existing; fi
+    if ! daemon_pid "$DIR/site$s/patroni.pid" >/dev/null; then start_patroni "$s"; fi
+    ;;
+  wait-sync)
+    wait_sync "${2:-120}" || die "no primary with a synchronous standby"
+    ;;
+  *)
+    die "usage: $0 up|down|status|url|primary|kill-primary|kill-etcd-leader|blackout [N]|partition N|heal N|stop-site N|cont-site N|restore N|wait-sync [SECONDS]"
+    ;;
+esac

@@ -107,14 +107,26 @@ spawn() {
   echo $! >"$pidfile"
 }
 
+# True if process $1 runs: exists and is not a zombie (the daemons are
+# setsid'd orphans, and a container's init may never reap them).
+alive() {
+  local state
+  state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "${state:0:1}" != Z ]
+}
+
 # The pid of the real daemon: runuser forks it as a child.
 daemon_pid() {
   local pidfile=$1 pid child
   [ -f "$pidfile" ] || return 1
   pid=$(cat "$pidfile")
-  kill -0 "$pid" 2>/dev/null || return 1
+  alive "$pid" || return 1
   child=$(pgrep -P "$pid" | head -1 || true)
-  echo "${child:-$pid}"
+  if [ -n "$child" ] && alive "$child"; then
+    echo "$child"
+  else
+    echo "$pid"
+  fi
 }
 
 partition() {
@@ -137,7 +149,7 @@ postmaster_pid() {
   [ -f "$f" ] || return 1
   local pid
   pid=$(head -1 "$f")
-  kill -0 "$pid" 2>/dev/null || return 1
+  alive "$pid" || return 1
   echo "$pid"
 }
 
@@ -264,7 +276,8 @@ primary_site() {
 # Waits (up to $1 seconds) for a primary whose synchronous standby streams.
 wait_sync() {
   local limit=$1 s
-  for _ in $(seq 1 $((limit * 5))); do
+  local end=$((SECONDS + limit))
+  while [ "$SECONDS" -lt "$end" ]; do
     if p=$(primary_site); then
       for s in "${SITES[@]}"; do
         [ "$s" = "$p" ] && continue

@@ -53,6 +53,11 @@ if [ -x "$build_dir/bench/ingest_load" ]; then
       --memory-tables "${ACTA_BENCH_MEMORY_TABLES:-1000000}" --out "$out/ingest.json"
   python3 bench/report.py ingest "$out/ingest.json" --title "Center ingest" --build "$build"
 fi
+if [ -x "$build_dir/bench/witness_load" ]; then
+  echo "run-bench: witness_load (cosignatures per second of one witness)"
+  "$build_dir/bench/witness_load" --cosigns "${ACTA_BENCH_WITNESS_COSIGNS:-2000}" --out "$out/witness.json"
+  python3 bench/report.py witness "$out/witness.json" --title "Witnesses" --build "$build"
+fi
 if [ -x "$build_dir/bench/verify_load" ]; then
   echo "run-bench: verify_load (verifying a 1,000,000-acta dump)"
   "$build_dir/bench/verify_load" --tables "${ACTA_BENCH_VERIFY_TABLES:-1000000}" --out "$out/verify.json"

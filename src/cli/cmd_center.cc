@@ -2,7 +2,6 @@
 #include <spdlog/spdlog.h>
 
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <thread>
@@ -11,6 +10,7 @@
 #include "center/web_root.h"
 #include "cli/command.h"
 #include "cli/config_file.h"
+#include "cli/stop_signals.h"
 
 namespace acta::cli {
 namespace {
@@ -81,13 +81,7 @@ int RunCenter(CenterCliOptions o) {
   } else {
     spdlog::info("dashboard from {}", *web_root);
   }
-  // Signals are taken synchronously by this thread; every other thread
-  // inherits the blocked mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const StopSignals signals;
 
   SystemClock clock;
   auto center = center::Center::Start(o.center, clock);
@@ -100,8 +94,7 @@ int RunCenter(CenterCliOptions o) {
   spdlog::info("center running for election {} ({} tables); SIGTERM or Ctrl-C stops it",
                HexEncode((*center)->manifest().election_id).substr(0, 16),
                (*center)->manifest().tables.size());
-  int sig = 0;
-  sigwait(&signals, &sig);
+  const int sig = signals.Wait();
   spdlog::info("signal {}: stopping (finishing in-flight commits, final checkpoint)", sig);
   (*center)->Stop();
   return kExitOk;

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "cli/cmd_witness.h"
 #include "cli/command.h"
 #include "core/crypto.h"
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   acta::cli::RegisterDemo(app, run);
   acta::cli::RegisterAttack(app, run);
   acta::cli::RegisterAudit(app, run);
+  acta::cli::RegisterWitness(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

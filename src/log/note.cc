@@ -1,6 +1,9 @@
 #include "log/note.h"
 
 #include <algorithm>
+#include <optional>
+
+#include "log/cosignature.h"
 
 namespace acta::log {
 namespace {
@@ -148,23 +151,48 @@ Result<std::string> SignNote(std::string_view text, const NamedSigningKey& key) 
   return FormatNote(note);
 }
 
-Status VerifyNote(const Note& note, const VerifierKey& key) {
-  bool verified = false;
+Result<std::vector<NoteSigner>> VerifyNoteSigners(const Note& note, std::span<const NoteKey> keys) {
+  std::vector<std::optional<NoteSigner>> found(keys.size());
   for (const NoteSignature& sig : note.signatures) {
-    if (sig.name != key.name || sig.key_id != key.key_id) continue;
-    Signature raw;
-    if (sig.signature.size() != raw.size()) {
-      return MakeError(ErrorCode::kBadSignature,
-                       "note: signature by " + key.name + " is not 64 bytes long");
+    for (size_t k = 0; k < keys.size(); ++k) {
+      const NoteKey& key = keys[k];
+      if (sig.name != key.name || sig.key_id != key.key_id) continue;
+      NoteSigner signer{k, 0};
+      if (key.type == kNoteAlgCosignatureV1) {
+        auto time =
+            VerifyCosignature(note.text, sig.signature, CosignerKey{key.name, key.key, key.key_id});
+        if (!time) return MakeError(ErrorCode::kBadSignature, "note: " + time.error().message);
+        signer.timestamp = *time;
+      } else if (key.type == kNoteAlgEd25519) {
+        Signature raw;
+        if (sig.signature.size() != raw.size()) {
+          return MakeError(ErrorCode::kBadSignature,
+                           "note: signature by " + key.name + " is not 64 bytes long");
+        }
+        std::copy(sig.signature.begin(), sig.signature.end(), raw.begin());
+        if (!VerifySignature(key.key, AsBytes(note.text), raw)) {
+          return MakeError(ErrorCode::kBadSignature,
+                           "note: signature by " + key.name + " does not verify");
+        }
+      } else {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "note: key " + key.name + " has an unsupported signature type");
+      }
+      if (!found[k]) found[k] = signer;
     }
-    std::copy(sig.signature.begin(), sig.signature.end(), raw.begin());
-    if (!VerifySignature(key.key, AsBytes(note.text), raw)) {
-      return MakeError(ErrorCode::kBadSignature,
-                       "note: signature by " + key.name + " does not verify");
-    }
-    verified = true;
   }
-  if (!verified) {
+  std::vector<NoteSigner> out;
+  for (const auto& f : found) {
+    if (f) out.push_back(*f);
+  }
+  return out;
+}
+
+Status VerifyNote(const Note& note, const VerifierKey& key) {
+  const NoteKey one = NoteKey::Of(key);
+  auto signers = VerifyNoteSigners(note, std::span<const NoteKey>(&one, 1));
+  if (!signers) return std::unexpected(signers.error());
+  if (signers->empty()) {
     return MakeError(ErrorCode::kBadSignature, "note: no signature by key " + key.ToString());
   }
   return Ok();

@@ -10,11 +10,13 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/bytes.h"
+#include "core/cosigner_keys.h"
 #include "core/error.h"
 #include "core/keys.h"
 
@@ -57,13 +59,45 @@ struct Note {
 [[nodiscard]] std::string FormatNote(const Note& note);
 
 // Signs `text` with `key`; returns the full note. Errors: kMalformed if
-// ValidateNoteText fails.
+// ValidateNoteText fails. (Witnesses cosign with log/cosignature.h.)
 [[nodiscard]] Result<std::string> SignNote(std::string_view text, const NamedSigningKey& key);
 
-// Checks the signatures of `note` by `key` (same name and key id).
-// Signatures by other keys are ignored. Errors: kBadSignature if a signature
-// by `key` fails to verify (the whole note is rejected, as the spec advises)
-// or if there is none.
+// A key that signs notes, with its signature type: 0x01 plain Ed25519
+// (authority, centers: core/keys.h) or 0x04 cosignature/v1 (witnesses:
+// core/cosigner_keys.h).
+struct NoteKey {
+  std::string name;
+  uint32_t key_id = 0;
+  PublicKey key{};
+  uint8_t type = kNoteAlgEd25519;
+
+  static NoteKey Of(const VerifierKey& k) { return {k.name, k.key_id, k.key, kNoteAlgEd25519}; }
+  static NoteKey Of(const CosignerKey& k) {
+    return {k.name, k.key_id, k.key, kNoteAlgCosignatureV1};
+  }
+};
+
+// One key that validly signed a note.
+struct NoteSigner {
+  size_t key = 0;          // index into the keys given
+  uint64_t timestamp = 0;  // a cosignature's time (type 0x04); 0 for plain Ed25519
+
+  bool operator==(const NoteSigner&) const = default;
+};
+
+// The one signature check of every note acta reads. Checks each signature
+// of `note` whose name and key id match one of `keys`, by that key's type:
+// 0x01 Ed25519 over the text, 0x04 cosignature/v1 (log/cosignature.h).
+// Signatures by other keys are ignored. Returns the keys with a valid
+// signature, each once, in the order of `keys` (possibly none).
+// Errors: kBadSignature if a signature by one of `keys` fails (the whole
+// note is rejected, as the spec advises); kInvalidArgument for a key of
+// another type.
+[[nodiscard]] Result<std::vector<NoteSigner>> VerifyNoteSigners(const Note& note,
+                                                                std::span<const NoteKey> keys);
+
+// VerifyNoteSigners with the one key `key`, which must have signed.
+// Errors: kBadSignature if its signature fails or if there is none.
 [[nodiscard]] Status VerifyNote(const Note& note, const VerifierKey& key);
 
 }  // namespace acta::log

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/acta.h"
+#include "core/cosigner_keys.h"
 #include "core/keys.h"
 #include "tests/cli/cli_fixture.h"
 
@@ -34,6 +35,8 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
         "--sheet", "--paper"}},
       {"inspect", {"acta", "--election", "--json", "JPEG"}},
       {"print", {"acta", "--election", "--out", "--paper", "--dpi", ".pdf", ".png"}},
+      {"witness", {"--key", "--state", "--election", "--log", "--listen", "--config", "keygen"}},
+      {"witness keygen", {"--name", "--out", "--public-out", "0x04"}},
       // Every limit of the center is an option with its default shown.
       {"center",
        {"--election",
@@ -214,6 +217,30 @@ TEST_F(CliTest, ElectionInitFromExample) {
   RunResult again = Acta({"election", "init", "--from", example, "--out", dir});
   EXPECT_EQ(again.exit_code, 1);
   OneErrorLine(again, "acta election init: already_exists: ");
+}
+
+TEST_F(CliTest, WitnessKeygenWritesACosignatureKey) {
+  const std::string key_path = work_ + "/w.key";
+  RunResult r =
+      Acta({"witness", "keygen", "--name", "witness.party-a.example/1", "--out", key_path});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  struct stat st {};
+  ASSERT_EQ(::stat(key_path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  // A type-0x04 key: loads as a witness key, never as a center key.
+  auto key = LoadCosignerKeyFile(key_path);
+  ASSERT_TRUE(key.has_value()) << key.error().ToString();
+  EXPECT_EQ(r.out, key->verifier().ToString() + "\n");
+  EXPECT_TRUE(CosignerKey::Parse(r.out).has_value());
+  EXPECT_FALSE(LoadSigningKeyFile(key_path).has_value());
+  // `acta witness` refuses a center (0x01) key.
+  ASSERT_EQ(Acta({"keygen", "--name", "c", "--out", work_ + "/c.key"}).exit_code, 0);
+  auto center = LoadSigningKeyFile(work_ + "/c.key");
+  ASSERT_TRUE(center.has_value());
+  RunResult wrong = Acta({"witness", "--key", work_ + "/c.key", "--state", work_ + "/w.db", "--log",
+                          "acta/x=" + center->verifier().ToString()});
+  EXPECT_EQ(wrong.exit_code, 1);
+  OneErrorLine(wrong, "acta witness: malformed: ");
 }
 
 TEST_F(CliTest, KeygenWritesA0600KeyAndRefusesToOverwrite) {

@@ -386,6 +386,13 @@ case "$cmd" in
     if [ "$(id -u)" -eq 0 ] && command -v nft >/dev/null; then
       nft delete table inet "$NFT_TABLE" 2>/dev/null || true
     fi
+    # Whatever the pid files missed (a daemon left stopped by stop-site, a
+    # runuser whose child is a zombie) is still in its site's cgroup.
+    for s in "${SITES[@]}"; do
+      if [ -f "$(cg_dir "$s")/cgroup.procs" ]; then
+        xargs -r kill -9 <"$(cg_dir "$s")/cgroup.procs" 2>/dev/null || true
+      fi
+    done
     sleep 0.2
     for s in "${SITES[@]}"; do rmdir "$(cg_dir "$s")" 2>/dev/null || true; done
     rm -rf "$DIR"

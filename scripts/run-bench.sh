@@ -58,6 +58,13 @@ if [ -x "$build_dir/bench/witness_load" ]; then
   "$build_dir/bench/witness_load" --cosigns "${ACTA_BENCH_WITNESS_COSIGNS:-2000}" --out "$out/witness.json"
   python3 bench/report.py witness "$out/witness.json" --title "Witnesses" --build "$build"
 fi
+if [ -x "$build_dir/bench/monitor_load" ]; then
+  echo "run-bench: monitor_load (the monitor following a 1,000,000-acta log; the demo's monitor lag)"
+  "$build_dir/src/cli/acta" demo --json --no-verify > "$out/demo-monitor.json" 2>/dev/null || true
+  "$build_dir/bench/monitor_load" --tables "${ACTA_BENCH_MONITOR_TABLES:-1000000}" \
+      --demo-json "$out/demo-monitor.json" --out "$out/monitor.json"
+  python3 bench/report.py monitor "$out/monitor.json" --title "Monitor" --build "$build"
+fi
 if [ -x "$build_dir/bench/verify_load" ]; then
   echo "run-bench: verify_load (verifying a 1,000,000-acta dump)"
   "$build_dir/bench/verify_load" --tables "${ACTA_BENCH_VERIFY_TABLES:-1000000}" --out "$out/verify.json"

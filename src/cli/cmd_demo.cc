@@ -15,6 +15,7 @@ struct DemoCliOptions {
   sim::DemoOptions demo;
   bool no_emulation = false;
   bool no_verify = false;
+  bool no_monitor = false;
   bool verbose = false;
   double window_seconds = 0;
 };
@@ -24,6 +25,7 @@ int RunDemoCommand(DemoCliOptions o) {
   if (!o.verbose) spdlog::set_level(spdlog::level::warn);
   o.demo.emulation = !o.no_emulation;
   o.demo.verify = !o.no_verify;
+  o.demo.monitor = !o.no_monitor;
   if (o.window_seconds > 0)
     o.demo.window = std::chrono::milliseconds(static_cast<int64_t>(o.window_seconds * 1000));
   if (o.demo.tables == 0 || o.demo.tables > 1'000'000) {
@@ -86,6 +88,9 @@ void RegisterDemo(CLI::App& app, RunFn& run) {
   cmd->add_option("--paper-errors", o->demo.paper_errors,
                   "With --audit: this many tables' paper moves a quarter of the winner's votes to "
                   "the runner-up (default 0)");
+  cmd->add_flag("--no-monitor", o->no_monitor,
+                "Run no monitor beside the center (by default one follows the log all night, "
+                "as 'acta monitor' does, and the summary gives its lag and alarms)");
   cmd->add_flag("--verbose", o->verbose, "Show the center's log lines");
   cmd->add_flag("--json", o->demo.json,
                 "Print a machine-readable summary on stdout (the rest goes to stderr)");

@@ -2,6 +2,7 @@
 // can be verified offline, archived, or served as a static mirror.
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "cli/command.h"
 #include "terminal/http_client.h"
@@ -14,6 +15,7 @@ struct DumpOptions {
   std::string center;
   std::string out;
   std::string ca_file;
+  std::optional<uint64_t> size;
   bool all_bulletins = false;
   bool quiet = false;
 };
@@ -29,6 +31,7 @@ int RunDump(const DumpOptions& o) {
   verify::FetchOptions fo;
   fo.all_bulletins = o.all_bulletins;
   fo.center_url = o.center;
+  fo.pin_size = o.size;
   if (!o.quiet) {
     auto stage_now = std::make_shared<std::string>();
     fo.progress = [stage_now](std::string_view stage, uint64_t done, uint64_t total) {
@@ -65,6 +68,8 @@ void RegisterDump(CLI::App& app, RunFn& run) {
                   "Dump directory (created; an existing dump is brought up to date)")
       ->required();
   cmd->add_option("--ca-file", o->ca_file, "PEM CA bundle to trust for https");
+  cmd->add_option("--size", o->size,
+                  "Pin the published checkpoint of this size instead of the latest");
   cmd->add_flag("--all-bulletins", o->all_bulletins,
                 "Fetch the bulletin of every checkpoint, not only the latest");
   cmd->add_flag("--quiet", o->quiet, "No progress on stderr");

@@ -30,6 +30,7 @@ void RegisterKeygen(CLI::App& app, RunFn& run);
 void RegisterCenter(CLI::App& app, RunFn& run);
 void RegisterDump(CLI::App& app, RunFn& run);
 void RegisterVerify(CLI::App& app, RunFn& run);
+void RegisterMonitor(CLI::App& app, RunFn& run);
 void RegisterTerminal(CLI::App& app, RunFn& run);
 void RegisterSubmit(CLI::App& app, RunFn& run);
 void RegisterDemo(CLI::App& app, RunFn& run);

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   acta::cli::RegisterCenter(app, run);
   acta::cli::RegisterDump(app, run);
   acta::cli::RegisterVerify(app, run);
+  acta::cli::RegisterMonitor(app, run);
   acta::cli::RegisterTerminal(app, run);
   acta::cli::RegisterSubmit(app, run);
   acta::cli::RegisterDemo(app, run);

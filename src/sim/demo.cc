@@ -15,6 +15,7 @@
 #include <cmath>
 #include <csignal>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "center/center.h"
@@ -22,6 +23,7 @@
 #include "sim/attack.h"
 #include "sim/demo_audit.h"
 #include "sim/demo_display.h"
+#include "sim/demo_monitor.h"
 #include "sim/demo_setup.h"
 #include "sim/fleet.h"
 #include "sim/shaping_proxy.h"
@@ -233,7 +235,9 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
   }
   std::fflush(out);
 
-  // 5. Run.
+  // 5. Run, with an observers' monitor following the public log.
+  std::optional<DemoMonitor> monitor;
+  if (o.monitor) monitor.emplace(center.public_url(), (fs::path(workdir) / "monitor").string());
   fleet.Start();
   std::stop_source stop_attack;
   std::optional<Result<AttackReport>> attack_result;
@@ -399,6 +403,39 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
   for (const auto& e : truth_check.examples) fmt::print(out, "  {}\n", e);
   std::fflush(out);
 
+  // The monitor catches up with the final checkpoint and says what it saw.
+  if (monitor) {
+    uint64_t final_size = 0;
+    if (center::Center* c = center.get()) {
+      if (auto cp = c->log_state().latest()) final_size = cp->stored.size;
+    }
+    const DemoMonitorReport m = monitor->Finish(final_size, std::chrono::seconds(30));
+    summary.monitor_ran = m.ran;
+    summary.monitor_checkpoints = m.checkpoints;
+    summary.monitor_alarms = m.alarms;
+    summary.monitor_conflicts = m.conflicts;
+    summary.monitor_lag_p50_ms = m.lag_p50_ms;
+    summary.monitor_lag_p99_ms = m.lag_p99_ms;
+    summary.monitor_cpu_seconds = m.cpu_seconds;
+    if (!m.ran) {
+      fmt::print(out, "monitor: did not start: {}\n", m.error);
+    } else {
+      fmt::print(out,
+                 "monitor: followed the log to {} entries ({} checkpoints, {} bulletins compared) "
+                 "with lag p50 {:.0f} ms p99 {:.0f} ms max {:.0f} ms, {:.2f} s CPU ({:.0f} us per "
+                 "acta); {} alarms, {} conflicts, {} polls unanswered\n",
+                 Thousands(m.size), Thousands(m.checkpoints), Thousands(m.bulletins), m.lag_p50_ms,
+                 m.lag_p99_ms, m.lag_max_ms, m.cpu_seconds,
+                 m.entries > 0 ? m.cpu_seconds * 1e6 / static_cast<double>(m.entries) : 0.0,
+                 Thousands(m.alarms), Thousands(m.conflicts), Thousands(m.unavailable));
+      for (const auto& line : m.alarm_lines) fmt::print(out, "  ALARM {}\n", line);
+      if (m.size < final_size)
+        fmt::print(out, "  the monitor was still {} entries behind after 30 s\n",
+                   Thousands(final_size - m.size));
+    }
+    std::fflush(out);
+  }
+
   // 7. The public verifier, from the outside: fetch everything the center
   // publishes and recompute it.
   if (o.verify) {
@@ -432,9 +469,12 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
              Thousands(summary.delivered), Thousands(o.tables),
              Thousands(summary.counted - std::min(summary.counted, truth_check.mismatches)),
              Thousands(o.tables),
-             summary.verify_ran ? (summary.verified ? ", public verification passed"
-                                                    : ", PUBLIC VERIFICATION FAILED")
-                                : "",
+             std::string(summary.verify_ran ? (summary.verified ? ", public verification passed"
+                                                                : ", PUBLIC VERIFICATION FAILED")
+                                            : "") +
+                 (summary.monitor_ran ? (summary.monitor_alarms == 0 ? ", monitor raised no alarm"
+                                                                     : ", MONITOR RAISED ALARMS")
+                                      : ""),
              summary.wall_seconds, summary.peak_rss_kb / 1024);
   std::fflush(out);
   if (o.json) {

@@ -38,7 +38,8 @@ struct DemoOptions {
   // tables' paper disagrees with their acta.
   bool audit = false;
   uint32_t paper_errors = 0;
-  bool serve = false;  // keep the center running after the run, until SIGINT/SIGTERM
+  bool monitor = true;  // an observers' monitor follows the log during the night
+  bool serve = false;   // keep the center running after the run, until SIGINT/SIGTERM
   // The dashboard served on the public listener; empty: found as
   // center/web_root.h says (installed path, then the build tree).
   std::string web_root;
@@ -73,9 +74,18 @@ struct DemoSummary {
   uint32_t audit_rounds = 0;
   bool audit_verified = false;   // `acta audit verify` recomputed every file
   bool audit_published = false;  // and the center serves it
+  // The monitor beside the center (DemoMonitor): lag from a checkpoint's
+  // publication to its verdict, and the alarms it raised (none expected).
+  bool monitor_ran = false;
+  uint64_t monitor_checkpoints = 0;
+  uint64_t monitor_alarms = 0;
+  uint64_t monitor_conflicts = 0;
+  double monitor_lag_p50_ms = 0, monitor_lag_p99_ms = 0;
+  double monitor_cpu_seconds = 0;
   bool ok() const {
     return delivered == tables && counted == tables && truth_mismatches == 0 &&
-           (!verify_ran || verified) && (!audit_ran || (audit_verified && audit_published));
+           (!verify_ran || verified) && (!audit_ran || (audit_verified && audit_published)) &&
+           monitor_alarms == 0;
   }
 };
 

@@ -159,6 +159,14 @@ std::string SummaryJson(const DemoSummary& s, bool emulation, milliseconds windo
       {"p99_seconds", s.p99_seconds},
       {"p100_seconds", s.p100_seconds},
       {"peak_rss_mb", static_cast<double>(s.peak_rss_kb) / 1024.0},
+      {"monitor",
+       {{"ran", s.monitor_ran},
+        {"checkpoints", s.monitor_checkpoints},
+        {"alarms", s.monitor_alarms},
+        {"conflicts", s.monitor_conflicts},
+        {"lag_p50_ms", s.monitor_lag_p50_ms},
+        {"lag_p99_ms", s.monitor_lag_p99_ms},
+        {"cpu_seconds", s.monitor_cpu_seconds}}},
   };
   return j.dump();
 }

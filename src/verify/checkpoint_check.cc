@@ -187,6 +187,9 @@ std::vector<PublishedCp> CheckCheckpoints(const Files& files, const Manifest& ma
                 ErrorCode::kNotFound});
     return cps;
   }
+  // Everything signed after the pinned checkpoint is later news on a log
+  // that kept growing while it was read (verifier.h).
+  for (size_t i = latest_index + 1; i < cps.size(); ++i) cps[i].after_pin = true;
   const std::string origin = log::LogOrigin(manifest.election_id);
   for (auto& cp : cps) CheckOne(cp, manifest, origin, report);
   report.checkpoints = cps.size();

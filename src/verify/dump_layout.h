@@ -25,6 +25,13 @@ inline std::string BulletinPath(uint64_t size) {
   return "bulletin/" + std::to_string(size) + ".json";
 }
 
+// "proof/consistency/<from>-<to>.json": the center's consistency proof
+// between the pinned checkpoint (size `from`) and a later one, as served by
+// /v1/proof/consistency.
+inline std::string ConsistencyProofPath(uint64_t from, uint64_t to) {
+  return "proof/consistency/" + std::to_string(from) + "-" + std::to_string(to) + ".json";
+}
+
 // The entry bundles that hold entries [0, size): full bundles, then one
 // partial bundle when size is not a multiple of 256.
 inline std::vector<log::TileId> EntryBundlesFor(uint64_t size) {

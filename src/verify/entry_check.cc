@@ -185,7 +185,9 @@ void CheckTree(const log::MerkleTree& tree, std::span<const PublishedCp> checkpo
   uint64_t good = 0;
   std::vector<const PublishedCp*> sorted;
   for (const auto& cp : checkpoints) {
-    if (cp.parsed) sorted.push_back(&cp);
+    // Checkpoints signed after the pinned one are judged here only when the
+    // entries read cover them; larger ones: CheckLaterCheckpoints.
+    if (cp.parsed && (!cp.after_pin || cp.size <= report.latest_size)) sorted.push_back(&cp);
   }
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](auto* a, auto* b) { return a->size < b->size; });
@@ -236,18 +238,8 @@ void CheckTree(const log::MerkleTree& tree, std::span<const PublishedCp> checkpo
     return;
   }
   for (const auto& rem : state->checkpoints) {
-    if (rem.size > report.latest_size) {
-      report.Add({ProblemKind::kRollback,
-                  "a checkpoint of size " + std::to_string(rem.size) + " (root " +
-                      HexEncode(rem.root) +
-                      ") was seen before, but the latest checkpoint now has size " +
-                      std::to_string(report.latest_size),
-                  {},
-                  {},
-                  rem.size,
-                  {},
-                  {}});
-    }
+    // Beyond the pinned size: CheckLaterCheckpoints (rollback or proof).
+    if (rem.size > report.latest_size) continue;
     if (rem.size > tree.size()) continue;
     auto root = tree.RootAt(rem.size);
     if (*root != rem.root) {

@@ -1,5 +1,6 @@
 #include "verify/fetch.h"
 
+#include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -22,11 +23,7 @@ class Fetcher {
   Result<http::HttpResponse> Get(const std::string& route, const std::string& path) {
     auto r = client_.Get(route);
     if (!r) return std::unexpected(r.error());
-    if (r->status != 200) {
-      return MakeError(r->status == 404 ? ErrorCode::kNotFound : ErrorCode::kUnavailable,
-                       "GET " + route + ": HTTP " + std::to_string(r->status) + ": " +
-                           std::string(r->BodyText().substr(0, 200)));
-    }
+    if (r->status != 200) return std::unexpected(HttpError(route, *r));
     ACTA_RETURN_IF_ERROR(files_.Write(path, r->body));
     ++stats_.fetched;
     stats_.bytes += r->body.size();
@@ -48,44 +45,132 @@ class Fetcher {
         !csv_header.empty() &&
         std::from_chars(csv_header.data(), csv_header.data() + csv_header.size(), csv_size).ec ==
             std::errc();
-    auto latest = Get("/checkpoint", kLatestCheckpoint);
+    auto latest = client_.Get("/checkpoint");
     if (!latest) return std::unexpected(latest.error());
-    auto cp = log::ParseCheckpointUnverified(latest->BodyText());
-    if (!cp)
-      return MakeError(ErrorCode::kMalformed,
-                       "the latest checkpoint does not parse: " + cp.error().message);
-    stats_.latest_size = cp->size;
+    if (latest->status != 200) return std::unexpected(HttpError("/checkpoint", *latest));
     auto list = Get("/v1/checkpoints", kCheckpointsJson);
     if (!list) return std::unexpected(list.error());
+    auto pinned = Pin(latest->BodyText(), list->BodyText());
+    if (!pinned) return std::unexpected(pinned.error());
+    ACTA_RETURN_IF_ERROR(files_.Write(kLatestCheckpoint, AsBytes(pinned->note)));
+    ++stats_.fetched;
+    stats_.bytes += pinned->note.size();
+    stats_.latest_size = pinned->size;
 
-    ACTA_RETURN_IF_ERROR(FetchBundles(cp->size));
+    ACTA_RETURN_IF_ERROR(FetchBundles(pinned->size));
+    ACTA_RETURN_IF_ERROR(FetchLaterProofs(*pinned));
 
-    std::set<uint64_t> sizes = {cp->size};
+    std::set<uint64_t> sizes = {pinned->size};
     if (options_.all_bulletins) {
-      json j = json::parse(list->BodyText(), nullptr, false);
-      if (j.is_array()) {
-        for (const auto& c : j) {
-          if (c.is_object() && c.contains("size") && c["size"].is_number_unsigned())
-            sizes.insert(c["size"].get<uint64_t>());
-        }
-      }
+      for (const auto& c : pinned->listed) sizes.insert(c.size);
     }
     uint64_t done = 0;
     for (uint64_t size : sizes) {
-      if (size > cp->size) continue;
+      if (size > pinned->size) continue;
       ACTA_RETURN_IF_ERROR(FetchBulletin(size));
       if (options_.progress) options_.progress("bulletins", ++done, sizes.size());
     }
-
     json meta = {{"format", kDumpFormat},
                  {"center", options_.center_url},
-                 {"latest_size", cp->size},
-                 {"tables_csv_size", csv_sized ? csv_size : cp->size}};
+                 {"latest_size", pinned->size},
+                 {"tables_csv_size", csv_sized ? csv_size : pinned->size}};
+    if (csv_sized && csv_size > pinned->size) {
+      // Only with pin_size: the center serves the CSV of its latest
+      // checkpoint, which is not evidence about the pinned one.
+      ACTA_RETURN_IF_ERROR(files_.Remove(kTablesCsv));
+      meta["tables_csv_size"] = nullptr;
+    }
     ACTA_RETURN_IF_ERROR(files_.Write(kDumpJson, AsBytes(meta.dump(1) + "\n")));
     return WriteChecksums(files_);
   }
 
  private:
+  struct Listed {
+    uint64_t size = 0;
+    std::string note;
+  };
+  struct Pinned {
+    uint64_t size = 0;
+    Hash256 root{};
+    std::string note;
+    size_t index = 0;            // position in `listed`; listed.size() if not listed
+    std::vector<Listed> listed;  // the checkpoint list as served
+  };
+
+  static Error HttpError(const std::string& route, const http::HttpResponse& r) {
+    return Error{r.status == 404 ? ErrorCode::kNotFound : ErrorCode::kUnavailable,
+                 "GET " + route + ": HTTP " + std::to_string(r.status) + ": " +
+                     std::string(r.BodyText().substr(0, 200))};
+  }
+
+  // The checkpoint everything is verified against: the latest served, or
+  // the last listed one of options_.pin_size.
+  Result<Pinned> Pin(std::string_view latest_note, std::string_view list_text) const {
+    Pinned pin;
+    json list = json::parse(list_text, nullptr, false);
+    if (list.is_array()) {
+      for (const auto& c : list) {
+        if (!c.is_object() || !c.contains("size") || !c["size"].is_number_unsigned() ||
+            !c.contains("note") || !c["note"].is_string())
+          continue;  // the verifier reports malformed list items
+        pin.listed.push_back({c["size"].get<uint64_t>(), c["note"].get<std::string>()});
+      }
+    }
+    std::string note(latest_note);
+    if (options_.pin_size) {
+      const auto it = std::find_if(pin.listed.rbegin(), pin.listed.rend(),
+                                   [&](const Listed& l) { return l.size == *options_.pin_size; });
+      if (it == pin.listed.rend())
+        return MakeError(ErrorCode::kNotFound,
+                         "no published checkpoint has size " + std::to_string(*options_.pin_size));
+      note = it->note;
+    }
+    auto cp = log::ParseCheckpointUnverified(note);
+    if (!cp)
+      return MakeError(ErrorCode::kMalformed,
+                       "the pinned checkpoint does not parse: " + cp.error().message);
+    pin.size = cp->size;
+    pin.root = cp->root;
+    pin.note = std::move(note);
+    const auto found = std::find_if(pin.listed.begin(), pin.listed.end(),
+                                    [&](const Listed& l) { return l.note == pin.note; });
+    pin.index = static_cast<size_t>(found - pin.listed.begin());
+    return pin;
+  }
+
+  // Consistency proofs from the pinned checkpoint to every larger one listed
+  // after it and every remembered size beyond it. A center that cannot
+  // answer leaves them unproven (the verifier says so); it is not a fault
+  // of the fetch.
+  Status FetchLaterProofs(const Pinned& pin) {
+    std::set<uint64_t> targets;
+    for (size_t i = pin.index + 1; i < pin.listed.size(); ++i) {
+      ++stats_.later_checkpoints;
+      if (pin.listed[i].size > pin.size) targets.insert(pin.listed[i].size);
+    }
+    for (uint64_t size : options_.remembered_sizes) {
+      if (size > pin.size) targets.insert(size);
+    }
+    uint64_t done = 0;
+    for (uint64_t to : targets) {
+      const std::string path = ConsistencyProofPath(pin.size, to);
+      if (files_.Read(path)) {
+        ++stats_.skipped;
+      } else {
+        const std::string route =
+            "/v1/proof/consistency?from=" + std::to_string(pin.size) + "&to=" + std::to_string(to);
+        auto r = client_.Get(route);
+        if (r && r->status == 200) {
+          ACTA_RETURN_IF_ERROR(files_.Write(path, r->body));
+          ++stats_.fetched;
+          stats_.bytes += r->body.size();
+        }
+      }
+      if (options_.progress) options_.progress("proofs", ++done, targets.size());
+    }
+    return Ok();
+  }
+
   Status FetchBundles(uint64_t size) {
     const auto bundles = EntryBundlesFor(size);
     std::set<std::string> wanted;
@@ -101,7 +186,14 @@ class Fetcher {
           continue;
         }
       }
-      ACTA_RETURN_IF_ERROR(Get("/" + path, path));
+      auto got = Get("/" + path, path);
+      if (!got && got.error().code == ErrorCode::kNotFound) {
+        // The checkpoint covers entries the center does not serve: the
+        // verifier reports it (checkpoint_beyond_log) from what is here.
+        (void)files_.Remove(path);
+        break;
+      }
+      if (!got) return std::unexpected(got.error());
       if (options_.progress) options_.progress("fetch", ++done, bundles.size());
     }
     // Partial bundles of earlier runs are superseded by wider ones.

@@ -2,10 +2,16 @@
 // directory (`acta dump`) or memory (`acta verify --center`). The layout is
 // docs/FORMATS.md, "Dump directory".
 //
-// Order matters for consistency while the center keeps publishing:
-// tables.csv first, then the latest checkpoint (never older than the CSV),
-// then the list of checkpoints (which includes the latest), then the entry
-// bundles up to the latest size and the bulletins.
+// A live log keeps growing while it is fetched, so one checkpoint is pinned
+// (the latest at start, or the one of options.pin_size) and stored as
+// `checkpoint`: entries, bulletins and the CSV are fetched up to it, and
+// every checkpoint listed after it is later news, only proven consistent
+// with it (proof/consistency/<pinned>-<later>.json). Order: tables.csv
+// first, then the latest checkpoint (never older than the CSV), then the
+// list (which includes it), then the bundles up to the pinned size, the
+// consistency proofs and the bulletins. A bundle the center does not serve
+// (404) is left missing for the verifier to report: a checkpoint beyond the
+// log is the center's fault, not a fetch failure.
 //
 // Resumable: immutable files already present and well-formed (entry bundles
 // holding the entries their name says, bulletins of their size) are not
@@ -14,7 +20,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "terminal/http_client.h"
 #include "verify/files.h"
@@ -27,19 +35,27 @@ struct FetchOptions {
   // otherwise only the latest checkpoint's.
   bool all_bulletins = false;
   std::string center_url;  // recorded in dump.json
-  ProgressFn progress;     // stage "fetch"
+  // Pin the checkpoint of this size instead of the latest (the last one
+  // listed with that size).
+  std::optional<uint64_t> pin_size;
+  // Sizes remembered by the verifier's state: those beyond the pinned size
+  // get a consistency proof too, so a pin below them is not a rollback.
+  std::vector<uint64_t> remembered_sizes;
+  ProgressFn progress;  // stage "fetch"
 };
 
 struct FetchStats {
-  uint64_t fetched = 0;  // files downloaded
-  uint64_t skipped = 0;  // files already present and well-formed
-  uint64_t bytes = 0;    // bytes downloaded
-  uint64_t latest_size = 0;
+  uint64_t fetched = 0;            // files downloaded
+  uint64_t skipped = 0;            // files already present and well-formed
+  uint64_t bytes = 0;              // bytes downloaded
+  uint64_t latest_size = 0;        // the pinned checkpoint's size
+  uint64_t later_checkpoints = 0;  // listed after the pinned one
 };
 
 // Errors: the client's (kUnavailable...), kNotFound/kUnavailable for an
 // HTTP error status (message names the path and status), kMalformed when
-// the latest checkpoint does not parse, Files write errors.
+// the latest checkpoint does not parse, kNotFound when no listed checkpoint
+// has pin_size, Files write errors.
 [[nodiscard]] Result<FetchStats> FetchCenter(http::HttpClient& client, Files& files,
                                              const FetchOptions& options);
 

@@ -79,8 +79,16 @@ std::string FormatReport(const Report& r, size_t max_problems) {
   out += line("entries",
               std::to_string(r.entries) + " read, " + std::to_string(r.entries_valid) + " valid");
   out +=
-      line("checkpoints", std::to_string(r.checkpoints) + " checked, latest size " +
+      line("checkpoints", std::to_string(r.checkpoints) + " checked, pinned size " +
                               std::to_string(r.latest_size) + " root " + HexEncode(r.latest_root));
+  if (r.later_checkpoints > 0 || r.later_unproven > 0) {
+    out += line(
+        "later checkpoints",
+        std::to_string(r.later_checkpoints) + " signed since, " +
+            std::to_string(r.later_consistent) + " proven to extend it" +
+            (r.later_unproven > 0 ? ", " + std::to_string(r.later_unproven) + " without a proof"
+                                  : std::string()));
+  }
   out += line("bulletins", std::to_string(r.bulletins) + " recomputed and compared");
   out += line("tables.csv", r.csv_compared ? "recomputed and compared" : "not compared");
   out += line("problems", std::to_string(r.problems_total));

@@ -58,8 +58,14 @@ struct Report {
   bool csv_compared = false;
   uint64_t tables_counted = 0;     // in the recomputed tally at the latest checkpoint
   uint64_t tables_conflicted = 0;  // same
-  uint64_t latest_size = 0;
+  uint64_t latest_size = 0;        // the pinned checkpoint: everything is verified up to it
   Hash256 latest_root{};
+  // Checkpoints published after the pinned one while the log was read: each
+  // proven to extend it, or unproven when the source gives no proof (a
+  // static mirror); never judged against entries that were not read.
+  uint64_t later_checkpoints = 0;
+  uint64_t later_consistent = 0;
+  uint64_t later_unproven = 0;
   std::string latest_note;        // the latest checkpoint's signed note, if it verified
   uint64_t problems_total = 0;    // problems.size() plus those dropped past the cap
   std::vector<Problem> problems;  // first kMaxProblems, in the order found

@@ -33,14 +33,16 @@ std::map<uint64_t, std::string> BulletinFiles(const Files& files) {
   return out;
 }
 
-// The size tables.csv describes: dump.json's tables_csv_size, else the latest.
-uint64_t CsvSize(const Files& files, uint64_t latest) {
+// The size tables.csv describes: dump.json's tables_csv_size, else the
+// latest; nullopt when dump.json says the dump holds no CSV (null: a dump
+// pinned below the checkpoint the center's CSV describes).
+std::optional<uint64_t> CsvSize(const Files& files, uint64_t latest) {
   auto data = files.Read(kDumpJson);
   if (!data) return latest;
   json j = json::parse(AsChars(*data), nullptr, false);
-  if (!j.is_object() || !j.contains("tables_csv_size") ||
-      !j["tables_csv_size"].is_number_unsigned())
-    return latest;
+  if (!j.is_object() || !j.contains("tables_csv_size")) return latest;
+  if (j["tables_csv_size"].is_null()) return std::nullopt;
+  if (!j["tables_csv_size"].is_number_unsigned()) return latest;
   return j["tables_csv_size"].get<uint64_t>();
 }
 
@@ -152,10 +154,10 @@ void CheckTally(const Files& files, const Manifest& manifest, std::span<const En
     return;
   }
   const auto bulletins = BulletinFiles(files);
-  const uint64_t csv_size = CsvSize(files, report.latest_size);
+  const std::optional<uint64_t> csv_size = CsvSize(files, report.latest_size);
   std::set<uint64_t> stops;
   for (const auto& [size, path] : bulletins) stops.insert(size);
-  stops.insert(csv_size);
+  if (csv_size) stops.insert(*csv_size);
   const uint64_t latest = std::min<uint64_t>(report.latest_size, infos.size());
   stops.insert(latest);
 

@@ -106,7 +106,9 @@ Report VerifyFiles(const Files& files, const VerifyOptions& options) {
   if (options.progress) options.progress("checkpoints", 0, 1);
   auto checkpoints = internal::CheckCheckpoints(files, *manifest, report);
   uint64_t size = 0;
-  for (const auto& cp : checkpoints) size = std::max(size, cp.size);
+  for (const auto& cp : checkpoints) {
+    if (!cp.after_pin) size = std::max(size, cp.size);
+  }
 
   auto entries = internal::LoadEntries(files, size, report);
   auto infos = internal::CheckEntries(*manifest, entries, options, report);
@@ -118,6 +120,7 @@ Report VerifyFiles(const Files& files, const VerifyOptions& options) {
   for (const auto& info : infos) leaves.push_back(info.leaf);
   auto tree = log::MerkleTree::FromLeafHashes(leaves);
   internal::CheckTree(tree, checkpoints, *manifest, options.state, report);
+  internal::CheckLaterCheckpoints(files, checkpoints, options.state, report);
 
   internal::CheckTally(files, *manifest, infos, conflicts, checkpoints, options, report);
   return report;

@@ -15,7 +15,7 @@ void CenterFixture::SetUp() {
   election_dir_ = (dir_ / "election").string();
   db_path_ = (dir_ / "center.db").string();
   sim::SynthOptions opts;
-  opts.tables = kTables;
+  opts.tables = TableCount();
   opts.seed = 11;
   opts.anomalies = 0;
   auto synth = sim::SynthesizeElection(opts);

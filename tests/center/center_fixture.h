@@ -19,6 +19,8 @@ namespace acta::testing {
 class CenterFixture : public ::testing::Test {
  protected:
   static constexpr uint32_t kTables = 40;
+  // Tables of the synthetic election (a suite may want a bigger one).
+  virtual uint32_t TableCount() const { return kTables; }
 
   void SetUp() override;
   void TearDown() override;

@@ -284,8 +284,9 @@ TEST_F(DishonestCenterTest, RollbackAgainstRememberedState) {
   EXPECT_FALSE(r.ok());
   ASSERT_EQ(r.Of(ProblemKind::kRollback).size(), 1u);
   EXPECT_TRUE(r.Has(ProblemKind::kRollback, std::nullopt, std::nullopt, 50));
-  EXPECT_NE(r.Of(ProblemKind::kRollback)[0]->message.find("latest checkpoint now has size 40"),
-            std::string::npos);
+  EXPECT_NE(
+      r.Of(ProblemKind::kRollback)[0]->message.find("largest checkpoint published now has size 40"),
+      std::string::npos);
 }
 
 TEST_F(DishonestCenterTest, ShrinkingCheckpointInThePublishedList) {

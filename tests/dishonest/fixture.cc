@@ -99,6 +99,17 @@ void DishonestFixture::StopCenter() {
 }
 
 std::string DishonestFixture::Submit(const Acta& acta) {
+  Bytes ignored;
+  return SubmitImpl(acta, ignored);
+}
+
+Bytes DishonestFixture::SubmitForReceipt(const Acta& acta) {
+  Bytes receipt;
+  (void)SubmitImpl(acta, receipt);
+  return receipt;
+}
+
+std::string DishonestFixture::SubmitImpl(const Acta& acta, Bytes& receipt) {
   center::IngestRequest req;
   req.body = acta.bytes;
   const TableRecord* t = manifest().FindTable(acta.body.table_id);
@@ -112,7 +123,9 @@ std::string DishonestFixture::Submit(const Acta& acta) {
   std::promise<center::IngestResult> done;
   center_->ingest().Submit(std::move(req),
                            [&](center::IngestResult r) { done.set_value(std::move(r)); });
-  return std::string(center::IngestStatusName(done.get_future().get().status));
+  center::IngestResult result = done.get_future().get();
+  receipt = result.receipt;
+  return std::string(center::IngestStatusName(result.status));
 }
 
 void DishonestFixture::Sequence() {
@@ -128,7 +141,8 @@ void DishonestFixture::RunHonest(uint32_t n, uint32_t group) {
   }
 }
 
-std::string DishonestFixture::Dump(const std::string& name) {
+std::string DishonestFixture::Dump(const std::string& name, std::optional<uint64_t> pin,
+                                   const verify::VerifierState* state) {
   const std::string out = (dir_ / name).string();
   http::HttpClientOptions co;
   co.base_url = "http://127.0.0.1:" + std::to_string(center_->public_port());
@@ -138,6 +152,10 @@ std::string DishonestFixture::Dump(const std::string& name) {
   verify::FetchOptions fo;
   fo.all_bulletins = true;
   fo.center_url = co.base_url;
+  fo.pin_size = pin;
+  if (state != nullptr) {
+    for (const auto& rem : state->checkpoints) fo.remembered_sizes.push_back(rem.size);
+  }
   auto stats = verify::FetchCenter(**client, files, fo);
   EXPECT_TRUE(stats) << stats.error().ToString();
   return out;

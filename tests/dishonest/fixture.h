@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,13 +53,17 @@ class DishonestFixture : public ::testing::Test {
   // Submits through the ingest service on the terminal lane (with MAC);
   // returns the ingest status name ("accepted", "conflict", ...).
   std::string Submit(const Acta& acta);
+  // Same, returning the receipt bytes (empty when refused).
+  Bytes SubmitForReceipt(const Acta& acta);
   // Sequences everything pending into one checkpoint; advances the clock 1 s.
   void Sequence();
   // Honest run: tables [0, n) in groups of `group`, one checkpoint per group.
   void RunHonest(uint32_t n = kTables, uint32_t group = 10);
 
-  // Dumps the running center into dir (all bulletins); returns the dir.
-  std::string Dump(const std::string& name);
+  // Dumps the running center into dir (all bulletins), pinned to the
+  // checkpoint of `pin` entries when given; returns the dir.
+  std::string Dump(const std::string& name, std::optional<uint64_t> pin = std::nullopt,
+                   const verify::VerifierState* state = nullptr);
   verify::Report Verify(const std::string& dir, const verify::VerifierState* state = nullptr);
   // Verify, then the state a successful run leaves.
   verify::VerifierState VerifyAndRemember(const std::string& dir);
@@ -84,6 +89,7 @@ class DishonestFixture : public ::testing::Test {
   FakeClock clock_{1'800'010'000'000};
 
  private:
+  std::string SubmitImpl(const Acta& acta, Bytes& receipt);
   static sim::SynthResult* election_;
   static std::string* election_dir_;
   std::unique_ptr<center::Center> center_;

@@ -30,6 +30,7 @@ struct PublishedCp {
   bool parsed = false;            // the note's text parsed
   bool signed_ok = false;         // signed by a manifest center key, right origin
   bool latest_file_only = false;  // from the "checkpoint" file, not in the list (no created_at_ms)
+  bool after_pin = false;         // listed after the pinned ("checkpoint") one: later news
 };
 
 struct EntryInfo {
@@ -67,6 +68,17 @@ std::vector<ConflictPair> FindConflicts(const Manifest& manifest, std::span<cons
 // Roots of published checkpoints and remembered ones against the tree.
 void CheckTree(const log::MerkleTree& tree, std::span<const PublishedCp> checkpoints,
                const Manifest& manifest, const VerifierState* state, Report& report);
+
+// Checkpoints listed after the pinned one, and remembered ones beyond its
+// size: each must extend the pinned checkpoint (consistency proofs in the
+// files); a remembered one larger than anything published is a rollback.
+void CheckLaterCheckpoints(const Files& files, std::span<const PublishedCp> checkpoints,
+                           const VerifierState* state, Report& report);
+
+// The hashes of a consistency proof as /v1/proof/consistency serves it
+// ({"from","to","hashes":[hex...]}), which must be for (from, to).
+// Errors: kMalformed.
+Result<std::vector<Hash256>> ParseConsistencyProofJson(ByteSpan data, uint64_t from, uint64_t to);
 
 // Bulletins, tables.csv and conflict flags against the recomputed tally.
 void CheckTally(const Files& files, const Manifest& manifest, std::span<const EntryInfo> infos,

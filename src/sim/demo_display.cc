@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace acta::sim {
 
 std::string Thousands(uint64_t n) {
@@ -12,6 +14,14 @@ std::string Thousands(uint64_t n) {
     out += digits[i];
   }
   return out;
+}
+
+// Terminal columns of UTF-8 text: one per code point (no wide scripts in
+// the names acta prints).
+size_t Columns(const std::string& text) {
+  size_t n = 0;
+  for (unsigned char ch : text) n += (ch & 0xC0) != 0x80;
+  return n;
 }
 
 // Pads to `width` columns counting UTF-8 code points, so accented names
@@ -62,22 +72,29 @@ std::string BulletinTable(const tally::Tally& tally, uint64_t checkpoint_size,
     const auto& ct = t.contests[c];
     uint64_t valid = ct.blank + ct.null_votes;
     for (uint64_t v : ct.candidates) valid += v;
-    out +=
-        fmt::format("  {} {:>14} {:>8}   {}\n", PadRight(m.contests[c].name, 50), "votes", "share",
-                    ct.irreversible ? "IRREVERSIBLE (margin " + Thousands(ct.margin) +
-                                          " > remaining " + Thousands(ct.remaining) + ")"
-                                    : "not yet decided (margin " + Thousands(ct.margin) +
-                                          ", remaining " + Thousands(ct.remaining) + ")");
+    auto label = [&](size_t k) {
+      const auto& cand = m.contests[c].candidates[k];
+      return cand.name + (cand.party.empty() ? "" : " (" + cand.party + ")");
+    };
+    // The name column is as wide as its longest name (in code points, so
+    // accents do not shift the numbers), within bounds.
+    size_t width = std::max<size_t>(Columns(m.contests[c].name), 2) - 2;
+    for (size_t k = 0; k < m.contests[c].candidates.size(); ++k)
+      width = std::max(width, Columns(label(k)));
+    width = std::clamp<size_t>(width, 32, 72);
+    out += fmt::format("  {} {:>14} {:>8}   {}\n", PadRight(m.contests[c].name, width + 2), "votes",
+                       "share",
+                       ct.irreversible ? "IRREVERSIBLE (margin " + Thousands(ct.margin) +
+                                             " > remaining " + Thousands(ct.remaining) + ")"
+                                       : "not yet decided (margin " + Thousands(ct.margin) +
+                                             ", remaining " + Thousands(ct.remaining) + ")");
     auto row = [&](const std::string& name, uint64_t votes, bool leader) {
       out += fmt::format(
-          "  {} {:<32} {:>14} {:>7.2f}%\n", leader ? "*" : " ", name, Thousands(votes),
+          "  {} {} {:>14} {:>7.2f}%\n", leader ? "*" : " ", PadRight(name, width), Thousands(votes),
           valid ? 100.0 * static_cast<double>(votes) / static_cast<double>(valid) : 0.0);
     };
-    for (size_t k = 0; k < ct.candidates.size() && k < m.contests[c].candidates.size(); ++k) {
-      const auto& cand = m.contests[c].candidates[k];
-      row(cand.name + (cand.party.empty() ? "" : " (" + cand.party + ")"), ct.candidates[k],
-          static_cast<int32_t>(k) == ct.leader);
-    }
+    for (size_t k = 0; k < ct.candidates.size() && k < m.contests[c].candidates.size(); ++k)
+      row(label(k), ct.candidates[k], static_cast<int32_t>(k) == ct.leader);
     row("blank", ct.blank, false);
     row("null", ct.null_votes, false);
   }

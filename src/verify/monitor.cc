@@ -100,6 +100,7 @@ Status Monitor::LoadOrStart() {
     }
   }
   ACTA_RETURN_IF_ERROR(Replay());
+  if (held_.note.empty()) held_.root = tree_.Root();  // nothing held yet: the empty tree
   stats_.size = held_.size;
   Emit({{"event", "start"},
         {"election", HexEncode(manifest_->election_id)},

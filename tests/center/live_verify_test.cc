@@ -81,7 +81,7 @@ TEST_F(LiveVerifyTest, NoFalseFailureWhileTheLogGrows) {
       runs, failures, runs_with_later, static_cast<unsigned long long>(last_size),
       static_cast<unsigned long long>(accepted.load()));
   EXPECT_EQ(failures, 0);
-  EXPECT_GE(runs, 100) << "too few runs to say anything";
+  EXPECT_GE(runs, 50) << "too few runs to say anything";
   EXPECT_GT(accepted.load(), 0u);
   // How often the race the pin exists for happened (a checkpoint signed
   // between reading /checkpoint and the list) depends on the machine; the

@@ -66,6 +66,7 @@ std::string Fmt(const char* f, double v) {
 int Run(uint32_t tables, const std::string& demo_json, const std::string& out_path) {
   PublishedLog log = BuildPublishedLog(tables);
   const double raw = RawVerifyRate(log);
+  const double raw_cpu = RawVerifyRate(log, 20'000, /*cpu_time=*/true);
   const std::string state = (std::filesystem::temp_directory_path() /
                              ("acta-monitor-bench-" + std::to_string(::getpid())))
                                 .string();
@@ -113,7 +114,7 @@ int Run(uint32_t tables, const std::string& demo_json, const std::string& out_pa
   std::filesystem::remove_all(state);
 
   const double per_acta_us = cpu * 1e6 / static_cast<double>(log.entries.size());
-  const double raw_us = 1e6 / raw;
+  const double raw_us = 1e6 / raw_cpu;
   nlohmann::json rows = nlohmann::json::array();
   rows.push_back(
       {"raw libsodium Ed25519 verify, 1 core", Fmt("%.1f us per acta", raw_us), "", "", ""});

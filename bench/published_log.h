@@ -23,7 +23,9 @@ struct PublishedLog {
 PublishedLog BuildPublishedLog(uint32_t tables);
 
 // libsodium Ed25519 verifications per second of the log's own actas, on
-// one core (the first `sample` entries).
-double RawVerifyRate(const PublishedLog& log, size_t sample = 20'000);
+// one core (the first `sample` entries): per second of wall time, or with
+// `cpu_time` per second of this thread's CPU (what a CPU-per-acta figure is
+// compared with on a shared machine).
+double RawVerifyRate(const PublishedLog& log, size_t sample = 20'000, bool cpu_time = false);
 
 }  // namespace acta::bench

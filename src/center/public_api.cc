@@ -12,6 +12,7 @@
 #include "log/tiles.h"
 #include "tally/bulletin.h"
 #include "tally/csv_export.h"
+#include "tally/region_detail.h"
 
 namespace acta::center {
 namespace {
@@ -91,33 +92,6 @@ http::Response FromError(const Error& e) {
 json HashList(const std::vector<Hash256>& hashes) {
   json out = json::array();
   for (const auto& h : hashes) out.push_back(HexEncode(h));
-  return out;
-}
-
-// A /v1/regions answer: the tally's region JSON with "path" (the ancestors,
-// country first, for breadcrumbs without the whole tree) and, for a voting
-// center, "tables" appended. Spliced in before the closing brace so the
-// tally's bytes stay as they are.
-std::string WithRegionExtras(const std::string& body, const Manifest& manifest,
-                             const std::string& code, json tables) {
-  json path = json::array();
-  const int32_t region = manifest.FindRegion(code);
-  for (int32_t r = region < 0 ? -1 : manifest.regions[region].parent; r >= 0;
-       r = manifest.regions[r].parent) {
-    const Region& a = manifest.regions[r];
-    path.insert(
-        path.begin(),
-        json{{"code", a.code}, {"name", a.name}, {"level", std::string(RegionLevelName(a.level))}});
-  }
-  std::string out = body;
-  while (!out.empty() && (out.back() == '\n' || out.back() == '}')) {
-    const bool brace = out.back() == '}';
-    out.pop_back();
-    if (brace) break;
-  }
-  out += ",\"path\":" + path.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (!tables.empty()) out += ",\"tables\":" + tables.dump();
-  out += "}\n";
   return out;
 }
 
@@ -234,24 +208,10 @@ void PublicApi::Route(const http::Request& request, const Reply& reply) {
     requests_.Add(kRouteRegion);
     std::string code(path.substr(std::string_view("/v1/regions/").size()));
     Result<std::string> body = MakeError(ErrorCode::kInternal, "");
-    json tables = json::array();
-    state_.Read([&](const tally::Tally& t, const auto&) {
-      body = tally::RegionJson(t, code);
-      const int32_t region = state_.manifest().FindRegion(code);
-      if (!body || region < 0) return;
-      // A voting center lists its few tables, so pages can link to them.
-      for (uint32_t index : t.TablesOf(region)) {
-        json flags = json::array();
-        for (auto name : tally::TableFlagNames(t.FlagsAt(index)))
-          flags.push_back(std::string(name));
-        tables.push_back({{"table", state_.manifest().tables[index].id},
-                          {"status", std::string(tally::TableStateName(t.StateAt(index)))},
-                          {"flags", std::move(flags)},
-                          {"registered", state_.manifest().tables[index].registered}});
-      }
-    });
+    state_.Read(
+        [&](const tally::Tally& t, const auto&) { body = tally::RegionDetailJson(t, code); });
     if (!body) return reply(FromError(body.error()));
-    return reply(JsonOk(WithRegionExtras(*body, state_.manifest(), code, std::move(tables))));
+    return reply(JsonOk(*body));
   }
   if (path.starts_with("/v1/tables/")) {
     requests_.Add(kRouteTable);

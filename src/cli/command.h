@@ -29,6 +29,7 @@ void RegisterPrint(CLI::App& app, RunFn& run);
 void RegisterKeygen(CLI::App& app, RunFn& run);
 void RegisterCenter(CLI::App& app, RunFn& run);
 void RegisterDump(CLI::App& app, RunFn& run);
+void RegisterMirror(CLI::App& app, RunFn& run);
 void RegisterVerify(CLI::App& app, RunFn& run);
 void RegisterMonitor(CLI::App& app, RunFn& run);
 void RegisterTerminal(CLI::App& app, RunFn& run);

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   acta::cli::RegisterPrint(app, run);
   acta::cli::RegisterCenter(app, run);
   acta::cli::RegisterDump(app, run);
+  acta::cli::RegisterMirror(app, run);
   acta::cli::RegisterVerify(app, run);
   acta::cli::RegisterMonitor(app, run);
   acta::cli::RegisterTerminal(app, run);

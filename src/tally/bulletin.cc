@@ -129,6 +129,13 @@ Result<std::string> RegionJson(const Tally& tally, std::string_view code) {
   if (index < 0) {
     return MakeError(ErrorCode::kNotFound, "no region \"" + std::string(code) + "\"");
   }
+  return RegionJsonAt(tally, index);
+}
+
+Result<std::string> RegionJsonAt(const Tally& tally, int32_t index) {
+  if (index < 0 || static_cast<size_t>(index) >= tally.manifest().regions.size()) {
+    return MakeError(ErrorCode::kNotFound, "no region #" + std::to_string(index));
+  }
   try {
     Json j = RegionObject(tally, index);
     Json children = Json::array();

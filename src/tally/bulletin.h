@@ -52,6 +52,9 @@ struct BulletinOptions {
 // children), and "log_size". One line of JSON followed by "\n".
 // Errors: kNotFound for an unknown region code.
 [[nodiscard]] Result<std::string> RegionJson(const Tally& tally, std::string_view code);
+// The same for the region at manifest index `index` (no lookup by code).
+// Errors: kNotFound for an index outside the manifest's regions.
+[[nodiscard]] Result<std::string> RegionJsonAt(const Tally& tally, int32_t index);
 
 // One table's status: {"table", "region", "registered", "status", "flags",
 // "seq", "leaf_hash", "acta": {...}} ("seq", "leaf_hash" and "acta" only

@@ -5,6 +5,7 @@ import { spawn, execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { mkdtemp, readFile, writeFile, rm, mkdir } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,20 +99,23 @@ export async function submit(ingest, bytes) {
 
 // Starts `acta center` (with `extraArgs` after the usual ones) and resolves
 // once it printed both URLs. The dashboard is served when webRoot holds it.
-export async function startCenter(el, extraArgs = []) {
+// Options: `db` (default el.dir/c.db), `batchDelayMs` (default 50; null:
+// the center's default), `startTimeoutMs` (default 30 s; a center replaying
+// a million-entry store needs minutes).
+export async function startCenter(el, extraArgs = [], { db, batchDelayMs = 50, startTimeoutMs = 30_000 } = {}) {
   const web = existsSync(path.join(webRoot, 'index.html')) ? ['--web-root', webRoot] : [];
   const child = spawn(actaBin, [
-    'center', '--election', el.election, '--db', `sqlite:${path.join(el.dir, 'c.db')}`,
+    'center', '--election', el.election, '--db', `sqlite:${db ?? path.join(el.dir, 'c.db')}`,
     '--key', path.join(el.election, 'secrets', 'center.key'),
     '--ingest-listen', '127.0.0.1:0', '--public-listen', '127.0.0.1:0',
-    ...web, '--batch-delay-ms', '50', ...extraArgs,
+    ...web, ...(batchDelayMs === null ? [] : ['--batch-delay-ms', String(batchDelayMs)]), ...extraArgs,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
+  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-20000)));
   const urls = await new Promise((resolve, reject) => {
     let out = '';
     const found = {};
-    const timer = setTimeout(() => reject(new Error(`center did not start:\n${stderr}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`center did not start:\n${stderr}`)), startTimeoutMs);
     child.once('exit', (code, signal) => { clearTimeout(timer); reject(new Error(`center exited ${code ?? signal}:\n${stderr}`)); });
     child.stdout.on('data', (d) => {
       out += d;
@@ -168,3 +172,47 @@ export function fmt(lang, n) {
   const sep = lang === 'es' ? '.' : ',';
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, sep);
 }
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// nginx with the repository's mirror configuration, `listen` and `root`
+// rewritten, everything else in `dir`.
+export async function startNginx(root, dir) {
+  await mkdir(path.join(dir, 'tmp'), { recursive: true });
+  const port = await freePort();
+  const site = (await readFile(path.join(repoRoot, 'examples/nginx/acta-mirror.conf'), 'utf8'))
+    .replace('listen 8080;', `listen 127.0.0.1:${port};`)
+    .replace('root /srv/acta-mirror;', `root ${root};`);
+  await writeFile(path.join(dir, 'site.conf'), site);
+  const tmp = path.join(dir, 'tmp');
+  await writeFile(path.join(dir, 'nginx.conf'), [
+    process.getuid?.() === 0 ? 'user root;' : '',
+    'worker_processes 1;', `pid ${dir}/nginx.pid;`, `error_log ${dir}/error.log;`,
+    'events { worker_connections 256; }',
+    `http { access_log off; client_body_temp_path ${tmp}; proxy_temp_path ${tmp}; fastcgi_temp_path ${tmp};`,
+    `  uwsgi_temp_path ${tmp}; scgi_temp_path ${tmp}; include ${dir}/site.conf; }`, ''].join('\n'));
+  const child = spawn('nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir, '-e', path.join(dir, 'error.log'), '-g', 'daemon off;'],
+    { stdio: 'ignore' });
+  await until(() => new Promise((res) => {
+    const s = net.connect(port, '127.0.0.1', () => { s.end(); res(true); });
+    s.on('error', () => res(false));
+  }), 'nginx listening', 10_000);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const done = new Promise((res) => child.once('exit', res));
+      child.kill('SIGTERM');
+      await done;
+    },
+  };
+}
+

@@ -5,10 +5,13 @@
 // events arriving meanwhile coalesce into the next fetch. Views refetch
 // their own small resources (/v1/regions, /v1/arrivals) after each bulletin.
 
-import { api, HttpError, kCheckpointsShown } from './api';
+import { api, HttpError, kCheckpointsShown, onMirror, setCountryCode } from './api';
 import type { Bulletin, CheckpointInfo, RegionTotals } from './types';
 
 export type LiveState = 'connecting' | 'on' | 'off';
+
+// How often a page on a static mirror looks for a new checkpoint.
+const kMirrorPollMs = 5000;
 
 export interface Observation {
   ms: number; // when the page saw it
@@ -64,6 +67,10 @@ class State {
   }
 
   private connect(): void {
+    if (onMirror) {
+      this.pollMirror();
+      return;
+    }
     if (typeof EventSource === 'undefined') return;
     this.es = new EventSource('/v1/events');
     this.es.addEventListener('open', () => this.setLive('on'));
@@ -81,6 +88,24 @@ class State {
         // A malformed event is ignored; the next one will do.
       }
     });
+  }
+
+  // A static mirror has no event stream: its checkpoint file (cached a few
+  // seconds at most) is polled instead, every kMirrorPollMs while visible.
+  private async pollMirror(): Promise<void> {
+    if (!document.hidden) {
+      try {
+        const cp = await api.checkpoint();
+        this.setLive('on');
+        if (this.bulletin && cp.size > this.bulletin.checkpoint.size) {
+          this.checkpoints = null; // refetched (with times) by the view that shows them
+          this.requestBulletin();
+        }
+      } catch {
+        this.setLive('connecting');
+      }
+    }
+    window.setTimeout(() => void this.pollMirror(), kMirrorPollMs);
   }
 
   private setLive(s: LiveState): void {
@@ -154,6 +179,7 @@ class State {
 
   private setBulletin(b: Bulletin): void {
     this.bulletin = b;
+    if (b.regions[0]) setCountryCode(b.regions[0].code);
     this.byCode = new Map();
     this.childrenOf = new Map();
     for (const r of b.regions) {

@@ -8,21 +8,25 @@
 # the etcd leader, a center killed with COMMITs in flight), then checks that
 # every receipt is in the log and the verifier finds no fork or rollback.
 # Prints the stall after each fault and per kind (p50, max); the log goes to
-# build/release/ha-faults.log. Takes about 40 s per fault.
+# ha-faults.log in the build directory. Takes about 40 s per fault.
 #
 #   scripts/ha-faults.sh [COUNT]     COUNT faults of each kind (default 20)
 #
 # Environment: ACTA_HA_FAULTS overrides the plan ("kind:count,..."),
 # ACTA_HA_TABLES the number of tables (default 40 per fault), ACTA_HA_STOP_S
 # the SIGSTOP time (default 30), ACTA_HA_PARTITION_S the partition's (20),
-# ACTA_HA_REPORT=0 keeps docs/PERFORMANCE.md as it is (make demo-ha).
+# ACTA_HA_REPORT=0 keeps docs/PERFORMANCE.md as it is (make demo-ha);
+# ACTA_HA_BUILD names the build directory to run from (default
+# build/release; another one keeps a long run's binaries apart from
+# rebuilds).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 count=${1:-20}
-bin=$root/build/release/tests/center/ha_fault_test
+build=${ACTA_HA_BUILD:-$root/build/release}
+bin=$build/tests/center/ha_fault_test
 if [ ! -x "$bin" ]; then
-  echo "ha-faults: build it first: cmake --build --preset release --target ha_fault_test" >&2
+  echo "ha-faults: build it first: cmake --build $build --target ha_fault_test" >&2
   exit 1
 fi
 
@@ -35,9 +39,9 @@ export ACTA_HA_TABLES=${ACTA_HA_TABLES:-$((faults * 40))}
 
 ACTA_HA_BASE_PORT=auto "$root/scripts/ha-cluster.sh" up
 trap '"$root/scripts/ha-cluster.sh" down' EXIT
-log=$root/build/release/ha-faults.log
+log=$build/ha-faults.log
 echo "ha-faults: $faults faults ($ACTA_HA_FAULTS), $ACTA_HA_TABLES tables; log in $log"
-export ACTA_HA_OUT=$root/build/release/ha-faults.json
+export ACTA_HA_OUT=$build/ha-faults.json
 rm -f "$ACTA_HA_OUT"
 "$bin" 2>&1 | tee "$log"
 # A run whose checks all passed wrote its table: it becomes the "ha_faults"

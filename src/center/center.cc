@@ -90,7 +90,7 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   if (!store) return std::unexpected(store.error());
   c->store_ = std::move(*store);
   ACTA_RETURN_IF_ERROR(c->store_->Initialize(m.election_id));
-  auto lease = store::OpenLease(options.db_url, m.election_id);
+  auto lease = store::OpenLease(options.db_url, m.election_id, options.db);
   if (!lease) return std::unexpected(lease.error());
   c->lease_ = std::move(*lease);
   const bool shared_store = !options.db_url.starts_with("sqlite:");

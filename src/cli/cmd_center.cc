@@ -219,8 +219,9 @@ void RegisterCenter(CLI::App& app, RunFn& run) {
                 "write (send a receipt, sign a checkpoint) only once a synchronous standby holds\n"
                 "it; a primary without one answers ingest with 503. Needs pg_monitor");
   cmd->add_option("--db-answer-timeout-ms", c.db.answer_timeout_ms,
-                  "PostgreSQL: abandon a connection whose statement got no answer in this time\n"
-                  "(never cancelled; the outcome is looked up). 0 waits for ever")
+                  "PostgreSQL: abandon a connection (the store's or the sequencer lease's) whose\n"
+                  "statement got no answer in this time (never cancelled; the outcome is looked\n"
+                  "up). 0 waits for ever")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--key", c.key_file,

@@ -3,6 +3,10 @@
 #include "store/postgres_lease.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
 
 #include "store/postgres_testing.h"
 #include "store/sequencer_lease.h"
@@ -132,6 +136,41 @@ TEST_F(PostgresLeaseTest, TerminatedHolderSessionIsDetectedAndTakenOver) {
   got = a->TryAcquire();
   ACTA_ASSERT_OK(got);
   EXPECT_FALSE(*got);
+}
+
+// A primary that stops answering (SIGSTOP, a partition that keeps TCP
+// alive) must not hang the sequencer: with an answer timeout the holder
+// gives the lease up after that long and another node can take it once the
+// server frees the lock.
+TEST_F(PostgresLeaseTest, SilentServerCostsTheLeaseAfterTheAnswerTimeout) {
+  OpenOptions options;
+  options.answer_timeout_ms = 300;
+  auto a = OpenLease(url_, kElectionA, options);
+  ACTA_ASSERT_OK(a);
+  auto got = (*a)->TryAcquire();
+  ACTA_ASSERT_OK(got);
+  ASSERT_TRUE(*got);
+  auto pid = testing::PgInt(url_, "SELECT pid::bigint " + LockRowsOfThisDatabase(kElectionA));
+  ACTA_ASSERT_OK(pid);
+  // Only the holder's own backend stops: the rest of the server answers.
+  ASSERT_EQ(kill(static_cast<pid_t>(*pid), SIGSTOP), 0) << "cannot stop backend " << *pid;
+  // Without the bound this would not return until SIGCONT, i.e. never (the
+  // kernel keeps the TCP connection alive for a stopped process).
+  const bool held = (*a)->StillHeld();
+  ASSERT_EQ(kill(static_cast<pid_t>(*pid), SIGCONT), 0);
+  EXPECT_FALSE(held);
+  // The resumed backend finds its client gone and ends, freeing the lock
+  // (an event, not a time: the loop ends when the server frees it).
+  auto b = Lease(kElectionA);
+  ASSERT_TRUE(b);
+  bool taken = false;
+  for (int i = 0; i < 1000 && !taken; ++i) {
+    got = b->TryAcquire();
+    ACTA_ASSERT_OK(got);
+    taken = *got;
+    if (!taken) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(taken);
 }
 
 TEST(PostgresLeaseRestartTest, ServerRestartLosesTheLeaseAndItCanBeRetaken) {

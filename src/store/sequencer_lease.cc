@@ -83,8 +83,8 @@ class FileLease final : public SequencerLease {
 
 }  // namespace
 
-Result<std::unique_ptr<SequencerLease>> OpenLease(std::string_view url,
-                                                  const Hash256& election_id) {
+Result<std::unique_ptr<SequencerLease>> OpenLease(std::string_view url, const Hash256& election_id,
+                                                  const OpenOptions& options) {
   constexpr std::string_view kSqlite = "sqlite:";
   if (url.starts_with(kSqlite)) {
     std::string path(url.substr(kSqlite.size()));
@@ -92,7 +92,9 @@ Result<std::unique_ptr<SequencerLease>> OpenLease(std::string_view url,
     return std::unique_ptr<SequencerLease>(new FileLease(path + ".lock"));
   }
   if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-    auto lease = PostgresLease::Open(std::string(url), election_id);
+    pg::ConnectOptions connect;
+    connect.answer_timeout_ms = options.answer_timeout_ms;
+    auto lease = PostgresLease::Open(std::string(url), election_id, connect);
     if (!lease) return std::unexpected(std::move(lease).error());
     return std::unique_ptr<SequencerLease>(std::move(*lease));
   }

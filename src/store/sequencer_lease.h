@@ -12,6 +12,7 @@
 
 #include "core/bytes.h"
 #include "core/error.h"
+#include "store/open_store.h"
 
 namespace acta::store {
 
@@ -48,9 +49,14 @@ class SequencerLease {
 // - "postgres://..." / "postgresql://...": a session-level advisory lock
 //   (pg_try_advisory_lock) whose key is derived from `election_id`, held on
 //   a connection of its own (store/postgres_lease.h).
+// `options.answer_timeout_ms` bounds every round trip of the PostgreSQL
+// lease session as it does the store's (pg::ConnectOptions): a primary that
+// stops answering (SIGSTOP, a partition that keeps TCP alive) costs the
+// sequencer the lease after that long instead of hanging its thread.
 // Errors: kInvalidArgument for an unknown scheme, an empty path or an
 // unparsable PostgreSQL URL.
 [[nodiscard]] Result<std::unique_ptr<SequencerLease>> OpenLease(std::string_view url,
-                                                                const Hash256& election_id);
+                                                                const Hash256& election_id,
+                                                                const OpenOptions& options = {});
 
 }  // namespace acta::store

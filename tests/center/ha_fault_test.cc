@@ -153,17 +153,21 @@ class HaFaultTest : public ::testing::Test {
     return out;
   }
 
-  // Receipts that arrived after `t`: the earliest one's time, if any.
+  // The earliest receipt for an acta whose terminal first sent it after `t`,
+  // if any. Only those count: a receipt for an acta sent before the fault
+  // may be a replay answered from a center's memory, or a commit that
+  // finished just before the fault, and says nothing about recovery.
   std::optional<Clock::time_point> FirstReceiptAfter(Clock::time_point t) const {
     std::optional<Clock::time_point> first;
     for (const auto& d : load_->Deliveries()) {
-      if (d.delivered && d.at > t && (!first || d.at < *first)) first = d.at;
+      if (d.delivered && d.started > t && (!first || d.at < *first)) first = d.at;
     }
     return first;
   }
 
-  // Waits (bounded) for a receipt after `t`; returns the stall in ms, or -1
-  // if none came (all tables done, or the wait ran out).
+  // Waits (bounded) for the receipt of an acta first sent after `t`;
+  // returns the stall in ms, or -1 if none came (all tables done, or the
+  // wait ran out).
   long StallAfter(Clock::time_point t, milliseconds limit) {
     const auto end = Clock::now() + limit;
     while (Clock::now() < end) {
@@ -332,8 +336,10 @@ TEST_F(HaFaultTest, FaultsUnderLoadLoseNoReceiptAndForkNothing) {
             std::to_string(s.log_size) + " entries), and `acta verify --state` over all " +
             std::to_string(s.checkpoints_checked) +
             " checkpoints seen or stored found no fork and no rollback.",
-        "Stall: from the fault to the first receipt any terminal got after it (terminals "
-        "retry every center; a stall includes Patroni's failover window, about ttl)."};
+        "Stall: from the fault to the first receipt for an acta that its terminal first "
+        "sent after the fault (terminals retry every center; a stall includes Patroni's "
+        "failover window, about ttl). Receipts for actas sent before the fault (replays "
+        "answered from memory, commits that finished just before it) do not count."};
     std::ofstream(out) << doc.dump(2) << "\n";
   }
 }

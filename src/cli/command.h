@@ -34,6 +34,7 @@ void RegisterVerify(CLI::App& app, RunFn& run);
 void RegisterMonitor(CLI::App& app, RunFn& run);
 void RegisterTerminal(CLI::App& app, RunFn& run);
 void RegisterSubmit(CLI::App& app, RunFn& run);
+void RegisterCompare(CLI::App& app, RunFn& run);
 void RegisterDemo(CLI::App& app, RunFn& run);
 void RegisterAttack(CLI::App& app, RunFn& run);
 void RegisterAudit(CLI::App& app, RunFn& run);

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   acta::cli::RegisterMonitor(app, run);
   acta::cli::RegisterTerminal(app, run);
   acta::cli::RegisterSubmit(app, run);
+  acta::cli::RegisterCompare(app, run);
   acta::cli::RegisterDemo(app, run);
   acta::cli::RegisterAttack(app, run);
   acta::cli::RegisterAudit(app, run);

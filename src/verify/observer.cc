@@ -43,16 +43,49 @@ std::string CompareCounts(const json& a, const ActaBody& body) {
   return "";
 }
 
+// The table's logged acta from a /v1/tables/{id} object ("acta", "leaf_hash").
+void ReadLogged(const json& j, const ActaBody& ours, ObserverReport& out) {
+  if (!j.contains("leaf_hash") || !j.contains("acta")) return;
+  out.logged_leaf_hash = j.at("leaf_hash").get<std::string>();
+  const json& a = j.at("acta");
+  ActaBody b;
+  b.election_id = ours.election_id;
+  b.table_id = ours.table_id;
+  b.closing_time = a.at("closing_time").get<uint64_t>();
+  b.correction = a.at("correction").get<uint32_t>();
+  b.ballots_cast = a.at("ballots_cast").get<uint32_t>();
+  for (const json& c : a.at("contests")) {
+    b.contests.push_back(ContestCounts{c.at("votes").get<std::vector<uint32_t>>(),
+                                       c.at("blank").get<uint32_t>(),
+                                       c.at("null").get<uint32_t>()});
+  }
+  out.logged = std::move(b);
+}
+
+// GET /v1/tables/{id}, parsed, with out.table_status and out.logged filled;
+// empty (and a problem in the report) when the answer does not parse.
+Result<std::optional<json>> FetchTable(http::HttpClient& client, const Acta& acta,
+                                       std::optional<uint64_t> index, uint64_t size,
+                                       ObserverReport& out) {
+  const std::string route = "/v1/tables/" + std::to_string(acta.body.table_id);
+  auto status = GetOk(client, route);
+  if (!status) return std::unexpected(status.error());
+  try {
+    json j = json::parse(status->BodyText());
+    out.table_status = j.at("status").get<std::string>();
+    ReadLogged(j, acta.body, out);
+    return j;
+  } catch (const std::exception& e) {
+    out.report.Add({ProblemKind::kMalformedFile, std::string("table status: ") + e.what(), index,
+                    acta.body.table_id, size, route, ErrorCode::kMalformed});
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
-Result<ObserverReport> VerifyActaInLog(http::HttpClient& client, const Acta& acta,
-                                       const ObserverOptions& options) {
-  ObserverReport out;
-  Report& report = out.report;
-  out.table_id = acta.body.table_id;
-  out.leaf_hash = acta.LeafHash();
-  const uint32_t table = out.table_id;
-
+Result<std::optional<ObservedLog>> OpenObservedLog(http::HttpClient& client,
+                                                   const ObserverOptions& options, Report& report) {
   MemoryFiles files;
   for (auto [route, name] :
        {std::pair{"/v1/manifest", kManifestJson}, std::pair{"/v1/manifest/tables.bin", kTablesBin},
@@ -65,17 +98,7 @@ Result<ObserverReport> VerifyActaInLog(http::HttpClient& client, const Acta& act
   vo.pinned_authority = options.pinned_authority;
   vo.expected_election_id = options.expected_election_id;
   auto manifest = internal::CheckManifest(files, vo, report);
-  if (!manifest) return out;
-  if (auto checked = VerifyActa(acta, *manifest); !checked) {
-    report.Add({ProblemKind::kEntry,
-                "the acta itself does not verify: " + checked.error().message,
-                {},
-                table,
-                {},
-                {},
-                checked.error().code});
-    return out;
-  }
+  if (!manifest) return std::nullopt;
 
   auto latest = GetOk(client, "/checkpoint");
   if (!latest) return std::unexpected(latest.error());
@@ -89,12 +112,37 @@ Result<ObserverReport> VerifyActaInLog(http::HttpClient& client, const Acta& act
                 {},
                 kLatestCheckpoint,
                 cp.error().code});
-    return out;
+    return std::nullopt;
   }
   report.checkpoints = 1;
   report.latest_size = cp->size;
   report.latest_root = cp->root;
   report.latest_note = std::string(latest->BodyText());
+  return ObservedLog{std::move(*manifest), *cp, std::string(latest->BodyText())};
+}
+
+Result<ObserverReport> CheckActaInLog(http::HttpClient& client, const ObservedLog& log,
+                                      const Acta& acta) {
+  ObserverReport out;
+  Report& report = out.report;
+  out.table_id = acta.body.table_id;
+  out.leaf_hash = acta.LeafHash();
+  const uint32_t table = out.table_id;
+  const log::Checkpoint* cp = &log.checkpoint;
+  report.checkpoints = 1;
+  report.latest_size = cp->size;
+  report.latest_root = cp->root;
+  report.latest_note = log.note;
+  if (auto checked = VerifyActa(acta, log.manifest); !checked) {
+    report.Add({ProblemKind::kEntry,
+                "the acta itself does not verify: " + checked.error().message,
+                {},
+                table,
+                {},
+                {},
+                checked.error().code});
+    return out;
+  }
 
   const std::string route =
       "/v1/proof/inclusion?leaf=" + HexEncode(out.leaf_hash) + "&size=" + std::to_string(cp->size);
@@ -109,6 +157,8 @@ Result<ObserverReport> VerifyActaInLog(http::HttpClient& client, const Acta& act
                 cp->size,
                 {},
                 ErrorCode::kNotFound});
+    // What the log holds for the table instead (nothing, or another acta).
+    if (auto j = FetchTable(client, acta, {}, cp->size, out); !j) return std::unexpected(j.error());
     return out;
   }
   if (proof->status != 200) {
@@ -147,11 +197,11 @@ Result<ObserverReport> VerifyActaInLog(http::HttpClient& client, const Acta& act
     return out;
   }
 
-  auto status = GetOk(client, "/v1/tables/" + std::to_string(table));
-  if (!status) return std::unexpected(status.error());
+  auto fetched = FetchTable(client, acta, out.index, cp->size, out);
+  if (!fetched) return std::unexpected(fetched.error());
+  if (!*fetched) return out;
+  const json& j = **fetched;
   try {
-    json j = json::parse(status->BodyText());
-    out.table_status = j.at("status").get<std::string>();
     if (out.table_status != "counted") {
       report.Add({ProblemKind::kTableStatus,
                   "the table's status is \"" + out.table_status + "\", not counted",
@@ -185,6 +235,21 @@ Result<ObserverReport> VerifyActaInLog(http::HttpClient& client, const Acta& act
                 table, cp->size, "/v1/tables/" + std::to_string(table), ErrorCode::kMalformed});
   }
   return out;
+}
+
+Result<ObserverReport> VerifyActaInLog(http::HttpClient& client, const Acta& acta,
+                                       const ObserverOptions& options) {
+  Report report;
+  auto log = OpenObservedLog(client, options, report);
+  if (!log) return std::unexpected(log.error());
+  if (!*log) {
+    ObserverReport out;
+    out.report = std::move(report);
+    out.table_id = acta.body.table_id;
+    out.leaf_hash = acta.LeafHash();
+    return out;
+  }
+  return CheckActaInLog(client, **log, acta);
 }
 
 }  // namespace acta::verify

@@ -14,6 +14,8 @@
 
 #include "core/acta.h"
 #include "core/keys.h"
+#include "core/manifest.h"
+#include "log/checkpoint.h"
 #include "terminal/http_client.h"
 #include "verify/report.h"
 
@@ -30,7 +32,30 @@ struct ObserverReport {
   Hash256 leaf_hash{};
   std::optional<uint64_t> index;  // log index, once proven
   std::string table_status;       // "counted", "conflict", "missing" as the center says
+  // The acta the center counts (or, for a conflict, logged first) for the
+  // table, as /v1/tables/{id} shows it: its leaf hash (hex) and its counts
+  // (election and table id copied from the acta checked). Filled whenever
+  // the table has one, also when the acta checked is not in the log.
+  std::string logged_leaf_hash;
+  std::optional<ActaBody> logged;
 };
+
+// Steps 1 and 2, done once for many actas: the manifest and the latest
+// checkpoint, verified. When either does not verify, `report` holds the
+// problem and the result is empty.
+struct ObservedLog {
+  Manifest manifest;
+  log::Checkpoint checkpoint;
+  std::string note;  // the checkpoint as the center served it
+};
+[[nodiscard]] Result<std::optional<ObservedLog>> OpenObservedLog(http::HttpClient& client,
+                                                                 const ObserverOptions& options,
+                                                                 Report& report);
+
+// Steps 3 and 4 for one acta at the observed checkpoint (the acta itself is
+// verified against the manifest first). Thread-safe for distinct clients.
+[[nodiscard]] Result<ObserverReport> CheckActaInLog(http::HttpClient& client,
+                                                    const ObservedLog& log, const Acta& acta);
 
 // Errors are network or HTTP failures only (kUnavailable, kNotFound for a
 // missing manifest...); everything the center answers wrongly is a problem

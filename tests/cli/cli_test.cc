@@ -37,6 +37,9 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
       {"print", {"acta", "--election", "--out", "--paper", "--dpi", ".pdf", ".png"}},
       {"witness", {"--key", "--state", "--election", "--log", "--listen", "--config", "keygen"}},
       {"witness keygen", {"--name", "--out", "--public-out", "0x04"}},
+      {"compare",
+       {"--photos", "--actas", "--center", "--csv", "--json", "--threads", "--authority",
+        "--election-id", "--ca-file"}},
       // Every limit of the center is an option with its default shown.
       {"center",
        {"--election",

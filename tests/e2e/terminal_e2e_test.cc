@@ -17,6 +17,7 @@
 #include "photo/testing/degrade.h"
 #include "sim/shaping_proxy.h"
 #include "sim/synth.h"
+#include "terminal/http_client.h"
 #include "terminal/qr.h"
 
 extern char** environ;
@@ -186,6 +187,78 @@ TEST_F(TerminalE2eTest, AnObserverSubmitsAPhotoThroughThePublicLane) {
   ASSERT_EQ(Wait(submit), 0) << ReadTextFile(dir_ + "/submit.err").value_or("");
   EXPECT_NE(ReadTextFile(dir_ + "/submit.out")->find("accepted acta of table"), std::string::npos);
   EXPECT_EQ(center_->ingest().count(center::IngestStatus::kAccepted), 1u);
+}
+
+}  // namespace
+}  // namespace acta
+
+namespace acta {
+namespace {
+
+// `acta compare --photos`: an observer's phone photos of two sheets, one
+// whose acta the center has logged and one it has never seen, plus a file
+// that is no photo; the CSV and JSON say which is which.
+TEST_F(TerminalE2eTest, CompareReadsAFolderOfPhotosAgainstTheLog) {
+  const pid_t submit = Spawn(
+      {"submit", "--public", "--center", CenterUrl(), "--election", election_, dir_ + "/acta.bin"},
+      dir_, "submit");
+  ASSERT_EQ(Wait(submit), 0) << ReadTextFile(dir_ + "/submit.err").value_or("");
+  http::HttpClientOptions co;
+  co.base_url = "http://127.0.0.1:" + std::to_string(center_->public_port());
+  auto client = http::HttpClient::Create(co);
+  ASSERT_TRUE(client.has_value());
+  ASSERT_TRUE(WaitUntil([&] {
+    auto cp = (*client)->Get("/checkpoint");
+    return cp && cp->status == 200 && cp->BodyText().find("\n1\n") != std::string::npos;
+  })) << "the acta was never sequenced";
+
+  sim::SynthOptions so;
+  so.tables = 20;
+  so.seed = 3;
+  auto synth = sim::SynthesizeElection(so);
+  ASSERT_TRUE(synth.has_value());
+  ActaBody body = Truth(manifest_, synth->election.truth).BodyFor(7);
+  body.closing_time = manifest_.polls_close_not_before + 600;
+  auto unsent = SignActa(body, TableKeys(synth->election.table_seeds).key(7));
+  ASSERT_TRUE(unsent.has_value());
+
+  const std::string photos = dir_ + "/photos";
+  fs::create_directories(photos);
+  photo::testing::Shot shot;
+  shot.frame_width = 1200;
+  shot.frame_height = 1600;
+  shot.fill = 0.55;  // the square code whole in the frame
+  shot.degrees = 11;
+  shot.noise = 10;
+  int n = 0;
+  for (const Acta* a : {&acta_, &*unsent}) {
+    const qr::GrayImage page = qr::Render(*qr::Encode(ActaToText(*a)), 5, 4);
+    auto jpeg = photo::testing::EncodeJpeg(photo::testing::TakePhoto(page, shot), 80);
+    ASSERT_TRUE(jpeg.has_value());
+    ASSERT_TRUE(WriteFileAtomic(photos + "/IMG_" + std::to_string(++n) + ".jpg", *jpeg));
+  }
+  ASSERT_TRUE(WriteFileAtomic(photos + "/notes.txt", AsBytes("not a photo")));
+
+  const pid_t compare =
+      Spawn({"compare", "--photos", photos, "--center",
+             "http://127.0.0.1:" + std::to_string(center_->public_port()), "--csv",
+             dir_ + "/compare.csv", "--json", dir_ + "/compare.json", "--threads", "2"},
+            dir_, "compare");
+  EXPECT_EQ(Wait(compare), 1) << "one acta is missing from the log";
+  const std::string out = ReadTextFile(dir_ + "/compare.out").value_or("");
+  EXPECT_NE(out.find("held: 1 same, 0 different, 1 missing from the log, 0 invalid"),
+            std::string::npos)
+      << out << ReadTextFile(dir_ + "/compare.err").value_or("");
+  const std::string csv = ReadTextFile(dir_ + "/compare.csv").value_or("");
+  EXPECT_NE(csv.find(std::to_string(acta_.body.table_id) + ",same,IMG_1.jpg," +
+                     HexEncode(acta_.LeafHash()) + ",0,counted,"),
+            std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find(std::to_string(unsent->body.table_id) + ",missing,IMG_2.jpg,"),
+            std::string::npos)
+      << csv;
+  const std::string json = ReadTextFile(dir_ + "/compare.json").value_or("");
+  EXPECT_NE(json.find("\"format\": \"acta-compare-v1\""), std::string::npos) << json;
 }
 
 }  // namespace

@@ -28,7 +28,8 @@
 #                               kill -9 the etcd member that leads; prints its site
 #
 # Settings (environment): ACTA_HA_DIR (default /tmp/acta-ha),
-# ACTA_HA_BASE_PORT (default 26000; "auto" picks a free random one at up):
+# ACTA_HA_BASE_PORT (default 26000; "auto" picks a free random one below the
+# kernel's ephemeral port range at up):
 # site N uses PostgreSQL BASE+N-1, Patroni REST BASE+10+N-1, etcd client
 # BASE+20+N-1 and peer BASE+30+N-1.
 # ACTA_HA_TTL (default 10 s): Patroni's leader key ttl, the failover window.
@@ -115,18 +116,32 @@ alive() {
   [ -n "$state" ] && [ "${state:0:1}" != Z ]
 }
 
-# The pid of the real daemon: runuser forks it as a child.
+# The pid of the real daemon. As root the pid file holds runuser's, and
+# runuser forks the daemon as its child: a runuser without a live child is
+# no daemon (e.g. one stopped along with its child by stop-site, which never
+# saw the child die).
 daemon_pid() {
   local pidfile=$1 pid child
   [ -f "$pidfile" ] || return 1
   pid=$(cat "$pidfile")
   alive "$pid" || return 1
-  child=$(pgrep -P "$pid" | head -1 || true)
-  if [ -n "$child" ] && alive "$child"; then
-    echo "$child"
-  else
+  if [ "$(id -u)" -ne 0 ]; then
     echo "$pid"
+    return 0
   fi
+  child=$(pgrep -P "$pid" | head -1 || true)
+  [ -n "$child" ] && alive "$child" || return 1
+  echo "$child"
+}
+
+# Before a daemon is started again: its old runuser, if one is left without
+# a daemon, goes.
+reap_wrapper() {
+  local pidfile=$1 pid
+  [ -f "$pidfile" ] || return 0
+  daemon_pid "$pidfile" >/dev/null && return 0
+  pid=$(cat "$pidfile")
+  if alive "$pid"; then kill -9 "$pid" 2>/dev/null || true; fi
 }
 
 partition() {
@@ -273,9 +288,32 @@ primary_site() {
   return 1
 }
 
+# Patroni 3.0.2 (Debian 12) on etcd3 can be left with a stale watch cache
+# after it was starved of CPU or its etcd member went away: the primary then
+# fails every compare-and-swap of the /sync key ("Synchronous replication key
+# updated by someone else", patroni#2779; upstream invalidates the cache on
+# such a failure since #2783, Patroni 3.1) and never names a synchronous
+# standby, so strict mode blocks every commit (acta answers 503: safe, but
+# the cluster never recovers by itself). A new Patroni process reads etcd
+# afresh; PostgreSQL keeps running meanwhile. Each restart is logged in
+# $DIR/patroni-restarts.
+unstick_sync() {
+  local p=$1 log="$DIR/site$1/patroni.log" pid
+  [ -f "$log" ] || return 1
+  [ "$(tail -n 8 "$log" | grep -c 'Synchronous replication key updated by someone else')" -ge 2 ] ||
+    return 1
+  echo "ha-cluster: site $p's Patroni keeps failing to update /sync (stale etcd3 cache," \
+    "patroni#2779): restarting it" >&2
+  echo "$(date -u +%FT%TZ) site$p" >>"$DIR/patroni-restarts"
+  if pid=$(daemon_pid "$DIR/site$p/patroni.pid"); then kill -9 "$pid" 2>/dev/null || true; fi
+  sleep 0.5
+  reap_wrapper "$DIR/site$p/patroni.pid"
+  start_patroni "$p"
+}
+
 # Waits (up to $1 seconds) for a primary whose synchronous standby streams.
 wait_sync() {
-  local limit=$1 s
+  local limit=$1 s stuck_since=""
   local end=$((SECONDS + limit))
   while [ "$SECONDS" -lt "$end" ]; do
     if p=$(primary_site); then
@@ -283,6 +321,11 @@ wait_sync() {
         [ "$s" = "$p" ] && continue
         if [ "$(rest_status "$s" /sync)" = 200 ]; then return 0; fi
       done
+      # A primary without a synchronous standby for 20 s: see unstick_sync.
+      [ -n "$stuck_since" ] || stuck_since=$SECONDS
+      if [ $((SECONDS - stuck_since)) -ge 20 ] && unstick_sync "$p"; then stuck_since=""; fi
+    else
+      stuck_since=""
     fi
     sleep 0.2
   done
@@ -303,6 +346,11 @@ signal_site() {
   local s=$1 sig=$2 pid
   for f in etcd patroni; do
     if pid=$(daemon_pid "$DIR/site$s/$f.pid"); then kill "-$sig" "$pid" 2>/dev/null || true; fi
+    # runuser stops itself when its child stops; it must go on too, or it
+    # never reaps the daemon and a later restore takes it for one.
+    if [ "$sig" = CONT ] && [ -f "$DIR/site$s/$f.pid" ]; then
+      kill -CONT "$(cat "$DIR/site$s/$f.pid")" 2>/dev/null || true
+    fi
   done
   if pid=$(postmaster_pid "$s"); then
     kill "-$sig" "$pid" 2>/dev/null || true
@@ -327,8 +375,14 @@ case "$cmd" in
       done
     }
     if [ "${ACTA_HA_BASE_PORT:-}" = auto ]; then
+      # Below the kernel's ephemeral range: a port in it can be taken by any
+      # outgoing connection while a killed daemon is down, and the daemon
+      # could not listen on it again at restore.
+      low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+      span=$(((low - 10000 - 40) / 10))
+      [ "$span" -gt 10 ] || die "no room below the ephemeral port range ($low) for ACTA_HA_BASE_PORT=auto"
       for _ in $(seq 1 50); do
-        BASE=$((20000 + (RANDOM % 2500) * 10))
+        BASE=$((10000 + (RANDOM % span) * 10))
         ports_free && break
       done
     fi
@@ -459,8 +513,14 @@ for e in json.load(sys.stdin):
     ;;
   restore)
     s=${2:?site number}
-    if ! daemon_pid "$DIR/site$s/etcd.pid" >/dev/null; then start_etcd "$s" existing; fi
-    if ! daemon_pid "$DIR/site$s/patroni.pid" >/dev/null; then start_patroni "$s"; fi
+    if ! daemon_pid "$DIR/site$s/etcd.pid" >/dev/null; then
+      reap_wrapper "$DIR/site$s/etcd.pid"
+      start_etcd "$s" existing
+    fi
+    if ! daemon_pid "$DIR/site$s/patroni.pid" >/dev/null; then
+      reap_wrapper "$DIR/site$s/patroni.pid"
+      start_patroni "$s"
+    fi
     ;;
   wait-sync)
     wait_sync "${2:-120}" || die "no primary with a synchronous standby"

@@ -1,6 +1,9 @@
 // The demo's timeline, in compressed time (W = the polls-close window):
 //   0          terminals start closing, uniformly over [0, W)
 //   0.25 W     blackout: every table of one state loses its link
+//   0.40 W     (--sites 3) the primary's site goes dark: its etcd member,
+//              Patroni, PostgreSQL and center at once; Patroni promotes the
+//              synchronous standby and the other two centers carry on
 //   0.50 W     (--center-restart) the center stops; it is back 2 s later
 //   0.60 W     power returns to the state
 //   ...        terminals keep retrying (backoff capped at W/5, 4-30 s) until each
@@ -25,6 +28,7 @@
 #include "sim/demo_display.h"
 #include "sim/demo_monitor.h"
 #include "sim/demo_setup.h"
+#include "sim/demo_sites.h"
 #include "sim/fleet.h"
 #include "sim/shaping_proxy.h"
 #include "sim/synth.h"
@@ -42,12 +46,15 @@ double Seconds(SteadyClock::duration d) { return std::chrono::duration<double>(d
 }  // namespace
 
 using demo_internal::CenterRunner;
+using demo_internal::CenterStore;
+using demo_internal::CheckpointsSeen;
 using demo_internal::DeliveryPercentiles;
 using demo_internal::kLinkMix;
 using demo_internal::MakePlans;
 using demo_internal::PeakRssKb;
 using demo_internal::Percentiles;
 using demo_internal::RaiseFileLimit;
+using demo_internal::SitesCluster;
 using demo_internal::StateOfTables;
 using demo_internal::SummaryJson;
 using demo_internal::VerifyPublished;
@@ -71,6 +78,20 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
   // Checked before any work, so a wrong --web-root fails at once.
   auto web_root = center::FindWebRoot(o.web_root);
   if (!web_root) return std::unexpected(web_root.error());
+  const bool sites = o.sites > 1;
+  std::string ha_script;
+  if (o.sites != 1 && o.sites != 3)
+    return MakeError(ErrorCode::kInvalidArgument, "--sites must be 1 or 3");
+  if (sites && (o.center_restart || o.attack || o.serve)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--sites 3 does not combine with --center-restart, --attack or --serve");
+  }
+  if (sites) {
+    ACTA_RETURN_IF_ERROR(demo_internal::CheckHaPackages());
+    auto found = demo_internal::FindHaScript(o.ha_script);
+    if (!found) return std::unexpected(found.error());
+    ha_script = *found;
+  }
 
   // Work directory.
   std::string workdir = o.workdir;
@@ -90,6 +111,7 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
   so.tables = o.tables;
   so.seed = o.seed;
   so.threads = 2;
+  so.centers = sites ? 3 : 1;  // a key per site
   auto synth = SynthesizeElection(so, [&](std::string_view stage, uint64_t done, uint64_t total) {
     if (tty)
       fmt::print(stderr, "\r  synthesizing: {} {}/{}   ", stage, Thousands(done), Thousands(total));
@@ -111,11 +133,49 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
                Thousands(centers), Thousands(registered), summary.synth_seconds);
   }
 
-  // 2. The center.
-  CenterRunner center(election_dir, workdir, *web_root);
-  ACTA_RETURN_IF_ERROR(center.Start());
-  fmt::print(out, "center on SQLite: ingest {}  public {}\n", center.ingest_url(),
-             center.public_url());
+  // 2. The centers: one on SQLite, or one per site on the replicated store.
+  std::unique_ptr<SitesCluster> cluster;
+  std::vector<std::unique_ptr<CenterRunner>> centers;
+  if (sites) {
+    fmt::print(out,
+               "{}three sites: etcd + Patroni + PostgreSQL 15 each, synchronous replication "
+               "({})...\n",
+               o.ha_dir.empty() ? "starting " : "using ", ha_script);
+    std::fflush(out);
+    const auto up_start = SteadyClock::now();
+    auto opened = SitesCluster::Open(ha_script, o.ha_dir);
+    if (!opened) return std::unexpected(opened.error());
+    cluster = std::move(*opened);
+    fmt::print(out, "{}\n  ready in {:.1f}s; store {}\n", cluster->StatusLines(),
+               Seconds(SteadyClock::now() - up_start), cluster->db_url());
+    for (int i = 0; i < o.sites; ++i) {
+      CenterStore cs;
+      cs.db_url = cluster->db_url();
+      cs.key_file = (fs::path(election_dir) / "secrets" /
+                     (i == 0 ? std::string("center.key") : fmt::format("center-{}.key", i + 1)))
+                        .string();
+      cs.db.require_sync_standby = true;
+      cs.db.answer_timeout_ms = 5000;
+      centers.push_back(std::make_unique<CenterRunner>(election_dir, workdir, *web_root, cs));
+    }
+  } else {
+    centers.push_back(std::make_unique<CenterRunner>(election_dir, workdir, *web_root));
+  }
+  for (size_t i = 0; i < centers.size(); ++i) {
+    ACTA_RETURN_IF_ERROR(centers[i]->Start());
+    fmt::print(out, "{}: ingest {}  public {}\n",
+               sites ? fmt::format("center of site {} (--require-sync-standby)", i + 1)
+                     : std::string("center on SQLite"),
+               centers[i]->ingest_url(), centers[i]->public_url());
+  }
+  // The first center still running (a dark site's is gone).
+  auto live = [&centers]() -> CenterRunner& {
+    for (auto& c : centers) {
+      if (c->get() != nullptr) return *c;
+    }
+    return *centers.front();
+  };
+  CenterRunner& center = *centers.front();
 
   // 3. The network.
   std::vector<int32_t> state_regions;
@@ -123,20 +183,23 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
   const auto profiles = StandardProfiles();
   std::vector<std::string> link_names;
   for (const auto& p : profiles) link_names.push_back(p.name);
-  std::unique_ptr<ShapingProxy> proxy;
-  if (o.emulation) {
+  // One emulated network per center: a terminal reaches every site through
+  // its own access point.
+  std::vector<std::unique_ptr<ShapingProxy>> proxies;
+  for (size_t c = 0; o.emulation && c < centers.size(); ++c) {
     ProxyOptions po;
     for (size_t s = 0; s < std::max<size_t>(state_regions.size(), 1); ++s) {
       for (const auto& p : profiles)
         po.access_points.push_back(AccessPoint{p, static_cast<uint32_t>(s)});
     }
-    po.upstream_port = center.get()->ingest_port();
-    po.seed = o.seed;
+    po.upstream_port = centers[c]->get()->ingest_port();
+    po.seed = o.seed + c;
     auto started = ShapingProxy::Start(std::move(po));
     if (!started) return std::unexpected(started.error());
-    proxy = std::move(*started);
-    if (o.lossy) proxy->SetExtraLoss(0.05, 0.05);
+    proxies.push_back(std::move(*started));
+    if (o.lossy) proxies.back()->SetExtraLoss(0.05, 0.05);
   }
+  ShapingProxy* proxy = proxies.empty() ? nullptr : proxies.front().get();
   int32_t blackout = -1;
   if (o.blackout_state != "none" && !state_regions.empty()) {
     if (o.blackout_state == "auto") {
@@ -181,14 +244,26 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
   fo.closing_time_scale =
       static_cast<double>(manifest.polls_close_not_after - manifest.polls_close_not_before) /
       (static_cast<double>(window.count()) / 1000.0);
-  const std::string direct_url = center.ingest_url();
-  ShapingProxy* proxy_ptr = proxy.get();
+  std::vector<std::string> direct_urls;
+  for (const auto& c : centers) direct_urls.push_back(c->ingest_url());
+  std::vector<const ShapingProxy*> proxy_ptrs;
+  for (const auto& p : proxies) proxy_ptrs.push_back(p.get());
   const size_t nprofiles = profiles.size();
-  fo.urls = [&plans, proxy_ptr, direct_url, nprofiles](size_t i) -> std::vector<std::string> {
-    if (!proxy_ptr) return {direct_url};
-    return {"http://127.0.0.1:" +
-            std::to_string(proxy_ptr->port(plans[i].group * nprofiles + plans[i].link))};
+  // Every terminal knows every site; tables start at different sites so
+  // the load is shared, and a terminal whose site is dark tries the next.
+  fo.urls = [&plans, proxy_ptrs, direct_urls, nprofiles](size_t i) -> std::vector<std::string> {
+    std::vector<std::string> urls;
+    const size_t n = direct_urls.size();
+    for (size_t k = 0; k < n; ++k) {
+      const size_t c = (i + k) % n;
+      urls.push_back(proxy_ptrs.empty()
+                         ? direct_urls[c]
+                         : "http://127.0.0.1:" + std::to_string(proxy_ptrs[c]->port(
+                                                     plans[i].group * nprofiles + plans[i].link)));
+    }
+    return urls;
   };
+  fo.keep_receipts = sites;
   Fleet fleet(manifest, keys, truth, synth->election.transport_master, plans, fo);
   fmt::print(out,
              "terminals: {} closing over {:.0f}s through {} ({} worker threads); link mix dialup "
@@ -209,6 +284,12 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
   }
   if (o.lossy)
     fmt::print(out, "scenario: lossy national network (+5% chunk loss, +5% cut connections)\n");
+  if (sites) {
+    fmt::print(out,
+               "scenario: at {:.1f}s the primary's site goes dark (its etcd member, Patroni, "
+               "PostgreSQL and center, all at once)\n",
+               window.count() * 0.4 / 1000);
+  }
   std::optional<AttackOptions> attack;
   if (o.attack) {
     auto material = LoadAttackMaterial(election_dir);
@@ -237,7 +318,17 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
 
   // 5. Run, with an observers' monitor following the public log.
   std::optional<DemoMonitor> monitor;
-  if (o.monitor) monitor.emplace(center.public_url(), (fs::path(workdir) / "monitor").string());
+  size_t monitored = 0;  // the center the monitor follows: not the primary's site's
+  if (sites) {
+    auto primary = cluster->Primary();
+    if (!primary) return std::unexpected(primary.error());
+    monitored = static_cast<size_t>(*primary) % centers.size();
+  }
+  if (o.monitor) {
+    monitor.emplace(centers[monitored]->public_url(), (fs::path(workdir) / "monitor").string());
+  }
+  CheckpointsSeen seen;
+  int64_t site_down_ms = -1;  // after t0
   fleet.Start();
   std::stop_source stop_attack;
   std::optional<Result<AttackReport>> attack_result;
@@ -247,12 +338,13 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
     attacker = std::thread([&] { attack_result = RunAttack(*attack); });
   }
   const auto t0 = fleet.start_time();
-  enum class Event { kBlackoutOn, kCenterStop, kCenterStart, kBlackoutOff };
+  enum class Event { kBlackoutOn, kSiteDown, kCenterStop, kCenterStart, kBlackoutOff };
   std::vector<std::pair<milliseconds, Event>> events;
   if (blackout >= 0) {
     events.push_back({milliseconds(window.count() / 4), Event::kBlackoutOn});
     events.push_back({milliseconds(window.count() * 6 / 10), Event::kBlackoutOff});
   }
+  if (sites) events.push_back({milliseconds(window.count() * 4 / 10), Event::kSiteDown});
   if (o.center_restart) {
     events.push_back({milliseconds(window.count() / 2), Event::kCenterStop});
     events.push_back({milliseconds(window.count() / 2 + 2'000), Event::kCenterStart});
@@ -265,7 +357,7 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
   uint64_t counted = 0;
   const auto give_up = t0 + window + o.give_up_after;
   auto read_counted = [&](bool print_bulletin, double elapsed) {
-    if (center::Center* c = center.get()) {
+    if (center::Center* c = live().get()) {
       c->log_state().Read(
           [&](const tally::Tally& tally, const std::optional<center::PublishedCheckpoint>& cp) {
             counted = tally.Totals(0).tables_counted;
@@ -286,15 +378,38 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
       if (tty) fmt::print(stderr, "\r\033[K");
       switch (e) {
         case Event::kBlackoutOn:
-          proxy->SetGroupDown(static_cast<uint32_t>(blackout), true);
+          for (auto& p : proxies) p->SetGroupDown(static_cast<uint32_t>(blackout), true);
           fmt::print(out, "{:6.1f}s  BLACKOUT: {} goes dark\n", elapsed,
                      manifest.regions[state_regions[blackout]].code);
           break;
         case Event::kBlackoutOff:
-          proxy->SetGroupDown(static_cast<uint32_t>(blackout), false);
+          for (auto& p : proxies) p->SetGroupDown(static_cast<uint32_t>(blackout), false);
           fmt::print(out, "{:6.1f}s  power is back in {}\n", elapsed,
                      manifest.regions[state_regions[blackout]].code);
           break;
+        case Event::kSiteDown: {
+          // The database side is killed first (kill -9, as a power cut);
+          // the site's center goes in the same instant.
+          for (auto& c : centers) {
+            if (c->get() != nullptr) seen.Poll(*c->get(), now);
+          }
+          auto site = cluster->BlackoutPrimary();
+          if (!site) return std::unexpected(site.error());
+          // The kills are the script's last step: the fault is now.
+          const auto dark = SteadyClock::now();
+          centers[*site - 1]->Stop();
+          seen.MarkFault(
+              dark, static_cast<uint64_t>(std::chrono::duration_cast<milliseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count()));
+          site_down_ms = std::chrono::duration_cast<milliseconds>(dark - t0).count();
+          summary.site_down = *site;
+          fmt::print(out,
+                     "{:6.1f}s  SITE {} GOES DARK: its etcd member, Patroni, PostgreSQL (the "
+                     "primary) and center, all at once\n",
+                     Seconds(dark - t0), *site);
+          break;
+        }
         case Event::kCenterStop:
           fmt::print(out, "{:6.1f}s  CENTER DOWN (stopping)\n", elapsed);
           std::fflush(out);
@@ -308,6 +423,22 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
           break;
       }
       std::fflush(out);
+    }
+    if (sites) {
+      const bool grew = seen.grew_after_fault_s().has_value();
+      for (auto& c : centers) {
+        if (c->get() != nullptr) seen.Poll(*c->get(), now);
+      }
+      if (!grew && seen.grew_after_fault_s()) {
+        if (tty) fmt::print(stderr, "\r\033[K");
+        auto primary = cluster->Primary();
+        fmt::print(out,
+                   "{:6.1f}s  the log grows again, {:.1f}s after the blackout (new primary: "
+                   "site {})\n",
+                   elapsed, *seen.grew_after_fault_s(),
+                   primary ? std::to_string(*primary) : std::string("?"));
+        std::fflush(out);
+      }
     }
     const FleetSnapshot snap = fleet.Snapshot();
     if (now - rate_at >= seconds(1)) {
@@ -346,7 +477,7 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
       if (auto st = center.Start(); !st) return std::unexpected(st.error());
     }
   }
-  if (proxy) proxy->Stop();
+  for (auto& p : proxies) p->Stop();
   const FleetSnapshot snap = fleet.Snapshot();
   summary.delivered = snap.delivered;
   summary.attempts = snap.attempts;
@@ -366,7 +497,7 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
     std::this_thread::sleep_for(milliseconds(50));
   }
   TruthCheck truth_check;
-  center.get()->log_state().Read([&](const tally::Tally& tally,
+  live().get()->log_state().Read([&](const tally::Tally& tally,
                                      const std::optional<center::PublishedCheckpoint>& cp) {
     fmt::print(out, "{}",
                BulletinTable(tally, cp ? cp->stored.size : 0, Seconds(SteadyClock::now() - t0)));
@@ -385,8 +516,16 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
                link_names[i], Thousands(l.tables), Thousands(l.delivered), Thousands(l.attempts),
                Thousands(l.failed_attempts));
   }
-  if (proxy) {
-    const ProxyStats ps = proxy->stats();
+  if (!proxies.empty()) {
+    ProxyStats ps;
+    for (const auto& p : proxies) {
+      const ProxyStats one = p->stats();
+      ps.connections += one.connections;
+      ps.refused += one.refused;
+      ps.cut += one.cut;
+      ps.stalls += one.stalls;
+      ps.upstream_failures += one.upstream_failures;
+    }
     fmt::print(out,
                "network: {} connections, {} refused by the blackout, {} cut, {} loss stalls, {} "
                "upstream failures\n",
@@ -406,7 +545,7 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
   // The monitor catches up with the final checkpoint and says what it saw.
   if (monitor) {
     uint64_t final_size = 0;
-    if (center::Center* c = center.get()) {
+    if (center::Center* c = live().get()) {
       if (auto cp = c->log_state().latest()) final_size = cp->stored.size;
     }
     const DemoMonitorReport m = monitor->Finish(final_size, std::chrono::seconds(30));
@@ -438,17 +577,38 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
 
   // 7. The public verifier, from the outside: fetch everything the center
   // publishes and recompute it.
+  // With three sites, every checkpoint seen during the night is its
+  // remembered state, and every receipt is looked up in the log.
   if (o.verify) {
     const auto vstart = SteadyClock::now();
     summary.verify_ran = true;
-    summary.verified = VerifyPublished(center.public_url(), manifest, out);
+    if (sites) {
+      const demo_internal::SitesCheck sc = demo_internal::CheckSites(
+          live().public_url(), cluster->db_url(), manifest, seen, fleet.ReceiptLeaves(), out);
+      summary.verified = sc.verified;
+      summary.sites_checked = sc.ran;
+      summary.receipts_missing = sc.receipts_missing;
+      summary.checkpoints_seen = sc.checkpoints;
+      summary.forks = sc.forks;
+    } else {
+      summary.verified = VerifyPublished(center.public_url(), manifest, out).ok;
+    }
     summary.verify_seconds = Seconds(SteadyClock::now() - vstart);
+  }
+  if (sites) {
+    summary.sites_ran = true;
+    if (site_down_ms >= 0) {
+      summary.ingest_resumed_seconds =
+          demo_internal::IngestResumedSeconds(plans, fleet.DeliveryTimes(), site_down_ms);
+    }
+    if (auto grew = seen.grew_after_fault_s()) summary.log_grew_seconds = *grew;
+    fmt::print(out, "{}", demo_internal::SitesReport(summary));
   }
 
   // 8. The risk-limiting audit of the paper against the log.
   if (o.audit) {
     summary.audit_ran = true;
-    auto audit = RunDemoAudit(center.public_url(), manifest, truth, o.seed, o.paper_errors,
+    auto audit = RunDemoAudit(live().public_url(), manifest, truth, o.seed, o.paper_errors,
                               (fs::path(workdir) / "audits").string(), out);
     if (audit) {
       summary.audit_status = audit->status;
@@ -472,6 +632,10 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
              std::string(summary.verify_ran ? (summary.verified ? ", public verification passed"
                                                                 : ", PUBLIC VERIFICATION FAILED")
                                             : "") +
+                 (summary.sites_checked ? (summary.receipts_missing == 0 && summary.forks == 0
+                                               ? ", no receipted acta lost, no fork"
+                                               : ", RECEIPTED ACTAS LOST OR LOG FORKED")
+                                        : "") +
                  (summary.monitor_ran ? (summary.monitor_alarms == 0 ? ", monitor raised no alarm"
                                                                      : ", MONITOR RAISED ALARMS")
                                       : ""),
@@ -495,7 +659,21 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
     int sig = 0;
     sigwait(&signals, &sig);
   }
-  center.Stop();
+  for (auto& c : centers) c->Stop();
+  if (cluster && !cluster->own() && summary.site_down > 0) {
+    // A cluster we were lent goes back as we found it.
+    const auto rstart = SteadyClock::now();
+    if (auto st = cluster->Restore(summary.site_down, seconds(180)); !st) {
+      fmt::print(out, "site {} could not be restored: {}\n", summary.site_down,
+                 st.error().ToString());
+    } else {
+      fmt::print(out,
+                 "site {}: etcd and Patroni started again, the cluster has a synchronous standby "
+                 "({:.1f}s)\n",
+                 summary.site_down, Seconds(SteadyClock::now() - rstart));
+    }
+  }
+  cluster.reset();  // takes down a cluster it brought up
   if (own_workdir && !o.keep_workdir && !o.serve) {
     std::error_code ec;
     fs::remove_all(workdir, ec);

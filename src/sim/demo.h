@@ -1,5 +1,7 @@
 // `acta demo`: the whole system on one machine. Synthesizes an election,
-// starts a center on SQLite in a work directory, runs every table's
+// starts a center on SQLite in a work directory (or, with sites = 3, one
+// center per site on a local three-site Patroni/etcd cluster, one of whose
+// sites goes dark mid-run: sim/demo_sites.h), runs every table's
 // terminal (the real terminal code, fleet.h) through the emulated
 // election-night network (shaping_proxy.h) with a blackout of one state and,
 // optionally, a center restart and a lossy network, shows progress and
@@ -49,6 +51,12 @@ struct DemoOptions {
   // rate stays near what 2 cores absorb.
   std::chrono::milliseconds window{0};
   size_t workers = 0;  // terminal worker threads; 0: min(tables, 1024)
+  // 3: the store is a local three-site PostgreSQL cluster replicated by
+  // Patroni with etcd (sim/demo_sites.h), one center per site, and the
+  // primary's whole site goes dark at 0.40 W. 1: one center on SQLite.
+  int sites = 1;
+  std::string ha_dir;     // a running cluster (ha-cluster.sh up) to use; "": bring one up
+  std::string ha_script;  // scripts/ha-cluster.sh; "": found beside the binary or in the source
   std::chrono::seconds bulletin_every{5};
   std::chrono::seconds give_up_after{120};  // after the window: actas still undelivered are lost
 };
@@ -82,10 +90,21 @@ struct DemoSummary {
   uint64_t monitor_conflicts = 0;
   double monitor_lag_p50_ms = 0, monitor_lag_p99_ms = 0;
   double monitor_cpu_seconds = 0;
+  // --sites 3: the site that went dark, how long ingest stalled (from the
+  // blackout to the first receipt for an acta first sent after it) and
+  // until the log grew again, and the checks over the whole night.
+  bool sites_ran = false;
+  int site_down = 0;  // 0: the blackout did not happen
+  double ingest_resumed_seconds = -1, log_grew_seconds = -1;
+  bool sites_checked = false;
+  uint64_t receipts_missing = 0;  // receipted actas not in the log
+  uint64_t checkpoints_seen = 0;  // during the night, or stored
+  uint64_t forks = 0;             // of those, not extended by the final log
   bool ok() const {
     return delivered == tables && counted == tables && truth_mismatches == 0 &&
            (!verify_ran || verified) && (!audit_ran || (audit_verified && audit_published)) &&
-           monitor_alarms == 0;
+           monitor_alarms == 0 &&
+           (!sites_ran || (site_down > 0 && receipts_missing == 0 && forks == 0));
   }
 };
 

@@ -50,10 +50,15 @@ std::vector<uint32_t> StateOfTables(const Manifest& m, std::vector<int32_t>& sta
   return out;
 }
 
-CenterRunner::CenterRunner(std::string election_dir, std::string workdir, std::string web_root) {
+CenterRunner::CenterRunner(std::string election_dir, std::string workdir, std::string web_root,
+                           CenterStore store) {
   options_.election_dir = election_dir;
-  options_.db_url = "sqlite:" + (fs::path(workdir) / "center.db").string();
-  options_.key_file = (fs::path(election_dir) / "secrets" / "center.key").string();
+  options_.db_url =
+      !store.db_url.empty() ? store.db_url : "sqlite:" + (fs::path(workdir) / "center.db").string();
+  options_.key_file = !store.key_file.empty()
+                          ? store.key_file
+                          : (fs::path(election_dir) / "secrets" / "center.key").string();
+  options_.db = store.db;
   options_.ingest_threads = 2;
   options_.public_threads = 1;
   // Every terminal comes from 127.0.0.1: the per-source caps meant for
@@ -107,7 +112,9 @@ std::vector<TerminalPlan> MakePlans(const std::vector<uint32_t>& table_state, mi
   return plans;
 }
 
-bool VerifyPublished(const std::string& public_url, const Manifest& manifest, FILE* out) {
+PublishedCheck VerifyPublished(const std::string& public_url, const Manifest& manifest, FILE* out,
+                               const verify::VerifierState* state) {
+  PublishedCheck check;
   http::HttpClientOptions ho;
   ho.base_url = public_url;
   ho.request_timeout = std::chrono::seconds(60);
@@ -115,23 +122,28 @@ bool VerifyPublished(const std::string& public_url, const Manifest& manifest, FI
   auto client = http::HttpClient::Create(ho);
   if (!client) {
     fmt::print(out, "verify: {}\n", client.error().ToString());
-    return false;
+    return check;
   }
-  verify::MemoryFiles files;
   verify::FetchOptions fopts;
   fopts.center_url = public_url;
-  auto fetched = verify::FetchCenter(**client, files, fopts);
+  if (state != nullptr) {
+    for (const auto& cp : state->checkpoints) fopts.remembered_sizes.push_back(cp.size);
+  }
+  auto fetched = verify::FetchCenter(**client, check.files, fopts);
   if (!fetched) {
     fmt::print(out, "verify: cannot fetch the published log: {}\n", fetched.error().ToString());
-    return false;
+    return check;
   }
+  check.latest_size = fetched->latest_size;
   verify::VerifyOptions vo;
   vo.expected_election_id = manifest.election_id;
+  vo.state = state;
   vo.threads = 2;
-  const verify::Report report = verify::VerifyFiles(files, vo);
-  fmt::print(out, "\n== Public verification (acta verify --center {}) ==\n{}", public_url,
-             verify::FormatReport(report, 10));
-  return report.ok() && report.tables_counted == manifest.tables.size();
+  const verify::Report report = verify::VerifyFiles(check.files, vo);
+  fmt::print(out, "\n== Public verification (acta verify --center {}{}) ==\n{}", public_url,
+             state != nullptr ? " --state" : "", verify::FormatReport(report, 10));
+  check.ok = report.ok() && report.tables_counted == manifest.tables.size();
+  return check;
 }
 
 std::string SummaryJson(const DemoSummary& s, bool emulation, milliseconds window) {
@@ -167,6 +179,14 @@ std::string SummaryJson(const DemoSummary& s, bool emulation, milliseconds windo
         {"lag_p50_ms", s.monitor_lag_p50_ms},
         {"lag_p99_ms", s.monitor_lag_p99_ms},
         {"cpu_seconds", s.monitor_cpu_seconds}}},
+      {"sites", s.sites_ran ? nlohmann::json{{"site_down", s.site_down},
+                                             {"ingest_resumed_seconds", s.ingest_resumed_seconds},
+                                             {"log_grew_seconds", s.log_grew_seconds},
+                                             {"checked", s.sites_checked},
+                                             {"receipts_missing", s.receipts_missing},
+                                             {"checkpoints", s.checkpoints_seen},
+                                             {"forks", s.forks}}
+                            : nlohmann::json(nullptr)},
   };
   return j.dump();
 }

@@ -15,6 +15,8 @@
 #include "core/manifest.h"
 #include "sim/demo.h"
 #include "sim/fleet.h"
+#include "verify/files.h"
+#include "verify/state.h"
 
 namespace acta::sim::demo_internal {
 
@@ -36,12 +38,23 @@ std::vector<uint32_t> StateOfTables(const Manifest& m, std::vector<int32_t>& sta
 std::vector<TerminalPlan> MakePlans(const std::vector<uint32_t>& table_state,
                                     std::chrono::milliseconds window, uint64_t seed);
 
-// The center on SQLite in the work directory, restartable on the same
-// ports and database (a center that dies and comes back).
+// Where a center keeps its log and which key it signs with. Empty fields:
+// SQLite in the work directory and the election's first center key. The
+// sites of `acta demo --sites 3` share a replicated PostgreSQL store, each
+// with a key of its own.
+struct CenterStore {
+  std::string db_url;
+  std::string key_file;
+  store::OpenOptions db;
+};
+
+// A center in this process, restartable on the same ports and database (a
+// center that dies and comes back).
 class CenterRunner {
  public:
   // `web_root`: the dashboard directory to serve ("" serves the API only).
-  CenterRunner(std::string election_dir, std::string workdir, std::string web_root);
+  CenterRunner(std::string election_dir, std::string workdir, std::string web_root,
+               CenterStore store = {});
   Status Start();
   // Stops and destroys the center (closing its listeners).
   void Stop() { center_.reset(); }
@@ -62,10 +75,19 @@ struct Percentiles {
 };
 Percentiles DeliveryPercentiles(std::vector<int64_t> ms, uint64_t tables);
 
+// What VerifyPublished fetched and found.
+struct PublishedCheck {
+  bool ok = false;  // the verifier found no problem and every table counted
+  uint64_t latest_size = 0;
+  verify::MemoryFiles files;  // everything fetched (entry bundles included)
+};
+
 // Fetches everything the center publishes from `public_url` (as `acta
 // verify --center` does), runs the public verifier over it and prints its
-// report on `out`. True when it found no problem and every table counted.
-bool VerifyPublished(const std::string& public_url, const Manifest& manifest, FILE* out);
+// report on `out`. With `state`, every checkpoint in it must be extended by
+// the log (as `acta verify --state`: a fork or rollback fails).
+PublishedCheck VerifyPublished(const std::string& public_url, const Manifest& manifest, FILE* out,
+                               const verify::VerifierState* state = nullptr);
 
 // The one-line JSON summary of --json.
 std::string SummaryJson(const DemoSummary& s, bool emulation, std::chrono::milliseconds window);

@@ -18,7 +18,8 @@ Fleet::Fleet(const Manifest& manifest, const TableKeys& keys, const Truth& truth
       plans_(std::move(plans)),
       options_(std::move(options)),
       live_(plans_.size()),
-      delivered_ms_(plans_.size(), -1) {
+      delivered_ms_(plans_.size(), -1),
+      receipt_leaves_(options_.keep_receipts ? plans_.size() : 0) {
   const size_t links = std::max<size_t>(options_.link_names.size(), 1);
   link_tables_ = std::make_unique<std::atomic<uint64_t>[]>(links);
   link_delivered_ = std::make_unique<std::atomic<uint64_t>[]>(links);
@@ -155,6 +156,7 @@ void Fleet::StepTerminal(size_t index, Random& rng) {
     bool ok = t->tx->delivery().has_value();
     if (ok) {
       delivered_ms_[index] = static_cast<int32_t>(NowNs() / 1'000'000);
+      if (options_.keep_receipts) receipt_leaves_[index] = t->tx->delivery()->receipt.leaf_hash;
       if (t->tx->delivery()->conflict) ++conflicts_;
       ++delivered_;
       ++link_delivered_[link];
@@ -219,6 +221,15 @@ FleetSnapshot Fleet::Snapshot() const {
 std::vector<int64_t> Fleet::DeliveryTimes() const {
   std::lock_guard lock(mu_);  // orders the workers' writes before this read
   return std::vector<int64_t>(delivered_ms_.begin(), delivered_ms_.end());
+}
+
+std::vector<Hash256> Fleet::ReceiptLeaves() const {
+  std::lock_guard lock(mu_);  // as DeliveryTimes
+  std::vector<Hash256> out;
+  for (size_t i = 0; i < receipt_leaves_.size(); ++i) {
+    if (delivered_ms_[i] >= 0) out.push_back(receipt_leaves_[i]);
+  }
+  return out;
 }
 
 std::vector<std::string> Fleet::Failures() const {

@@ -47,6 +47,9 @@ struct FleetOptions {
   // closing_time = polls_close_not_before + close_at * closing_time_scale.
   double closing_time_scale = 1.0;
   uint64_t seed = 1;
+  // Keep the leaf hash of every receipt (32 bytes per table), so the run
+  // can check afterwards that each receipted acta is in the log.
+  bool keep_receipts = false;
 };
 
 struct LinkCounters {
@@ -88,6 +91,9 @@ class Fleet {
   std::chrono::steady_clock::time_point start_time() const { return start_; }
   // Milliseconds from start to the receipt, per table (-1: not delivered).
   std::vector<int64_t> DeliveryTimes() const;
+  // The leaf hash each delivered terminal's receipt names, in table order
+  // (undelivered tables skipped). Empty unless FleetOptions::keep_receipts.
+  std::vector<Hash256> ReceiptLeaves() const;
   // Error messages of failed terminals (at most 20).
   std::vector<std::string> Failures() const;
 
@@ -111,6 +117,7 @@ class Fleet {
   FleetOptions options_;
   std::vector<std::unique_ptr<Terminal>> live_;  // by table index; null when idle or done
   std::vector<int32_t> delivered_ms_;            // written by the worker that delivers
+  std::vector<Hash256> receipt_leaves_;          // likewise; sized only with keep_receipts
   std::chrono::steady_clock::time_point start_;
 
   mutable std::mutex mu_;

@@ -326,6 +326,7 @@ int main(int argc, char** argv) {
     for (auto& n : nodes) n->Stop();
     ingest_row("SQLite, 1 node", f, raw_sqlite, "(raw SQLite)");
   }
+  IngestFigures pg_one_node;  // the single-site figure the three-site row is compared with
   for (int k : {1, 2}) {
     std::fprintf(stderr, "ingest: PostgreSQL, %d node(s)\n", k);
     const std::string url =
@@ -337,6 +338,7 @@ int main(int argc, char** argv) {
     nodes.clear();
     ingest_row("PostgreSQL, " + std::to_string(k) + (k == 1 ? " node" : " nodes"), f, raw_pg,
                "(raw PostgreSQL)");
+    if (k == 1) pg_one_node = f;
     PgAdmin(pg_url, "DROP DATABASE IF EXISTS acta_bench_" + std::to_string(k) + "_" + tag +
                         " WITH (FORCE)");
   }
@@ -356,6 +358,13 @@ int main(int argc, char** argv) {
     const double raw_ha = RawPgInsertRate(FreshPgDatabase(ha_url, db + "_raw", election_id), rows);
     ingest_row("PostgreSQL 3 sites, Patroni synchronous, --require-sync-standby, 1 node", f, raw_ha,
                "(raw, same cluster)");
+    // What the second and third site cost, against the same center on one
+    // PostgreSQL and the raw single-site insert rate, both from this run.
+    row("PostgreSQL 3 sites vs 1 site: ingest throughput", Fmt("%.0f actas/s", f.rate),
+        Fmt("%.0f actas/s (PostgreSQL, 1 node)", pg_one_node.rate),
+        Fmt("%.2f", pg_one_node.rate > 0 ? f.rate / pg_one_node.rate : 0.0));
+    row("PostgreSQL 3 sites vs raw single-site insert", Fmt("%.0f actas/s", f.rate),
+        Fmt("%.0f rows/s (raw PostgreSQL)", raw_pg), Fmt("%.2f", f.rate / raw_pg));
   }
 
   if (failovers > 0) {
@@ -388,6 +397,9 @@ int main(int argc, char** argv) {
         "center: no HTTP, no signature checks, no receipts, no sequencing.",
         "Two nodes: both ingest half the load each from one PostgreSQL database; one of them "
         "sequences. PostgreSQL runs on the same machine with fsync and synchronous_commit on.",
+        "3 sites: scripts/ha-cluster.sh on the same machine (3 etcd, 3 Patroni/PostgreSQL 15 "
+        "on loopback, synchronous_mode_strict); every receipt waits for the synchronous "
+        "standby's flush. Its raw rate inserts into the same cluster.",
         "Failover: the follower keeps receiving terminal load while the leader is killed; "
         "the time runs until the survivor has signed a checkpoint (sequencer poll interval "
         "250 ms)."}}};

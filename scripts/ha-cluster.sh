@@ -19,7 +19,9 @@
 #                               SIGSTOP / SIGCONT everything of site N
 #   ha-cluster.sh restore N     start site N's etcd and Patroni again (it rejoins
 #                               as a replica, rewound if needed)
-#   ha-cluster.sh wait-sync     wait until there is a primary with a synchronous standby
+#   ha-cluster.sh wait-sync [S] wait (S seconds, default 120) until there is a primary
+#                               with a synchronous standby and the other sites stream
+#                               from it (see unstick_sync and reinit_site)
 #
 #   ha-cluster.sh partition N / heal N
 #                               cut site N off the network (nftables drops every packet
@@ -311,23 +313,72 @@ unstick_sync() {
   start_patroni "$p"
 }
 
-# Waits (up to $1 seconds) for a primary whose synchronous standby streams.
+# The sites streaming from primary site $1, one "siteN" a line (from its
+# Patroni's view of pg_stat_replication).
+streaming_sites() {
+  curl -s -m 2 "http://127.0.0.1:$(rest_port "$1")/patroni" 2>/dev/null | python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+except Exception:
+    sys.exit(0)
+for r in d.get("replication", []):
+    if r.get("state") == "streaming":
+        print(r.get("application_name", ""))
+' 2>/dev/null || true
+}
+
+# A replica that has not streamed from the primary for a minute although
+# its Patroni runs (seen after many failovers on a starved host: a standby
+# stuck replaying a torn WAL record of an old timeline) is rebuilt from the
+# primary, as an operator would (Patroni's reinitialize). Logged in
+# $DIR/reinits.
+reinit_site() {
+  echo "ha-cluster: site $1 does not stream from the primary: reinitializing it" >&2
+  echo "$(date -u +%FT%TZ) site$1" >>"$DIR/reinits"
+  curl -s -m 5 -o /dev/null -X POST -d '{"force": true}' \
+    "http://127.0.0.1:$(rest_port "$1")/reinitialize" || true
+}
+
+# Waits (up to $1 seconds) until there is a primary with a synchronous
+# standby and every other site streams from it, so the next fault starts
+# from a whole cluster.
 wait_sync() {
-  local limit=$1 s stuck_since=""
+  local limit=$1 s stuck_since="" sync streaming ok
+  local -A behind_since=()
   local end=$((SECONDS + limit))
   while [ "$SECONDS" -lt "$end" ]; do
     if p=$(primary_site); then
+      sync=0
+      ok=1
+      streaming=$(streaming_sites "$p")
       for s in "${SITES[@]}"; do
         [ "$s" = "$p" ] && continue
-        if [ "$(rest_status "$s" /sync)" = 200 ]; then return 0; fi
+        if [ "$(rest_status "$s" /sync)" = 200 ]; then sync=1; fi
+        if grep -qx "site$s" <<<"$streaming"; then
+          behind_since[$s]=""
+        else
+          ok=0
+          [ -n "${behind_since[$s]:-}" ] || behind_since[$s]=$SECONDS
+          if [ $((SECONDS - behind_since[$s])) -ge 60 ] &&
+            [ "$(rest_status "$s" /patroni)" = 200 ]; then
+            reinit_site "$s"
+            behind_since[$s]=$((SECONDS + 60)) # give the rebuild time
+          fi
+        fi
       done
+      [ $sync = 1 ] && [ $ok = 1 ] && return 0
       # A primary without a synchronous standby for 20 s: see unstick_sync.
-      [ -n "$stuck_since" ] || stuck_since=$SECONDS
-      if [ $((SECONDS - stuck_since)) -ge 20 ] && unstick_sync "$p"; then stuck_since=""; fi
+      if [ $sync = 0 ]; then
+        [ -n "$stuck_since" ] || stuck_since=$SECONDS
+        if [ $((SECONDS - stuck_since)) -ge 20 ] && unstick_sync "$p"; then stuck_since=""; fi
+      else
+        stuck_since=""
+      fi
     else
       stuck_since=""
     fi
-    sleep 0.2
+    sleep 0.5
   done
   return 1
 }

@@ -12,7 +12,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
-    // One small JS and one CSS file: no code splitting needed at this size.
+    // One small JS and one CSS file, plus the observers' page (its QR reader
+    // and Ed25519 code) as a chunk loaded on its first visit.
     assetsInlineLimit: 0,
   },
   server: {

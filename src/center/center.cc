@@ -6,6 +6,7 @@
 
 #include "center/ingest_handler.h"
 #include "center/public_api.h"
+#include "center/public_listener.h"
 #include "core/election_secrets.h"
 #include "core/file.h"
 #include "store/open_store.h"
@@ -166,8 +167,8 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
                  "1 while this node holds the sequencer lease (sequences and signs), else 0.");
     out += std::string("acta_sequencer_leader ") + (seq->leader() ? "1" : "0") + "\n";
   });
+  c->public_api_ = std::make_unique<PublicListenerHandler>(std::move(public_api), *ingest_handler);
   c->ingest_handler_ = std::move(ingest_handler);
-  c->public_api_ = std::move(public_api);
 
   http::ServerOptions ingest_opts;
   ingest_opts.listen = options.ingest_listen;

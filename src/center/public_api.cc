@@ -104,6 +104,8 @@ std::string ContentTypeFor(const std::filesystem::path& p) {
   if (ext == ".png") return "image/png";
   if (ext == ".json") return "application/json";
   if (ext == ".ico") return "image/x-icon";
+  // WebAssembly.instantiateStreaming requires it (the observers' QR reader).
+  if (ext == ".wasm") return "application/wasm";
   return "application/octet-stream";
 }
 

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "core/file.h"
+
 namespace acta {
 namespace {
 
@@ -12,6 +16,26 @@ TEST(Sha256Test, KnownVectors) {
   h.Update(AsBytes("a"));
   h.Update(AsBytes("bc"));
   EXPECT_EQ(h.Finish(), Sha256(AsBytes("abc")));
+}
+
+// tests/vectors/ed25519.json: RFC 8032 tests and edge cases (non-canonical
+// S, small-order and mixed-order points, non-canonical encodings) with the
+// verdict both sides must give; the observers' page checks the same file
+// (tests/browser/observer_unit.test.mjs), so the browser and libsodium never
+// disagree about a signature.
+TEST(Ed25519Test, SharedVectorsWithTheBrowser) {
+  auto text = ReadTextFile(std::string(ACTA_SOURCE_DIR) + "/tests/vectors/ed25519.json");
+  ASSERT_TRUE(text.has_value());
+  const auto doc = nlohmann::json::parse(*text);
+  ASSERT_GE(doc["vectors"].size(), 12u);
+  for (const auto& v : doc["vectors"]) {
+    const std::string name = v["name"];
+    auto key = HexDecodeFixed<32>(v["public_key"].get<std::string>());
+    auto sig = HexDecodeFixed<64>(v["signature"].get<std::string>());
+    auto msg = HexDecode(v["message"].get<std::string>());
+    ASSERT_TRUE(key && sig && msg) << name;
+    EXPECT_EQ(VerifySignature(*key, *msg, *sig), v["valid"].get<bool>()) << name;
+  }
 }
 
 // RFC 8032 section 7.1, TEST 1 and TEST 2.

@@ -162,6 +162,43 @@ TEST_F(CenterE2eTest, EveryRefusalHasItsCode) {
   EXPECT_EQ(center_->ingest().known_actas(), 0u);
 }
 
+// The observers' page submits on the public listener (its own origin):
+// public lane only, the same receipt as the ingest listener gives, with
+// CORS headers; a MAC there is refused and nothing is stored.
+TEST_F(CenterE2eTest, PublicListenerTakesPublicLaneSubmissionsOnly) {
+  const Acta acta = TruthActa(3);
+  auto with_mac =
+      public_->Post("/v1/actas", acta.bytes, {{"Acta-Mac", "AAAAAAAAAAAAAAAAAAAAAA=="}});
+  ASSERT_TRUE(with_mac);
+  EXPECT_EQ(with_mac->status, 400);
+  EXPECT_EQ(json::parse(with_mac->BodyText()).value("error", ""), "terminal_lane_on_public");
+  EXPECT_EQ(center_->ingest().known_actas(), 0u);
+
+  auto r = public_->Post("/v1/actas", acta.bytes, {});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->BodyText();
+  EXPECT_EQ(r->Header("acta-status"), "accepted");
+  EXPECT_EQ(r->Header("access-control-allow-origin"), "*");
+  EXPECT_EQ(r->Header("access-control-expose-headers"), "Acta-Status");
+  ASSERT_EQ(r->body.size(), kReceiptSize);
+  // The same acta on the ingest listener is a replay with the same receipt.
+  auto again = Submit(acta.bytes, false);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, r->body);
+  WaitForLogSize(1);
+  json t = json::parse(Get("/v1/tables/" + std::to_string(acta.body.table_id)).BodyText());
+  EXPECT_EQ(t["actas"][0]["lane"], "public");
+  // Reads still work beside it; other writes are still refused, those with a
+  // body before it is read.
+  EXPECT_EQ(Get("/checkpoint").status, 200);
+  auto post = public_->Post("/v1/bulletin", Bytes{}, {});
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 405);
+  auto with_body = public_->Post("/v1/bulletin", acta.bytes, {});
+  ASSERT_TRUE(with_body);
+  EXPECT_EQ(with_body->status, 413);
+}
+
 TEST_F(CenterE2eTest, RestartReachesTheSameRootAndTotals) {
   for (size_t i = 0; i < kTables; i += 2) ASSERT_EQ(Submit(TruthActa(i).bytes, true).status, 201);
   ASSERT_EQ(Submit(TruthActa(1, 0, -2).bytes, true).status, 201);

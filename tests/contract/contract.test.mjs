@@ -69,6 +69,11 @@ describe('openapi contract', () => {
       assert.equal((await post(bytes)).status, 201);
     }
     assert.equal((await post(good[0])).status, 200, 'replay');
+    // The public listener takes the public lane too (the observers' page),
+    // as a browser sends it: no Content-Type.
+    const onPublic = await call(center.public, '/v1/actas', { method: 'POST', body: good[0] });
+    assert.equal(onPublic.status, 200, 'replay on the public listener');
+    assert.equal(onPublic.headers.get('access-control-allow-origin'), '*');
     const other = structuredClone(el.truth(1));
     other.contests[0].votes[0] += 1;
     other.ballots_cast += 1;

@@ -1,6 +1,6 @@
 // Entry point: the header (sections, live status, language), the hash
 // router (#/, #/region/CODE, #/table/ID, #/arrival, #/flags, #/telemetry,
-// #/audit, #/data) and the live-update wiring.
+// #/audit, #/observer, #/data) and the live-update wiring.
 
 import './styles.css';
 import { sweepCharts } from './charts';
@@ -9,6 +9,7 @@ import { currentLang, fmtInt, setLang, t, type Key } from './i18n';
 import { state } from './state';
 import { ArrivalView } from './views/arrival';
 import { AuditView } from './views/audit';
+import { LazyObserverView } from './views/observer_lazy';
 import { DataView } from './views/data';
 import { FlagsView } from './views/flags';
 import { RegionView } from './views/region';
@@ -30,6 +31,7 @@ const SECTIONS: { href: string; key: Key; match: (r: string) => boolean }[] = [
   { href: '#/flags', key: 'nav_flags', match: (r) => r.startsWith('flags') },
   { href: '#/telemetry', key: 'nav_telemetry', match: (r) => r === 'telemetry' },
   { href: '#/audit', key: 'nav_audit', match: (r) => r === 'audit' },
+  { href: '#/observer', key: 'nav_observer', match: (r) => r === 'observer' },
   { href: '#/data', key: 'nav_data', match: (r) => r === 'data' },
 ];
 
@@ -62,6 +64,8 @@ function makeView(r: string): View {
       return new TelemetryView(redraw);
     case 'audit':
       return new AuditView(redraw);
+    case 'observer':
+      return new LazyObserverView(redraw);
     case 'data':
       return new DataView();
     default:

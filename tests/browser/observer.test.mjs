@@ -1,0 +1,185 @@
+// The observers' page (#/observer) in a real headless Chromium against a
+// real center: a phone photo of a printed sheet (`acta print`, then
+// photographed by make_photo: turned, tilted, blurred, noisy, stored
+// sideways with EXIF orientation 6, JPEG) read and found identical in the
+// log; a tampered acta refused; a validly signed but different acta shown
+// beside the logged one; a missing acta submitted from the page, its
+// receipt checked in the browser, then found in the log; every request on
+// the center's own origin; a phone-sized layout. Screenshots are saved.
+//
+// Needs ACTA_BIN, ACTA_MAKE_PHOTO (the make_photo test tool), web/dist and
+// web/node_modules/playwright-core; chromium at /usr/bin/chromium.
+import { describe, before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import {
+  actaBin, chromiumArgs, cleanup, ensureOutDir, fmt, getJson, loadPlaywright, makeElection, signActa, startCenter,
+  submit, until, webRoot,
+} from './harness.mjs';
+
+const run = promisify(execFile);
+const makePhoto = process.env.ACTA_MAKE_PHOTO;
+
+const B45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
+function base45(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 2) {
+    if (i + 1 < bytes.length) {
+      let n = bytes[i] * 256 + bytes[i + 1];
+      for (let k = 0; k < 3; k++) { s += B45[n % 45]; n = Math.floor(n / 45); }
+    } else {
+      s += B45[bytes[i] % 45] + B45[Math.floor(bytes[i] / 45)];
+    }
+  }
+  return s;
+}
+const actaText = (bytes) => `ACTA1:${base45(bytes)}`;
+const leafHex = (bytes) => createHash('sha256').update(Buffer.concat([Buffer.from([0]), bytes])).digest('hex');
+
+describe('observers\' page', () => {
+  let el, center, browser, context, page, out;
+  const requests = [];
+  let held; // { a, b, bOther, c }: the actas the observer holds
+
+  before(async () => {
+    assert.ok(actaBin && existsSync(actaBin), `ACTA_BIN must point at the acta binary (got ${actaBin})`);
+    assert.ok(makePhoto && existsSync(makePhoto), `ACTA_MAKE_PHOTO must point at make_photo (got ${makePhoto})`);
+    assert.ok(existsSync(path.join(webRoot, 'index.html')), `the dashboard is not built in ${webRoot}`);
+    out = await ensureOutDir();
+    el = await makeElection(60, 11);
+    center = await startCenter(el);
+    const a = await signActa(el, el.ids[0], el.truth(0));
+    const b = await signActa(el, el.ids[1], el.truth(1));
+    // What the observer's copy of table 1 says: one vote moved between the
+    // first two candidates, signed by the same machine.
+    const other = el.truth(1);
+    const [to, from] = other.contests[0].votes[1] > 0 ? [0, 1] : [1, 0];
+    other.contests[0].votes[to] += 1;
+    other.contests[0].votes[from] -= 1;
+    const bOther = await signActa(el, el.ids[1], other);
+    const c = await signActa(el, el.ids[2], el.truth(2));
+    held = { a, b, bOther, c, other };
+    for (const x of [a, b]) assert.equal((await submit(center.ingest, x)).http, 201);
+    await until(async () => (await getJson(`${center.public}/v1/tables/${el.ids[1]}`)).actas[0]?.inclusion_proof, 'actas logged');
+    await run(actaBin, ['print', path.join(el.dir, `acta-${el.ids[0]}-0.bin`), '--election', el.election, '--out', path.join(el.dir, 'sheet.png'), '--dpi', '150']);
+    await run(makePhoto, [path.join(el.dir, 'sheet.png'), path.join(el.dir, 'IMG_0001.jpg'), '--degrees', '8', '--tilt', '0.15',
+      '--blur', '1.2', '--noise', '14', '--contrast', '0.75', '--orientation', '6', '--quality', '82', '--seed', '5']);
+    const { chromium } = loadPlaywright();
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-ES' });
+    page = await context.newPage();
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('pageerror', (e) => console.error('page error:', e));
+    await page.goto(`${center.public}/#/observer`);
+    await page.getByTestId('observer-offline-ready').waitFor({ timeout: 30_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await center?.stop();
+    if (el) await cleanup(el.dir);
+  });
+
+  test('the manifest is checked in the browser: its election id is the actas\'', async () => {
+    assert.equal(await page.getByTestId('observer-election-id').textContent(), held.a.subarray(1, 33).toString('hex'));
+  });
+
+  test('a phone photo of the printed sheet: QR read, signature valid, in the log and identical', async () => {
+    await page.getByTestId('observer-files').setInputFiles(path.join(el.dir, 'IMG_0001.jpg'));
+    const item = page.getByTestId('observer-item').filter({ hasText: 'IMG_0001.jpg' });
+    const verdict = item.getByTestId('observer-verdict');
+    await verdict.waitFor({ timeout: 90_000 });
+    assert.equal(await verdict.getAttribute('data-verdict'), 'same', await item.textContent());
+    assert.equal(await item.getByTestId('sheet-table').textContent(), String(el.ids[0]));
+    assert.equal(await item.getByTestId('sheet-leaf').textContent(), leafHex(held.a));
+    assert.equal(await item.getByTestId('observer-conflict').count(), 0);
+    await page.screenshot({ path: path.join(out, 'observer-photo-1280.png'), fullPage: true });
+  });
+
+  test('offline once loaded: the photo is read and its signature checked; the log once back online', async () => {
+    await context.setOffline(true);
+    try {
+      await page.getByTestId('observer-files').setInputFiles(path.join(el.dir, 'IMG_0001.jpg'));
+      const item = page.getByTestId('observer-item').first();
+      await item.getByTestId('observer-verdict').waitFor({ timeout: 90_000 });
+      assert.equal(await item.getByTestId('observer-verdict').getAttribute('data-verdict'), 'error');
+      assert.match(await item.getByTestId('observer-signature').textContent(), new RegExp(`mesa ${el.ids[0]}`));
+    } finally {
+      await context.setOffline(false);
+    }
+    const item = page.getByTestId('observer-item').first();
+    await item.getByTestId('observer-verdict').getByRole('button').click();
+    await until(async () => (await item.getByTestId('observer-verdict').getAttribute('data-verdict').catch(() => null)) === 'same', 'same after retry');
+  });
+
+  test('a tampered acta is refused: the machine signature does not verify', async () => {
+    const forged = Buffer.from(held.a);
+    forged[47] ^= 1; // a count in the first contest (still a valid varint)
+    await page.getByTestId('observer-text').fill(actaText(forged));
+    await page.getByTestId('observer-check').click();
+    const item = page.getByTestId('observer-item').first();
+    await until(async () => (await item.getByTestId('observer-verdict').count()) > 0, 'a verdict');
+    assert.equal(await item.getByTestId('observer-verdict').getAttribute('data-verdict'), 'invalid');
+    assert.match(await item.getByTestId('observer-reason').textContent(), /bad_signature/);
+    assert.match(await item.getByTestId('observer-verdict').textContent(), /alterada después de firmarse/);
+    assert.equal(await item.getByTestId('observer-submit').count(), 0, 'an invalid acta is never offered for submission');
+  });
+
+  test('a validly signed acta that differs from the logged one: both shown, the differences named', async () => {
+    await page.getByTestId('observer-text').fill(actaText(held.bOther));
+    await page.getByTestId('observer-check').click();
+    const item = page.getByTestId('observer-item').first();
+    await until(async () => (await item.getByTestId('observer-verdict').getAttribute('data-verdict').catch(() => null)) === 'different', 'different');
+    // Exactly the two moved counts, this photo's beside the log's.
+    const mine = held.other.contests[0].votes;
+    const logged = el.truth(1).contests[0].votes;
+    const rows = item.getByTestId('observer-diff').locator('tbody tr');
+    assert.equal(await rows.count(), 2);
+    for (let r = 0; r < 2; r++) {
+      assert.equal(await rows.nth(r).getByTestId('diff-held').textContent(), fmt('es', mine[r]));
+      assert.equal(await rows.nth(r).getByTestId('diff-logged').textContent(), fmt('es', logged[r]));
+    }
+    await page.screenshot({ path: path.join(out, 'observer-different-1280.png'), fullPage: true });
+  });
+
+  test('a missing acta is submitted from the page, its receipt checked, then found in the log', async () => {
+    await page.getByTestId('observer-text').fill(actaText(held.c));
+    await page.getByTestId('observer-check').click();
+    const item = page.getByTestId('observer-item').first();
+    await until(async () => (await item.getByTestId('observer-verdict').getAttribute('data-verdict').catch(() => null)) === 'missing', 'missing');
+    await item.getByTestId('observer-submit').click();
+    await item.getByTestId('observer-receipt').waitFor({ timeout: 20_000 });
+    assert.match(await item.getByTestId('observer-receipt').textContent(), /accepted/);
+    await until(async () => (await item.getByTestId('observer-verdict').getAttribute('data-verdict').catch(() => null)) === 'same', 'logged', 30_000);
+    const t = await getJson(`${center.public}/v1/tables/${el.ids[2]}`);
+    assert.equal(t.status, 'counted');
+    assert.equal(t.actas[0].lane, 'public');
+    assert.equal(t.actas[0].leaf_hash, leafHex(held.c));
+    await page.screenshot({ path: path.join(out, 'observer-submitted-1280.png'), fullPage: true });
+  });
+
+  test('every request stayed on the center\'s origin', () => {
+    const foreign = requests.filter((u) => !u.startsWith(`${center.public}/`) && !u.startsWith('blob:') && !u.startsWith('data:'));
+    assert.deepEqual(foreign, []);
+    assert.ok(requests.some((u) => u.endsWith('.wasm')), 'the QR reader was loaded from the center');
+  });
+
+  test('on a phone: English, no sideways scrolling', async () => {
+    const phone = await context.browser().newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const p = await phone.newPage();
+    await p.goto(`${center.public}/#/observer`);
+    await p.locator('#lang').click();
+    await p.getByTestId('observer-offline-ready').waitFor({ timeout: 30_000 });
+    await p.getByTestId('observer-files').setInputFiles(path.join(el.dir, 'IMG_0001.jpg'));
+    await p.getByTestId('observer-verdict').waitFor({ timeout: 90_000 });
+    assert.match(await p.getByTestId('observer-verdict').textContent(), /In the log and identical/);
+    const widths = await p.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert.ok(widths[0] <= widths[1], `page is ${widths[0]} px wide in a ${widths[1]} px window`);
+    await p.screenshot({ path: path.join(out, 'observer-390.png'), fullPage: true });
+    await phone.close();
+  });
+});

@@ -82,6 +82,22 @@ export async function signActa(el, tableId, counts, correction = 0) {
   return readFile(out);
 }
 
+// The QR text of acta bytes: `ACTA1:` and base45 (RFC 9285), as
+// docs/FORMATS.md says; for pasting into the observers' page.
+const B45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
+export function actaText(bytes) {
+  let s = 'ACTA1:';
+  for (let i = 0; i < bytes.length; i += 2) {
+    if (i + 1 < bytes.length) {
+      let n = bytes[i] * 256 + bytes[i + 1];
+      for (let k = 0; k < 3; k++) { s += B45[n % 45]; n = Math.floor(n / 45); }
+    } else {
+      s += B45[bytes[i] % 45] + B45[Math.floor(bytes[i] / 45)];
+    }
+  }
+  return s;
+}
+
 // POSTs an acta on the public lane (no MAC); retries when rate-limited.
 export async function submit(ingest, bytes) {
   for (let attempt = 0; attempt < 50; attempt++) {

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
-  actaBin, chromiumArgs, cleanup, ensureOutDir, fmt, getJson, loadPlaywright, makeElection, signActa,
+  actaBin, actaText, chromiumArgs, cleanup, ensureOutDir, fmt, getJson, loadPlaywright, makeElection, signActa,
   startCenter, startNginx, submit, until, webRoot,
 } from './harness.mjs';
 
@@ -121,5 +121,36 @@ describe('dashboard from a mirror', () => {
       fmt('es', 26), { timeout: 20_000 });
     const nat = (await getJson(`${center.public}/v1/bulletin`)).regions[0];
     assert.equal(await page.textContent('[data-testid="ballots-cast"]'), fmt('es', nat.ballots_cast));
+  });
+
+  // The observers' page on the mirror: proofs from the table files (written
+  // at an older size than the mirror's checkpoint, so checked against that
+  // size's signed checkpoint from v1/checkpoints), the conflict, and a
+  // missing acta submitted to the center the mirror copies (mirror.json).
+  test('the observers\' page on the mirror: same, conflict, missing submitted to the source center', async () => {
+    await page.goto(`${nginx.url}/#/observer`);
+    await page.getByTestId('observer-offline-ready').waitFor({ timeout: 30_000 });
+    const check = async (text, verdict) => {
+      await page.getByTestId('observer-text').fill(text);
+      await page.getByTestId('observer-check').click();
+      const item = page.getByTestId('observer-item').first();
+      await until(async () => (await item.getByTestId('observer-verdict').getAttribute('data-verdict').catch(() => null)) === verdict,
+        `${verdict}: ${await item.textContent().catch(() => '')}`);
+      return item;
+    };
+    const t = await getJson(`${center.public}/v1/tables/${el.ids[submitted[3]]}`);
+    const same = await check(t.actas[0].text, 'same');
+    assert.equal(await same.getByTestId('observer-conflict').count(), 0);
+    const conflicted = await getJson(`${center.public}/v1/tables/${el.ids[0]}`);
+    const both = await check(conflicted.actas[0].text, 'same');
+    assert.equal(await both.getByTestId('observer-conflict').count(), 1);
+    const missing = await signActa(el, el.ids[250], el.truth(250));
+    const item = await check(actaText(missing), 'missing');
+    await item.getByTestId('observer-submit').click();
+    await item.getByTestId('observer-receipt').waitFor({ timeout: 20_000 });
+    await until(async () => (await getJson(`${center.public}/v1/tables/${el.ids[250]}`)).actas[0]?.inclusion_proof, 'logged at the center');
+    await mirror();
+    await until(async () => (await item.getByTestId('observer-verdict').getAttribute('data-verdict')) === 'same', 'same on the mirror', 30_000);
+    await page.screenshot({ path: path.join(out, 'mirror-observer-desktop.png'), fullPage: true });
   });
 });

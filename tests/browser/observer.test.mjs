@@ -17,27 +17,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
-  actaBin, chromiumArgs, cleanup, ensureOutDir, fmt, getJson, loadPlaywright, makeElection, signActa, startCenter,
+  actaBin, actaText, chromiumArgs, cleanup, ensureOutDir, fmt, getJson, loadPlaywright, makeElection, signActa, startCenter,
   submit, until, webRoot,
 } from './harness.mjs';
 
 const run = promisify(execFile);
 const makePhoto = process.env.ACTA_MAKE_PHOTO;
 
-const B45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
-function base45(bytes) {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 2) {
-    if (i + 1 < bytes.length) {
-      let n = bytes[i] * 256 + bytes[i + 1];
-      for (let k = 0; k < 3; k++) { s += B45[n % 45]; n = Math.floor(n / 45); }
-    } else {
-      s += B45[bytes[i] % 45] + B45[Math.floor(bytes[i] / 45)];
-    }
-  }
-  return s;
-}
-const actaText = (bytes) => `ACTA1:${base45(bytes)}`;
 const leafHex = (bytes) => createHash('sha256').update(Buffer.concat([Buffer.from([0]), bytes])).digest('hex');
 
 describe('observers\' page', () => {
@@ -129,7 +115,7 @@ describe('observers\' page', () => {
     assert.equal(await item.getByTestId('observer-submit').count(), 0, 'an invalid acta is never offered for submission');
   });
 
-  test('a validly signed acta that differs from the logged one: both shown, the differences named', async () => {
+  test('a validly signed acta that differs from the logged one: both shown, the differences named; submitted, the table is in conflict', async () => {
     await page.getByTestId('observer-text').fill(actaText(held.bOther));
     await page.getByTestId('observer-check').click();
     const item = page.getByTestId('observer-item').first();
@@ -144,6 +130,14 @@ describe('observers\' page', () => {
       assert.equal(await rows.nth(r).getByTestId('diff-logged').textContent(), fmt('es', logged[r]));
     }
     await page.screenshot({ path: path.join(out, 'observer-different-1280.png'), fullPage: true });
+    // Submitted as evidence: the center keeps both and flags the table; the
+    // page then finds this acta in the log beside the other one.
+    await item.getByTestId('observer-submit').click();
+    await item.getByTestId('observer-receipt').waitFor({ timeout: 20_000 });
+    assert.match(await item.getByTestId('observer-receipt').textContent(), /conflict/);
+    await until(async () => (await item.getByTestId('observer-verdict').getAttribute('data-verdict').catch(() => null)) === 'same', 'logged beside the other', 30_000);
+    assert.equal(await item.getByTestId('observer-conflict').count(), 1);
+    assert.equal((await getJson(`${center.public}/v1/tables/${el.ids[1]}`)).status, 'conflict');
   });
 
   test('a missing acta is submitted from the page, its receipt checked, then found in the log', async () => {

@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 ACTA := $(BUILD_DIR)/src/cli/acta
 
 .PHONY: all deps configure configure-demo build demo demo-ha ha-faults deb test bench fmt fuzz \
-	asan clean
+	fuzz-long syscall-faults asan clean
 
 all: build
 
@@ -54,6 +54,15 @@ bench: build
 
 fuzz: deps
 	bash scripts/run-fuzz.sh
+
+# Every fuzz target for FUZZ_SECONDS (default 600) each; grows fuzz/corpus,
+# keeps crashes in fuzz/regressions and writes "Fuzzing" in docs/SECURITY.md.
+fuzz-long: deps
+	bash scripts/run-fuzz.sh --long $(if $(FUZZ_SECONDS),--seconds $(FUZZ_SECONDS))
+
+# The whole syscall fault sweep (docs/SECURITY.md, "Syscall faults").
+syscall-faults: build
+	bash scripts/syscall-faults.sh
 
 asan: deps
 	$(MAKE) test PRESET=asan

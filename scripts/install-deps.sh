@@ -20,6 +20,8 @@ PACKAGES=(
   chromium
   # Operations: man pages from --help (make deb), promtool for the alert rules.
   help2man prometheus
+  # Syscall fault injection (tests/center/syscall_fault_test.cc).
+  strace
 )
 
 missing=()

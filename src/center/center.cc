@@ -87,10 +87,19 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   auto masters = LoadMasters(m, options.transport_key_files);
   if (!masters) return std::unexpected(masters.error());
 
+  // Start-up errors of the store name it, so that an operator knows which
+  // file or server failed (never the URL's credentials).
+  const std::string store_name = options.db_url.starts_with("sqlite:")
+                                     ? "SQLite store " + options.db_url.substr(7)
+                                     : std::string("PostgreSQL store");
+  auto in_store = [&store_name](Error e) {
+    e.message = store_name + ": " + e.message;
+    return std::unexpected(std::move(e));
+  };
   auto store = store::OpenStore(options.db_url, options.db);
-  if (!store) return std::unexpected(store.error());
+  if (!store) return in_store(store.error());
   c->store_ = std::move(*store);
-  ACTA_RETURN_IF_ERROR(c->store_->Initialize(m.election_id));
+  if (auto st = c->store_->Initialize(m.election_id); !st) return in_store(st.error());
   auto lease = store::OpenLease(options.db_url, m.election_id, options.db);
   if (!lease) return std::unexpected(lease.error());
   c->lease_ = std::move(*lease);
@@ -111,7 +120,7 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   c->state_ = std::move(*state);
   c->sequencer_ = std::make_unique<Sequencer>(*c->store_, *c->state_, *c->key_, clock,
                                               options.sequencer, c->lease_.get());
-  ACTA_RETURN_IF_ERROR(c->sequencer_->Recover());
+  if (auto st = c->sequencer_->Recover(); !st) return in_store(st.error());
 
   c->operations_metrics_ = std::make_unique<OperationsMetrics>();
   store::GroupCommitOptions commit = options.commit;
@@ -119,7 +128,7 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   c->committer_ = std::make_unique<store::GroupCommitter>(*c->store_, std::move(commit));
   c->ingest_ = std::make_unique<IngestService>(m, std::move(*masters), *c->key_, *c->committer_,
                                                clock, options.ingest);
-  ACTA_RETURN_IF_ERROR(c->ingest_->Recover(*c->store_));
+  if (auto st = c->ingest_->Recover(*c->store_); !st) return in_store(st.error());
   // Replays are answered from what Recover read: only once a synchronous
   // standby (if any) holds it, since a restarted primary shows commits that
   // never reached one.

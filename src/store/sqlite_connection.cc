@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "store/fsync_failure.h"
+
 namespace acta::store::sqlite {
 
 Error SqliteError(int rc, sqlite3* db, std::string_view what) {
@@ -35,6 +37,11 @@ Error SqliteError(int rc, sqlite3* db, std::string_view what) {
   // only if db is the connection that failed; errstr always matches rc.
   message +=
       db != nullptr && sqlite3_extended_errcode(db) == rc ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  // Extended codes are on for every connection (Connection::Open).
+  if (rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_DIR_FSYNC) {
+    const char* file = db != nullptr ? sqlite3_db_filename(db, "main") : nullptr;
+    ReportFsyncFailure(message + (file != nullptr ? std::string(" on ") + file : std::string()));
+  }
   return Error{code, std::move(message)};
 }
 
@@ -156,8 +163,8 @@ Status Connection::Exec(const char* sql) {
   if (rc == SQLITE_OK) return Ok();
   std::string text = message != nullptr ? message : sqlite3_errstr(rc);
   sqlite3_free(message);
-  Error error = SqliteError(rc, nullptr, sql);
-  error.message += " (" + text + ")";
+  Error error = SqliteError(rc, db_, sql);
+  if (error.message.find(text) == std::string::npos) error.message += " (" + text + ")";
   return std::unexpected(std::move(error));
 }
 

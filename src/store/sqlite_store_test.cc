@@ -3,12 +3,14 @@
 #include "store/sqlite_store.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include <filesystem>
 #include <string>
 
 #include "core/file.h"
+#include "store/fsync_failure.h"
 #include "store/open_store.h"
 #include "store/sqlite_connection.h"
 #include "store/sqlite_schema.h"
@@ -16,6 +18,32 @@
 
 namespace acta::store {
 namespace {
+
+std::string g_fsync_report;
+void RecordFsyncFailure(std::string_view what) { g_fsync_report = std::string(what); }
+
+// A failed fsync must stop the center (fsync_failure.h); every other I/O
+// error is returned to the caller, who may retry.
+TEST(FsyncFailureTest, OnlyAFailedFsyncReachesTheHandler) {
+  auto previous = SetFsyncFailureHandler(&RecordFsyncFailure);
+  g_fsync_report.clear();
+  const Error write = sqlite::SqliteError(SQLITE_IOERR_WRITE, nullptr, "COMMIT");
+  EXPECT_EQ(write.code, ErrorCode::kIo);
+  EXPECT_TRUE(g_fsync_report.empty()) << g_fsync_report;
+  const Error fsync = sqlite::SqliteError(SQLITE_IOERR_FSYNC, nullptr, "COMMIT");
+  EXPECT_EQ(fsync.code, ErrorCode::kIo);
+  EXPECT_NE(g_fsync_report.find("COMMIT"), std::string::npos) << g_fsync_report;
+  g_fsync_report.clear();
+  sqlite::SqliteError(SQLITE_IOERR_DIR_FSYNC, nullptr, "journal");
+  EXPECT_NE(g_fsync_report.find("journal"), std::string::npos);
+  SetFsyncFailureHandler(previous);
+}
+
+// The default handler stops the process with its own exit status and says why.
+TEST(FsyncFailureDeathTest, TheDefaultHandlerStopsTheProcess) {
+  EXPECT_EXIT(ReportFsyncFailure("sqlite: COMMIT: disk I/O error on /x/store.db"),
+              ::testing::ExitedWithCode(kExitFsyncFailed), "fsync failed .*store.db");
+}
 
 using testing::kElectionA;
 using testing::TestActa;

@@ -51,6 +51,14 @@ uint16_t BindAndRelease() {
   return port;
 }
 
+// A wrapped node's acta is not our child: wait (bounded) until no process
+// of its group is left, so that a restart never opens the store beside it.
+void WaitForGroupGone(pid_t group) {
+  for (int i = 0; i < 500 && kill(-group, 0) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
 int ExitCode(int status) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
@@ -72,9 +80,13 @@ uint16_t PickFreePort() {
 
 namespace {
 
-// posix_spawn of ACTA_BINARY with stdin from /dev/null.
-pid_t Spawn(std::vector<std::string> args, const std::string& out, const std::string& err) {
+// posix_spawn of ACTA_BINARY (behind `wrapper` if not empty) with stdin
+// from /dev/null, in a process group of its own so that a kill reaches the
+// wrapper and acta together.
+pid_t Spawn(std::vector<std::string> args, const std::string& out, const std::string& err,
+            const std::vector<std::string>& wrapper = {}) {
   args.insert(args.begin(), ACTA_BINARY);
+  args.insert(args.begin(), wrapper.begin(), wrapper.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -87,8 +99,13 @@ pid_t Spawn(std::vector<std::string> args, const std::string& out, const std::st
   } else {
     posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   }
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, ACTA_BINARY, &fa, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, args.front().c_str(), &fa, &attr, argv.data(), environ);
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&fa);
   return rc == 0 ? pid : -1;
 }
@@ -161,7 +178,7 @@ Status NodeProcess::Start(std::chrono::milliseconds timeout) {
   };
   args.insert(args.end(), config_.extra_args.begin(), config_.extra_args.end());
   const std::string out = out_path(), err = err_path();
-  pid_ = Spawn(std::move(args), out, err);
+  pid_ = Spawn(std::move(args), out, err, config_.wrapper);
   if (pid_ <= 0) {
     pid_ = -1;
     return MakeError(ErrorCode::kUnavailable, "cannot spawn " + std::string(ACTA_BINARY));
@@ -186,19 +203,28 @@ Status NodeProcess::Start(std::chrono::milliseconds timeout) {
 
 void NodeProcess::Kill() {
   if (pid_ <= 0) return;
-  kill(pid_, SIGKILL);
+  kill(-pid_, SIGKILL);
   int status = 0;
   waitpid(pid_, &status, 0);
+  WaitForGroupGone(pid_);
   pid_ = -1;
 }
 
 int NodeProcess::Terminate(std::chrono::milliseconds timeout) {
   if (pid_ <= 0) return -1;
-  kill(pid_, SIGTERM);
+  if (config_.wrapper.empty()) {
+    kill(-pid_, SIGTERM);
+  } else {
+    // Only acta: a wrapper such as strace must keep tracing its shutdown.
+    std::ifstream children("/proc/" + std::to_string(pid_) + "/task/" + std::to_string(pid_) +
+                           "/children");
+    for (pid_t child = 0; children >> child;) kill(child, SIGTERM);
+  }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      WaitForGroupGone(pid_);
       pid_ = -1;
       return ExitCode(status);
     }

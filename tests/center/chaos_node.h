@@ -41,6 +41,10 @@ struct NodeConfig {
   int batch_delay_ms = 50;
   // More `acta center` flags (e.g. --require-sync-standby for the HA runs).
   std::vector<std::string> extra_args;
+  // A command that runs `acta center` (e.g. strace with fault injection, the
+  // syscall fault test): wrapper[0] is executed with the rest of wrapper,
+  // then the acta binary and its arguments.
+  std::vector<std::string> wrapper;
 };
 
 class NodeProcess {
@@ -56,7 +60,8 @@ class NodeProcess {
   // of its stderr if it exited or did not become ready in time (it is then
   // killed).
   [[nodiscard]] Status Start(std::chrono::milliseconds timeout = std::chrono::seconds(30));
-  // SIGKILL and reap. No-op if not running.
+  // SIGKILL of the node's whole process group (the node and its wrapper)
+  // and reap. No-op if not running.
   void Kill();
   // SIGTERM and wait at most `timeout` for a graceful exit; returns the
   // exit code (128 + signal if killed by one), or -1 after a timeout (then

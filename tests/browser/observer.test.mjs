@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -154,6 +155,28 @@ describe('observers\' page', () => {
     assert.equal(t.actas[0].lane, 'public');
     assert.equal(t.actas[0].leaf_hash, leafHex(held.c));
     await page.screenshot({ path: path.join(out, 'observer-submitted-1280.png'), fullPage: true });
+  });
+
+  test('parallel tabulation: one row per table held, totals beside the log\'s, CSV', async () => {
+    // Held: table 0 (same), table 1 (this observer's acta, now logged beside
+    // the other: a conflict, out of the log's totals), table 2 (same).
+    const summary = page.getByTestId('observer-summary');
+    await summary.waitFor();
+    const first = (c) => c.contests[0].votes[0];
+    const yours = first(el.truth(0)) + first(held.other) + first(el.truth(2));
+    const log = first(el.truth(0)) + first(el.truth(2));
+    const row = summary.getByTestId('observer-totals').locator('table').first().locator('tbody tr').first();
+    assert.equal(await row.locator('td').nth(0).textContent(), fmt('es', yours));
+    assert.equal(await row.locator('td').nth(1).textContent(), fmt('es', log));
+    await summary.screenshot({ path: path.join(out, 'observer-summary-1280.png') });
+    const [download] = await Promise.all([page.waitForEvent('download'), summary.getByTestId('observer-csv').click()]);
+    const csv = (await readFile(await download.path(), 'utf8')).trim().split('\n');
+    assert.equal(csv[0], 'table,verdict,source,leaf_hash,log_leaf_hashes,conflict');
+    assert.deepEqual(csv.slice(1).map((l) => l.split(',').filter((_, i) => i !== 2 && i !== 4).join(',')), [
+      `${el.ids[0]},same,${leafHex(held.a)},0`,
+      `${el.ids[1]},same,${leafHex(held.bOther)},1`,
+      `${el.ids[2]},same,${leafHex(held.c)},0`,
+    ]);
   });
 
   test('every request stayed on the center\'s origin', () => {

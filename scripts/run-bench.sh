@@ -105,9 +105,16 @@ if [ -x "$build_dir/bench/store_load" ]; then
   fi
   "$build_dir/bench/store_load" --pg-url "$pg_url" "${ha_args[@]}" \
       --tables "${ACTA_BENCH_STORE_TABLES:-30000}" --out "$out/store.json"
+  load=$(cut -d' ' -f1 /proc/loadavg)
   [ ${#ha_args[@]} -eq 0 ] || scripts/ha-cluster.sh down >/dev/null
   python3 bench/report.py store "$out/store.json" --title "Storage backends and several centers" \
       --build "$build"
+  if [ ${#ha_args[@]} -gt 0 ]; then
+    # The same run's three-site rows, as ratios, in a section of their own.
+    python3 bench/ha_ingest_section.py "$out/store.json:$load" "$out/ha_ingest.json"
+    python3 bench/report.py ha_ingest "$out/ha_ingest.json" \
+        --title "Three sites: ingest throughput" --build "$build"
+  fi
   scripts/pg-test-cluster.sh stop "$pg_dir" >/dev/null
   trap - EXIT
 fi

@@ -197,7 +197,6 @@ class HaFaultTest : public ::testing::Test {
   // One fault: applies it, measures the stall, repairs, waits for a healthy
   // cluster again.
   void RunFault(const std::string& kind, size_t round) {
-    const auto t0 = Clock::now();
     const size_t before = load_->delivered();
     std::string site;
     bool ok = true;
@@ -229,6 +228,10 @@ class HaFaultTest : public ::testing::Test {
       FAIL() << "unknown fault kind " << kind;
     }
     ASSERT_TRUE(ok) << kind << " could not be applied";
+    // The fault is in force from here: each script ends with its kill,
+    // stop or drop, and finding the primary first can take seconds on a
+    // loaded host (an acta sent meanwhile would count as "after").
+    const auto t0 = Clock::now();
     if (kind == "stop-primary") {
       std::this_thread::sleep_for(
           std::chrono::seconds(std::atoi(Env("ACTA_HA_STOP_S", "30").c_str())));
@@ -242,6 +245,7 @@ class HaFaultTest : public ::testing::Test {
     const long stall = StallAfter(t0, milliseconds(120'000));
     std::printf("[ha] fault %zu %s site%s at %zu/%zu receipts: next receipt after %ld ms\n", round,
                 kind.c_str(), site.c_str(), before, load_->tables(), stall);
+    std::fflush(stdout);  // ha-faults.sh tees this: a live log of a long run
     if (stall >= 0)
       stalls_[kind].push_back(stall);
     else if (load_->delivered() < load_->tables())
@@ -336,8 +340,9 @@ TEST_F(HaFaultTest, FaultsUnderLoadLoseNoReceiptAndForkNothing) {
             std::to_string(s.log_size) + " entries), and `acta verify --state` over all " +
             std::to_string(s.checkpoints_checked) +
             " checkpoints seen or stored found no fork and no rollback.",
-        "Stall: from the fault to the first receipt for an acta that its terminal first "
-        "sent after the fault (terminals retry every center; a stall includes Patroni's "
+        "Stall: from the moment the fault is in force (the kill, SIGSTOP or nftables drop "
+        "done) to the first receipt for an acta that its terminal first "
+        "sent after that (terminals retry every center; a stall includes Patroni's "
         "failover window, about ttl). Receipts for actas sent before the fault (replays "
         "answered from memory, commits that finished just before it) do not count."};
     std::ofstream(out) << doc.dump(2) << "\n";

@@ -20,17 +20,16 @@ import type { CheckedManifest } from '../observer/manifest';
 import { checkReceipt } from '../observer/receipt';
 import { prepareQr, scanPhoto } from '../observer/qr';
 import type { Acta } from '../observer/acta_codec';
-import { heldRows, toCsv, toJson, totals } from '../observer/tabulate';
-import { state } from '../state';
+import { observerSummary } from './observer_summary';
 import type { Redraw, View } from './view';
 
-type LogState = { kind: 'checking' } | { kind: 'error'; message: string; lie: boolean } | LogVerdict;
+export type LogState = { kind: 'checking' } | { kind: 'error'; message: string; lie: boolean } | LogVerdict;
 type SubmitState =
   | { kind: 'sending' }
   | { kind: 'receipt'; center: string; at: number; status: string }
   | { kind: 'failed'; message: string; refused: boolean };
 
-interface ActaItem {
+export interface ActaItem {
   text: string;
   valid?: ValidActa;
   invalid?: string;
@@ -230,64 +229,7 @@ export class ObserverView implements View {
 
   private summary(): HTMLElement | null {
     const all = this.items.flatMap((it) => it.actas.map((a) => ({ a, source: it.source })));
-    if (all.length < 2) return null;
-    const count = (f: (a: ActaItem) => boolean) => all.filter((x) => f(x.a)).length;
-    const rows: [string, number][] = [
-      [ot('sum_same'), count((a) => a.log?.kind === 'same')],
-      [ot('sum_different'), count((a) => a.log?.kind === 'different')],
-      [ot('sum_missing'), count((a) => a.log?.kind === 'missing')],
-      [ot('sum_invalid'), count((a) => a.invalid !== undefined)],
-      [ot('sum_pending'), count((a) => !a.invalid && (!a.log || a.log.kind === 'checking' || a.log.kind === 'error'))],
-    ];
-    const held = heldRows(all.map(({ a, source }) => ({ source, valid: a.valid, log: a.log && 'checkpoint' in a.log ? a.log : null })));
-    const m = this.manifest!;
-    const sums = totals(held, m.json.contests.map((c) => c.candidates.length));
-    const nat = state.bulletin?.regions[0];
-    const inLog = held.filter((r) => r.verdict === 'same' || r.verdict === 'different').length;
-    return h('section', { class: 'card', 'data-testid': 'observer-summary' },
-      h('h2', null, ot('summary', { n: fmtInt(all.length) })),
-      h('ul', { class: 'observer-sum' }, rows.map(([label, n]) => h('li', null, h('strong', null, fmtInt(n)), ' ', label))),
-      h('p', null, ot('tables_held', { n: fmtInt(held.length) }),
-        nat ? [' ', ot('log_tables', { n: fmtInt(nat.tables_counted + nat.tables_conflicted), m: fmtInt(inLog) })] : null),
-      held.length ? this.totalsTable(sums) : null,
-      held.length ? h('div', { class: 'file-buttons' },
-        this.download(ot('download_csv'), 'acta-observer.csv', 'text/csv', () => toCsv(held), 'observer-csv'),
-        this.download(ot('download_json'), 'acta-observer.json', 'application/json', () => toJson(held, sums, Date.now()), 'observer-json')) : null);
-  }
-
-  private totalsTable(sums: ReturnType<typeof totals>): HTMLElement {
-    const m = this.manifest!;
-    const row = (label: Child, a: number, b: number) =>
-      h('tr', { class: a !== b ? 'gap' : null },
-        h('th', { scope: 'row' }, label), h('td', { class: 'num' }, fmtInt(a)), h('td', { class: 'num' }, fmtInt(b)),
-        h('td', { class: 'num' }, a === b ? '' : fmtInt(a - b)));
-    return h('div', { 'data-testid': 'observer-totals' },
-      h('h3', null, ot('totals')),
-      h('p', { class: 'note' }, `${ot('yours')}: ${fmtInt(sums.held.tables)} · ${ot('log_same_tables')}: ${fmtInt(sums.logged.tables)}. ${ot('totals_note')}`),
-      h('div', { class: 'acta-contests' }, m.json.contests.map((c, ci) => {
-        const mine = sums.held.contests[ci];
-        const log = sums.logged.contests[ci];
-        return h('table', { class: 'data counts', 'data-contest': c.id },
-          h('caption', null, c.name),
-          h('thead', null, h('tr', null, h('th', { scope: 'col' }, ot('candidate')), h('th', { scope: 'col', class: 'num' }, ot('yours')),
-            h('th', { scope: 'col', class: 'num' }, ot('log_same_tables')), h('th', { scope: 'col', class: 'num' }, ot('gap')))),
-          h('tbody', null,
-            c.candidates.map((k, i) => row(k.name, mine.votes[i], log.votes[i])),
-            row(ot('blank'), mine.blank, log.blank),
-            row(ot('null'), mine.null, log.null)));
-      })));
-  }
-
-  // A button that saves what `make` returns as a file.
-  private download(label: string, name: string, type: string, make: () => string, testid: string): HTMLElement {
-    return h('button', { type: 'button', 'data-testid': testid, onclick: () => {
-      const url = URL.createObjectURL(new Blob([make()], { type }));
-      const a = h('a', { href: url, download: name });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    } }, label);
+    return this.manifest ? observerSummary(all, this.manifest) : null;
   }
 
   private itemCard(it: Item): HTMLElement {

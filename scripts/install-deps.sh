@@ -22,6 +22,10 @@ PACKAGES=(
   help2man prometheus
   # Syscall fault injection (tests/center/syscall_fault_test.cc).
   strace
+  # Keys and builds (#23): PKCS#11 tokens (SoftHSM2 for tests, p11-kit to load
+  # modules), and the reproducible-build check (reprotest varies the build,
+  # diffoscope explains a difference, faketime moves the clock).
+  softhsm2 p11-kit libp11-kit-dev opensc reprotest diffoscope faketime
 )
 
 missing=()

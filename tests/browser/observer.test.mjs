@@ -157,7 +157,7 @@ describe('observers\' page', () => {
     await page.screenshot({ path: path.join(out, 'observer-submitted-1280.png'), fullPage: true });
   });
 
-  test('parallel tabulation: one row per table held, totals beside the log\'s, CSV', async () => {
+  test('parallel tabulation: one row per table held, totals beside the log\'s, logged tables not held, CSV', async () => {
     // Held: table 0 (same), table 1 (this observer's acta, now logged beside
     // the other: a conflict, out of the log's totals), table 2 (same).
     const summary = page.getByTestId('observer-summary');
@@ -168,6 +168,15 @@ describe('observers\' page', () => {
     const row = summary.getByTestId('observer-totals').locator('table').first().locator('tbody tr').first();
     assert.equal(await row.locator('td').nth(0).textContent(), fmt('es', yours));
     assert.equal(await row.locator('td').nth(1).textContent(), fmt('es', log));
+    // A table logged that this observer holds nothing for: found from the
+    // center's table CSV on request.
+    assert.equal((await submit(center.ingest, await signActa(el, el.ids[5], el.truth(5)))).http, 201);
+    await until(async () => (await getJson(`${center.public}/v1/tables/${el.ids[5]}`)).actas[0]?.inclusion_proof, 'table 5 logged');
+    await summary.getByTestId('observer-not-held-button').click();
+    const notHeld = summary.getByTestId('observer-not-held');
+    await notHeld.waitFor();
+    assert.match(await notHeld.locator('p').first().textContent(), /: 1$/);
+    assert.deepEqual(await notHeld.locator('a').allTextContents(), [String(el.ids[5])]);
     await summary.screenshot({ path: path.join(out, 'observer-summary-1280.png') });
     const [download] = await Promise.all([page.waitForEvent('download'), summary.getByTestId('observer-csv').click()]);
     const csv = (await readFile(await download.path(), 'utf8')).trim().split('\n');
@@ -176,6 +185,7 @@ describe('observers\' page', () => {
       `${el.ids[0]},same,${leafHex(held.a)},0`,
       `${el.ids[1]},same,${leafHex(held.bOther)},1`,
       `${el.ids[2]},same,${leafHex(held.c)},0`,
+      `${el.ids[5]},not_held,,0`,
     ]);
   });
 

@@ -84,6 +84,10 @@ const STRINGS = {
     log_tables: 'El registro cuenta {n} mesas (boletín del centro); usted tiene acta de {m} de ellas.',
     totals_note: 'Mesas sin acta en el registro, o en conflicto, no suman del lado del registro.',
     download_csv: 'Descargar CSV',
+    not_held_button: '¿Qué mesas del registro me faltan?',
+    not_held_loading: 'Leyendo la lista de mesas del centro…',
+    not_held: 'Mesas contadas en el registro de las que usted no tiene acta: {n}',
+    not_held_note: 'Según el CSV de mesas del centro (datos abiertos), como acta compare; acta verify lo recalcula desde el registro.',
     download_json: 'Descargar JSON',
   },
   en: {
@@ -166,6 +170,10 @@ const STRINGS = {
     log_tables: "The log counts {n} tables (the center's bulletin); you hold an acta for {m} of them.",
     totals_note: 'Tables missing from the log, or in conflict, add nothing on the log side.',
     download_csv: 'Download CSV',
+    not_held_button: 'Which logged tables am I missing?',
+    not_held_loading: "Reading the center's table list…",
+    not_held: 'Tables counted in the log that you hold no acta for: {n}',
+    not_held_note: "From the center's table CSV (open data), as acta compare does; acta verify recomputes it from the log.",
     download_json: 'Download JSON',
   },
 } as const;

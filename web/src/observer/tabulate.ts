@@ -87,16 +87,34 @@ function loggedLeaves(r: HeldRow): string {
 
 const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
-export function toCsv(rows: HeldRow[]): string {
+// Tables the log counts (status counted or conflict in the center's table
+// CSV, docs/FORMATS.md "Table CSV") that the observer holds no acta for.
+// The CSV is the center's word, as for `acta compare`. Region codes never
+// hold commas or quotes, so the first seven fields split plainly.
+export function notHeld(csv: string, held: Set<number>): number[] {
+  const out: number[] = [];
+  const lines = csv.split('\n');
+  if (!lines[0]?.startsWith('table_id,')) throw new Error('tables.csv: unexpected header');
+  for (const line of lines.slice(1)) {
+    if (!line) continue;
+    const f = line.split(',', 7);
+    const id = Number(f[0]);
+    if ((f[6] === 'counted' || f[6] === 'conflict') && !held.has(id)) out.push(id);
+  }
+  return out;
+}
+
+export function toCsv(rows: HeldRow[], notHeldTables: number[] = []): string {
   const lines = ['table,verdict,source,leaf_hash,log_leaf_hashes,conflict'];
   for (const r of rows) {
     const conflict = r.log?.kind === 'same' && r.log.others.length > 0;
     lines.push([String(r.table), r.verdict, csvField(r.source), hex(r.held.leaf), loggedLeaves(r), conflict ? '1' : '0'].join(','));
   }
+  for (const id of notHeldTables) lines.push(`${id},not_held,,,,0`);
   return `${lines.join('\n')}\n`;
 }
 
-export function toJson(rows: HeldRow[], t: { held: Totals; logged: Totals }, checkedAtMs: number): string {
+export function toJson(rows: HeldRow[], t: { held: Totals; logged: Totals }, checkedAtMs: number, notHeldTables: number[] | null = null): string {
   return `${JSON.stringify(
     {
       format: 'acta-observer-page-v1',
@@ -109,6 +127,8 @@ export function toJson(rows: HeldRow[], t: { held: Totals; logged: Totals }, che
         log_leaf_hashes: loggedLeaves(r).split(' ').filter(Boolean),
         conflict: r.log?.kind === 'same' && r.log.others.length > 0,
       })),
+      // null: not looked up (the page fetches the table CSV on request).
+      not_held: notHeldTables,
       totals: { held: t.held, log_same_tables: t.logged },
     },
     null,

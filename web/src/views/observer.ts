@@ -20,7 +20,8 @@ import type { CheckedManifest } from '../observer/manifest';
 import { checkReceipt } from '../observer/receipt';
 import { prepareQr, scanPhoto } from '../observer/qr';
 import type { Acta } from '../observer/acta_codec';
-import { observerSummary } from './observer_summary';
+import { notHeld } from '../observer/tabulate';
+import { type NotHeldState, observerSummary } from './observer_summary';
 import type { Redraw, View } from './view';
 
 export type LogState = { kind: 'checking' } | { kind: 'error'; message: string; lie: boolean } | LogVerdict;
@@ -63,6 +64,12 @@ export class ObserverView implements View {
   private items: Item[] = [];
   private pasted = '';
   private disposed = false;
+  private readonly notHeld: NotHeldState = {
+    tables: null,
+    loading: false,
+    error: null,
+    lookUp: (held) => void this.lookUpNotHeld(held),
+  };
 
   constructor(private readonly redraw: Redraw) {}
 
@@ -185,6 +192,23 @@ export class ObserverView implements View {
     }
   }
 
+  // The center's table CSV (the open data; the center's word, as for
+  // `acta compare`): logged tables this observer holds no acta for.
+  private async lookUpNotHeld(held: Set<number>): Promise<void> {
+    this.notHeld.loading = true;
+    this.notHeld.error = null;
+    this.update();
+    try {
+      const csv = await originSource.text('/v1/export/tables.csv');
+      if (csv === null) throw new Error('/v1/export/tables.csv: not found');
+      this.notHeld.tables = notHeld(csv, held);
+    } catch (e) {
+      this.notHeld.error = e instanceof Error ? e.message : String(e);
+    }
+    this.notHeld.loading = false;
+    this.update();
+  }
+
   render(): Child[] {
     return [
       h('h1', null, ot('title')),
@@ -229,7 +253,7 @@ export class ObserverView implements View {
 
   private summary(): HTMLElement | null {
     const all = this.items.flatMap((it) => it.actas.map((a) => ({ a, source: it.source })));
-    return this.manifest ? observerSummary(all, this.manifest) : null;
+    return this.manifest ? observerSummary(all, this.manifest, this.notHeld) : null;
   }
 
   private itemCard(it: Item): HTMLElement {

@@ -2,6 +2,7 @@
 // tabulation): verdict counts, tables held, the observer's totals per
 // contest beside the log's actas for the same tables, CSV and JSON.
 
+import { tableHref } from '../components';
 import { h, type Child } from '../dom';
 import { fmtInt } from '../i18n';
 import type { CheckedManifest } from '../observer/manifest';
@@ -10,7 +11,16 @@ import { ot } from '../observer_strings';
 import { state } from '../state';
 import type { ActaItem } from './observer';
 
-export function observerSummary(all: { a: ActaItem; source: string }[], m: CheckedManifest): HTMLElement | null {
+// `notHeld`: logged tables without an acta held, once looked up (null:
+// not yet; a string: the lookup failed); `lookUp` fetches them.
+export interface NotHeldState {
+  tables: number[] | null;
+  loading: boolean;
+  error: string | null;
+  lookUp: (held: Set<number>) => void;
+}
+
+export function observerSummary(all: { a: ActaItem; source: string }[], m: CheckedManifest, nh: NotHeldState): HTMLElement | null {
   if (all.length < 2) return null;
   const count = (f: (a: ActaItem) => boolean) => all.filter((x) => f(x.a)).length;
   const rows: [string, number][] = [
@@ -29,10 +39,30 @@ export function observerSummary(all: { a: ActaItem; source: string }[], m: Check
     h('ul', { class: 'observer-sum' }, rows.map(([label, n]) => h('li', null, h('strong', null, fmtInt(n)), ' ', label))),
     h('p', null, ot('tables_held', { n: fmtInt(held.length) }),
       nat ? [' ', ot('log_tables', { n: fmtInt(nat.tables_counted + nat.tables_conflicted), m: fmtInt(inLog) })] : null),
+    notHeldBlock(nh, new Set(held.map((r) => r.table))),
     held.length ? totalsTable(sums, m) : null,
     held.length ? h('div', { class: 'file-buttons' },
-      download(ot('download_csv'), 'acta-observer.csv', 'text/csv', () => toCsv(held), 'observer-csv'),
-      download(ot('download_json'), 'acta-observer.json', 'application/json', () => toJson(held, sums, Date.now()), 'observer-json')) : null);
+      download(ot('download_csv'), 'acta-observer.csv', 'text/csv', () => toCsv(held, nh.tables ?? []), 'observer-csv'),
+      download(ot('download_json'), 'acta-observer.json', 'application/json', () => toJson(held, sums, Date.now(), nh.tables), 'observer-json')) : null);
+}
+
+const kNotHeldShown = 100;
+
+function notHeldBlock(nh: NotHeldState, held: Set<number>): HTMLElement {
+  if (nh.loading) return h('p', { class: 'muted', role: 'status' }, ot('not_held_loading'));
+  if (nh.tables === null) {
+    return h('div', null,
+      nh.error ? h('p', { class: 'bad-text' }, nh.error) : null,
+      h('button', { type: 'button', 'data-testid': 'observer-not-held-button', onclick: () => nh.lookUp(held) }, ot('not_held_button')));
+  }
+  const shown = nh.tables.slice(0, kNotHeldShown);
+  return h('div', { 'data-testid': 'observer-not-held' },
+    h('p', null, ot('not_held', { n: fmtInt(nh.tables.length) })),
+    shown.length
+      ? h('p', { class: 'not-held-list' }, shown.map((id, i) => [i ? ', ' : '', h('a', { href: tableHref(id) }, String(id))]),
+          nh.tables.length > shown.length ? ` … (+${fmtInt(nh.tables.length - shown.length)})` : '')
+      : null,
+    h('p', { class: 'note' }, ot('not_held_note')));
 }
 
 function totalsTable(sums: ReturnType<typeof totals>, m: CheckedManifest): HTMLElement {

@@ -22,7 +22,7 @@ async function loadObserverModules(dir) {
   const esbuild = createRequire(path.join(webDir, 'package.json'))('esbuild');
   const entry = path.join(dir, 'entry.ts');
   const src = path.join(webDir, 'src', 'observer');
-  await writeFile(entry, ['acta_codec', 'base45', 'bytes', 'check', 'ed25519', 'manifest', 'merkle', 'note', 'receipt']
+  await writeFile(entry, ['acta_codec', 'base45', 'bytes', 'check', 'ed25519', 'manifest', 'merkle', 'note', 'receipt', 'tabulate']
     .map((m) => `export * from ${JSON.stringify(path.join(src, m))};`).join('\n'));
   const out = path.join(dir, 'observer.mjs');
   await esbuild.build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', outfile: out,
@@ -108,6 +108,21 @@ describe('observer verification code', () => {
     await assert.rejects(o.checkReceipt(r, m, await sha('other leaf')), /another acta/);
     const bad = r.slice(); bad[80] ^= 1;
     await assert.rejects(o.checkReceipt(bad, m, await sha('leaf')), /does not verify/);
+  });
+
+  test('tabulation: logged tables not held from the table CSV; CSV cells quoted and never formulas', () => {
+    const csv = 'table_id,state,municipality,parish,center,registered,status,seq,closing_time\n'
+      + '101,VE-01,VE-01-01,VE-01-01-01,VE-01-01-01-0001,100,counted,0,1500\n'
+      + '102,VE-01,VE-01-01,VE-01-01-01,VE-01-01-01-0001,100,conflict,1,1500\n'
+      + '103,VE-01,VE-01-01,VE-01-01-01,VE-01-01-01-0002,150,missing,,\n';
+    assert.deepEqual(o.notHeld(csv, new Set()), [101, 102]);
+    assert.deepEqual(o.notHeld(csv, new Set([102])), [101]);
+    assert.throws(() => o.notHeld('id,status\n', new Set()), /unexpected header/);
+    const row = (source) => ({ table: 7, verdict: 'missing', source, held: { leaf: new Uint8Array(32) }, log: null });
+    const lines = o.toCsv([row('=HYPERLINK("x")'), row('a,b.jpg')], [9]).trim().split('\n');
+    assert.equal(lines[1], `7,missing,"'=HYPERLINK(""x"")",${'0'.repeat(64)},,0`);
+    assert.equal(lines[2], `7,missing,"a,b.jpg",${'0'.repeat(64)},,0`);
+    assert.equal(lines[3], '9,not_held,,,,0');
   });
 
   test('manifest and acta made by the acta binary: same election id, signature checked', { skip: !actaBin && 'ACTA_BIN not set' }, async () => {

@@ -85,7 +85,12 @@ function loggedLeaves(r: HeldRow): string {
   return leaves.map((l) => hex(l.leaf)).join(' ');
 }
 
-const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+// RFC 4180 quoting; a file name that a spreadsheet would run as a formula
+// (=, +, -, @ first) gets a leading apostrophe.
+const csvField = (raw: string) => {
+  const s = /^[=+\-@]/.test(raw) ? `'${raw}` : raw;
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
 
 // Tables the log counts (status counted or conflict in the center's table
 // CSV, docs/FORMATS.md "Table CSV") that the observer holds no acta for.

@@ -10,7 +10,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=$root/build/release/tests/center/syscall_fault_test
+bin=${ACTA_SYSCALL_BIN:-$root/build/release/tests/center/syscall_fault_test}
 if [ ! -x "$bin" ]; then
   echo "syscall-faults: build it first: cmake --build --preset release --target syscall_fault_test" >&2
   exit 1
@@ -40,6 +40,6 @@ json.dump({"columns": ["syscall", "fault", "N up to", "cases", "fault injected",
           open(sys.argv[1], "w"))
 PY
   python3 "$root/bench/report.py" syscall_faults "$out" --doc "$root/docs/SECURITY.md" \
-    --title "Syscall faults" --build "$(uname -sr), $(strace -V | head -n 1)"
+    --title "Syscall faults" --build "$(uname -sr), $(strace -V 2>&1 | sed -n 1p)"
 fi
 exit "$status"

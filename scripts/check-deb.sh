@@ -2,7 +2,8 @@
 # Installs the Debian package `make deb` built into an empty directory tree
 # with dpkg, and checks what an operator gets: systemd-analyze verify accepts
 # the units, the man pages are there, the installed binary serves the
-# installed dashboard from any working directory, and its demo runs.
+# installed dashboard from any working directory, the installed mirror
+# copies it from its TOML configuration, and its demo runs.
 #
 #   scripts/check-deb.sh [BUILD_DIR]     (default build/release)
 set -euo pipefail
@@ -30,9 +31,11 @@ dpkg --root="$tree" --force-depends --force-script-chrootless --log=/dev/null -i
   > "$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; echo "check-deb: dpkg -i failed" >&2; exit 1; }
 dpkg --root="$tree" -L acta > "$work/files"
 for f in /usr/bin/acta /usr/share/acta/web/index.html /usr/lib/systemd/system/acta-center@.service \
+         /usr/lib/systemd/system/acta-mirror@.service /usr/share/acta/nginx/acta-mirror.conf \
          /usr/lib/sysusers.d/acta.conf \
          /usr/share/man/man1/acta.1.gz /usr/share/man/man1/acta-center.1.gz \
-         /etc/acta/center.toml.example; do
+         /usr/share/man/man1/acta-mirror.1.gz \
+         /etc/acta/center.toml.example /etc/acta/mirror.toml.example; do
   grep -qx "$f" "$work/files" || { echo "check-deb: $f not in the package" >&2; exit 1; }
 done
 grep -q '^acta:' "$tree/etc/passwd" || { echo "check-deb: postinst made no acta user" >&2; exit 1; }
@@ -45,7 +48,8 @@ echo "check-deb: installed; $(wc -l < "$work/files") paths, user acta, man pages
 #    systemd's own targets and slices (what the systemd package would put
 #    there); an instance is checked, so %i expands as it will on a host.
 cp -a /lib/systemd/system/*.target /lib/systemd/system/*.slice "$tree/usr/lib/systemd/system/"
-systemd-analyze verify --man=no --root="$tree" acta-center@main.service > "$work/verify" 2>&1 \
+systemd-analyze verify --man=no --root="$tree" acta-center@main.service acta-mirror@main.service \
+  > "$work/verify" 2>&1 \
   || { cat "$work/verify" >&2; echo "check-deb: systemd-analyze verify failed" >&2; exit 1; }
 if [ -s "$work/verify" ]; then
   cat "$work/verify" >&2
@@ -77,8 +81,21 @@ grep -q "dashboard from $tree/usr/share/acta/web" "$work/center.log" \
 curl -sf "$public/" -o "$work/index.html"
 cmp -s "$work/index.html" "$tree/usr/share/acta/web/index.html" \
   || { echo "check-deb: GET / is not the installed index.html" >&2; exit 1; }
-kill "$center_pid"; wait "$center_pid" || true; center_pid=""
 echo "check-deb: the installed center serves the installed dashboard"
+
+# 3b. The installed mirror, configured as acta-mirror@ runs it (the example
+#     configuration with the source and directory changed), copies it.
+sed -e "s|^center = .*|center = \"$public\"|" -e "s|^out = .*|out = \"$work/mirror\"|" \
+  "$tree/etc/acta/mirror.toml.example" > "$work/mirror.toml"
+"$acta" mirror --quiet --config "$work/mirror.toml" 2> "$work/mirror.log" \
+  || { cat "$work/mirror.log" >&2; echo "check-deb: the installed mirror failed" >&2; exit 1; }
+curl -sf "$public/checkpoint" | cmp -s - "$work/mirror/checkpoint" \
+  || { echo "check-deb: the mirror's checkpoint is not the center's" >&2; exit 1; }
+cmp -s "$work/mirror/assets/$(ls "$tree/usr/share/acta/web/assets" | head -1)" \
+  "$tree/usr/share/acta/web/assets/$(ls "$tree/usr/share/acta/web/assets" | head -1)" \
+  || { echo "check-deb: the mirror did not copy the installed dashboard" >&2; exit 1; }
+kill "$center_pid"; wait "$center_pid" || true; center_pid=""
+echo "check-deb: the installed mirror copies it from mirror.toml"
 
 # 4. The installed binary's demo (small: this checks the package, not speed).
 "$acta" demo --tables 300 --no-emulation > "$work/demo.out" 2>&1 \

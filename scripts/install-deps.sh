@@ -12,7 +12,7 @@ PACKAGES=(
   postgresql-15 postgresql-client-15
   patroni etcd-server etcd-client nftables
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
-  libqrencode-dev libzxing-dev libpng-dev libmaxminddb-dev
+  libqrencode-dev libzxing-dev libpng-dev zlib1g-dev libmaxminddb-dev
   libturbojpeg0-dev libwebp-dev libexif-dev libcairo2-dev fonts-dejavu-core
   zbar-tools poppler-utils
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -7,6 +7,7 @@
 
 #include "center/web_root.h"
 #include "cli/command.h"
+#include "cli/config_file.h"
 #include "mirror/mirror.h"
 #include "terminal/http_client.h"
 
@@ -112,10 +113,8 @@ void RegisterMirror(CLI::App& app, RunFn& run) {
       "after a crash; the source may itself be a mirror.");
   cmd->add_option("--center", o->center,
                   "The source: a center's public URL, or a mirror served with the repository's "
-                  "nginx configuration (http://host:port)")
-      ->required();
-  cmd->add_option("--out", o->out, "Mirror directory (created; an existing mirror is resumed)")
-      ->required();
+                  "nginx configuration (http://host:port)");
+  cmd->add_option("--out", o->out, "Mirror directory (created; an existing mirror is resumed)");
   cmd->add_flag("--follow", o->follow,
                 "Keep following the source, polling its checkpoint every --interval seconds; "
                 "SIGINT/SIGTERM stop it");
@@ -133,7 +132,13 @@ void RegisterMirror(CLI::App& app, RunFn& run) {
       ->check(CLI::Range(1, 16));
   cmd->add_option("--ca-file", o->ca_file, "PEM CA bundle to trust for https");
   cmd->add_flag("--quiet", o->quiet, "No progress on stderr");
-  cmd->callback([&run, o] { run = [o] { return RunMirror(*o); }; });
+  auto config = ConfigFile::Attach(*cmd, {"--center", "--out"});
+  cmd->callback([&run, o, config] {
+    run = [o, config] {
+      if (auto exit = config->Resolve("mirror")) return *exit;
+      return RunMirror(*o);
+    };
+  });
 }
 
 }  // namespace acta::cli

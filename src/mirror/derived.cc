@@ -35,6 +35,12 @@ std::string CheckpointListJson(const std::vector<ListedCheckpoint>& all, uint64_
   return out.dump() + "\n";
 }
 
+// Dashboard files that compress (the rest, images and fonts, do not).
+bool IsText(const std::string& ext) {
+  return ext == ".html" || ext == ".js" || ext == ".css" || ext == ".svg" || ext == ".json" ||
+         ext == ".wasm" || ext == ".txt";
+}
+
 // The dashboard that the mirror serves: the build's files, with a marker in
 // index.html that tells the page it runs from a static mirror (it then
 // reads the files of layout.h and polls /checkpoint instead of events).
@@ -52,7 +58,9 @@ Status AddDashboard(const std::string& web_root, PublishBatch& batch) {
       if (head == std::string::npos)
         return MakeError(ErrorCode::kMalformed, web_root + "/index.html has no <head>");
       html.insert(head + 6, "\n    <meta name=\"acta-mirror\" content=\"1\" />");
-      batch.Add(rel, html);
+      ACTA_RETURN_IF_ERROR(batch.AddCompressible(rel, html));
+    } else if (IsText(it->path().extension().string())) {
+      ACTA_RETURN_IF_ERROR(batch.AddCompressible(rel, std::move(*data)));
     } else {
       batch.Add(rel, std::move(*data));
     }
@@ -68,7 +76,7 @@ Status AddRegionFiles(const Mirror::State& s, std::span<const int32_t> regions,
   for (int32_t r : regions) {
     auto body = tally::RegionDetailJsonAt(*s.tally, r);
     if (!body) return std::unexpected(body.error());
-    batch.Add(RegionPath(s.manifest->regions[r].code), *body);
+    ACTA_RETURN_IF_ERROR(batch.AddCompressible(RegionPath(s.manifest->regions[r].code), *body));
   }
   return Ok();
 }
@@ -84,21 +92,24 @@ Status AddDerivedFiles(Mirror::State& s, const std::vector<ListedCheckpoint>& li
   state_level.max_level = RegionLevel::kState;
   auto states = tally::BuildBulletin(*s.tally, ref, generated_at, state_level);
   if (!states) return std::unexpected(states.error());
-  batch.Add(kBulletin, *full);
-  batch.Add(BulletinAtPath(cp.size), *full);
-  batch.Add(kBulletinState, *states);
+  ACTA_RETURN_IF_ERROR(batch.AddCompressible(kBulletin, *full));
+  ACTA_RETURN_IF_ERROR(batch.AddCompressible(BulletinAtPath(cp.size), *full));
+  ACTA_RETURN_IF_ERROR(batch.AddCompressible(kBulletinState, *states));
   if (s.bulletin_sizes.empty() || s.bulletin_sizes.back() != cp.size)
     s.bulletin_sizes.push_back(cp.size);
   while (s.bulletin_sizes.size() > std::max<size_t>(1, s.options.keep_bulletins)) {
     batch.Remove(BulletinAtPath(s.bulletin_sizes.front()));
+    batch.Remove(BulletinAtPath(s.bulletin_sizes.front()) + ".gz");
     s.bulletin_sizes.erase(s.bulletin_sizes.begin());
   }
 
   std::string csv;
   tally::WriteTableCsv(*s.tally, [&](std::string_view chunk) { csv.append(chunk); });
-  batch.Add(kTablesCsv, csv);
-  batch.Add(kCheckpoints, CheckpointListJson(list, UINT64_MAX, true));
-  batch.Add(kCheckpointsShort, CheckpointListJson(list, kCheckpointsShown, false));
+  ACTA_RETURN_IF_ERROR(batch.AddCompressible(kTablesCsv, csv));
+  ACTA_RETURN_IF_ERROR(
+      batch.AddCompressible(kCheckpoints, CheckpointListJson(list, UINT64_MAX, true)));
+  ACTA_RETURN_IF_ERROR(
+      batch.AddCompressible(kCheckpointsShort, CheckpointListJson(list, kCheckpointsShown, false)));
 
   const Manifest& m = *s.manifest;
 
@@ -114,7 +125,7 @@ Status AddDerivedFiles(Mirror::State& s, const std::vector<ListedCheckpoint>& li
     bytes_fetched += got->body.size();
     if (!json::accept(got->BodyText()))
       return MakeError(ErrorCode::kMalformed, "/v1/arrivals for " + code + " is not JSON");
-    batch.Add(ArrivalsPath(code), std::move(got->body));
+    ACTA_RETURN_IF_ERROR(batch.AddCompressible(ArrivalsPath(code), std::move(got->body)));
   }
 
   if (!s.dashboard_written && !s.options.web_root.empty()) {

@@ -73,7 +73,7 @@ Status LoadManifest(Mirror::State& s) {
   s.manifest = std::make_unique<Manifest>(std::move(*manifest));
   s.origin = log::LogOrigin(s.manifest->election_id);
   PublishBatch batch(root);
-  batch.Add(kManifestJson, Bytes(s.manifest_json));
+  ACTA_RETURN_IF_ERROR(batch.AddCompressible(kManifestJson, Bytes(s.manifest_json)));
   batch.Add(kTablesBin, Bytes(s.tables_bin));
   batch.Add(kManifestSig, Bytes(s.manifest_sig));
   if (!json_file || !bin || !sig) ACTA_RETURN_IF_ERROR(batch.Commit());

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/file.h"
+#include "mirror/gzip.h"
 
 namespace acta::mirror {
 namespace {
@@ -54,6 +55,21 @@ Status WriteAll(int fd, ByteSpan data, const std::string& path) {
   return Ok();
 }
 
+// Removes root/path for each path (a missing file is fine); parents of
+// removed files go to `dirty`.
+Status Unlink(const std::string& root, const std::vector<std::string>& paths,
+              std::set<std::string>& dirty) {
+  for (const auto& path : paths) {
+    const std::string full = root + "/" + path;
+    if (::unlink(full.c_str()) == 0) {
+      dirty.insert(ParentOf(path));
+    } else if (errno != ENOENT) {
+      return IoError("cannot remove", full);
+    }
+  }
+  return Ok();
+}
+
 }  // namespace
 
 bool IsSafeRelativePath(std::string_view path) {
@@ -68,6 +84,18 @@ bool IsSafeRelativePath(std::string_view path) {
   return true;
 }
 
+Status PublishBatch::AddCompressible(std::string path, Bytes data) {
+  if (data.size() >= kGzipMinBytes) {
+    auto gz = Gzip(data);
+    if (!gz) return std::unexpected(gz.error());
+    Add(path + ".gz", std::move(*gz));
+  } else {
+    stale_gzips_.push_back(path + ".gz");
+  }
+  Add(std::move(path), std::move(data));
+  return Ok();
+}
+
 uint64_t PublishBatch::bytes() const {
   uint64_t n = 0;
   for (const auto& [path, data] : files_) n += data.size();
@@ -79,9 +107,11 @@ Status PublishBatch::Commit() {
     if (!IsSafeRelativePath(path))
       return MakeError(ErrorCode::kInvalidArgument, "unsafe path in mirror: " + path);
   }
-  for (const auto& path : removals_) {
-    if (!IsSafeRelativePath(path))
-      return MakeError(ErrorCode::kInvalidArgument, "unsafe path in mirror: " + path);
+  for (const auto* list : {&removals_, &stale_gzips_}) {
+    for (const auto& path : *list) {
+      if (!IsSafeRelativePath(path))
+        return MakeError(ErrorCode::kInvalidArgument, "unsafe path in mirror: " + path);
+    }
   }
   std::set<std::string> known_dirs, dirty_dirs;
   const bool per_file_sync = files_.size() <= kSyncfsThreshold;
@@ -109,25 +139,20 @@ Status PublishBatch::Commit() {
     ::close(any_fd);
     if (rc != 0) return IoError("cannot syncfs", root_);
   }
+  ACTA_RETURN_IF_ERROR(Unlink(root_, stale_gzips_, dirty_dirs));
   for (const auto& [path, data] : files_) {
     const std::string final_path = root_ + "/" + path;
     const std::string tmp = final_path + kTempSuffix;
     if (::rename(tmp.c_str(), final_path.c_str()) != 0) return IoError("cannot rename", tmp);
     dirty_dirs.insert(ParentOf(path));
   }
-  for (const auto& path : removals_) {
-    const std::string full = root_ + "/" + path;
-    if (::unlink(full.c_str()) == 0) {
-      dirty_dirs.insert(ParentOf(path));
-    } else if (errno != ENOENT) {
-      return IoError("cannot remove", full);
-    }
-  }
+  ACTA_RETURN_IF_ERROR(Unlink(root_, removals_, dirty_dirs));
   for (const auto& dir : dirty_dirs) {
     ACTA_RETURN_IF_ERROR(SyncDirectory(dir.empty() ? root_ : root_ + "/" + dir));
   }
   files_.clear();
   removals_.clear();
+  stale_gzips_.clear();
   return Ok();
 }
 

@@ -23,6 +23,9 @@ namespace acta::mirror {
 
 // The suffix of temporary files; `acta mirror` removes leftovers at start.
 inline constexpr char kTempSuffix[] = ".acta-tmp";
+// Text files of at least this size get a "<path>.gz" beside them (nginx's
+// gzip_static sends it; below this, compression saves less than it costs).
+inline constexpr size_t kGzipMinBytes = 1024;
 
 class PublishBatch {
  public:
@@ -35,6 +38,16 @@ class PublishBatch {
   void Add(std::string path, std::string_view text) {
     const ByteSpan b = AsBytes(text);
     Add(std::move(path), Bytes(b.begin(), b.end()));
+  }
+  // Like Add, plus "<path>.gz" (its gzip) when `text` has kGzipMinBytes or
+  // more; the .gz is renamed just before the file. A shorter text instead
+  // removes any "<path>.gz" an earlier version left, before the file is
+  // replaced, so a .gz never stands beside a file it does not decompress to
+  // (except between those two renames).
+  [[nodiscard]] Status AddCompressible(std::string path, Bytes data);
+  [[nodiscard]] Status AddCompressible(std::string path, std::string_view text) {
+    const ByteSpan b = AsBytes(text);
+    return AddCompressible(std::move(path), Bytes(b.begin(), b.end()));
   }
   // Queues a removal, done after every write of the batch is durable.
   void Remove(std::string path) { removals_.push_back(std::move(path)); }
@@ -50,6 +63,7 @@ class PublishBatch {
   std::string root_;
   std::vector<std::pair<std::string, Bytes>> files_;
   std::vector<std::string> removals_;
+  std::vector<std::string> stale_gzips_;  // removed before any rename
 };
 
 // True for a relative path of non-empty components none of which is "." or "..".

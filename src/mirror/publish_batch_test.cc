@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <filesystem>
 
 #include "core/file.h"
+#include "mirror/gzip.h"
 
 namespace acta::mirror {
 namespace {
@@ -52,6 +54,43 @@ TEST_F(PublishBatchTest, ALargeBatchIsMadeDurableWithOneSyncfs) {
   EXPECT_EQ(batch.bytes(), 490u);
   ASSERT_TRUE(batch.Commit());
   EXPECT_EQ(Read("v1/tables/199"), "199");
+}
+
+// gunzip with zlib (windowBits 15 + 32: gzip header detected).
+std::string Gunzip(const std::string& gz) {
+  z_stream z{};
+  if (inflateInit2(&z, 15 + 32) != Z_OK) return "<inflateInit2>";
+  std::string out(1 << 20, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
+  z.avail_in = static_cast<uInt>(gz.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = inflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  inflateEnd(&z);
+  return rc == Z_STREAM_END ? out : "<inflate " + std::to_string(rc) + ">";
+}
+
+TEST_F(PublishBatchTest, ACompressibleFileGetsItsGzipAndAShorterOneRemovesIt) {
+  const std::string long_text(5000, 'a');
+  PublishBatch batch(root_);
+  ASSERT_TRUE(batch.AddCompressible("v1/bulletin", long_text));
+  ASSERT_TRUE(batch.AddCompressible("v1/small", std::string_view("{}")));
+  ASSERT_TRUE(batch.Commit());
+  EXPECT_EQ(Read("v1/bulletin"), long_text);
+  EXPECT_EQ(Gunzip(Read("v1/bulletin.gz")), long_text);
+  EXPECT_LT(Read("v1/bulletin.gz").size(), 100u);
+  EXPECT_FALSE(fs::exists(root_ + "/v1/small.gz"));
+
+  // The same bytes give the same .gz (no time or name in the header).
+  auto again = Gzip(AsBytes(long_text));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(std::string(AsChars(*again)), Read("v1/bulletin.gz"));
+
+  ASSERT_TRUE(batch.AddCompressible("v1/bulletin", std::string_view("{\"short\":1}")));
+  ASSERT_TRUE(batch.Commit());
+  EXPECT_EQ(Read("v1/bulletin"), "{\"short\":1}");
+  EXPECT_FALSE(fs::exists(root_ + "/v1/bulletin.gz")) << "a stale .gz would be served";
 }
 
 TEST_F(PublishBatchTest, RefusesUnsafePathsAndWritesNothing) {

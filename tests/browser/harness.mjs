@@ -201,7 +201,10 @@ async function freePort() {
 
 // nginx with the repository's mirror configuration, `listen` and `root`
 // rewritten, everything else in `dir`.
-export async function startNginx(root, dir) {
+// nginx serving a mirror directory with examples/nginx/acta-mirror.conf.
+// `workers`: worker_processes (1, or 'auto' as the config advises for a
+// host); `cpus`: run it under `taskset -c cpus` (benchmarks pin it).
+export async function startNginx(root, dir, { workers = 1, cpus } = {}) {
   await mkdir(path.join(dir, 'tmp'), { recursive: true });
   const port = await freePort();
   const site = (await readFile(path.join(repoRoot, 'examples/nginx/acta-mirror.conf'), 'utf8'))
@@ -211,18 +214,21 @@ export async function startNginx(root, dir) {
   const tmp = path.join(dir, 'tmp');
   await writeFile(path.join(dir, 'nginx.conf'), [
     process.getuid?.() === 0 ? 'user root;' : '',
-    'worker_processes 1;', `pid ${dir}/nginx.pid;`, `error_log ${dir}/error.log;`,
-    'events { worker_connections 256; }',
+    `worker_processes ${workers};`, `pid ${dir}/nginx.pid;`, `error_log ${dir}/error.log;`,
+    'events { worker_connections 1024; }',
     `http { access_log off; client_body_temp_path ${tmp}; proxy_temp_path ${tmp}; fastcgi_temp_path ${tmp};`,
     `  uwsgi_temp_path ${tmp}; scgi_temp_path ${tmp}; include ${dir}/site.conf; }`, ''].join('\n'));
-  const child = spawn('nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir, '-e', path.join(dir, 'error.log'), '-g', 'daemon off;'],
-    { stdio: 'ignore' });
+  const nginxArgs = ['-c', path.join(dir, 'nginx.conf'), '-p', dir, '-e', path.join(dir, 'error.log'), '-g', 'daemon off;'];
+  const child = cpus === undefined
+    ? spawn('nginx', nginxArgs, { stdio: 'ignore' })
+    : spawn('taskset', ['-c', String(cpus), 'nginx', ...nginxArgs], { stdio: 'ignore' });
   await until(() => new Promise((res) => {
     const s = net.connect(port, '127.0.0.1', () => { s.end(); res(true); });
     s.on('error', () => res(false));
   }), 'nginx listening', 10_000);
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid,  // the master (taskset execs nginx in place)
     async stop() {
       if (child.exitCode !== null) return;
       const done = new Promise((res) => child.once('exit', res));

@@ -9,7 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -67,6 +69,19 @@ class MirrorTest : public CenterFixture {
 
   std::string CenterUrl() const {
     return "http://127.0.0.1:" + std::to_string(center_->public_port());
+  }
+
+  // nginx keeps open files for up to open_file_cache_valid (1 s): waits,
+  // bounded, until it serves `rel`'s new bytes.
+  void WaitUntilServed(const std::string& url, const std::string& path, const std::string& body) {
+    auto client = Clients(url)();
+    ASSERT_TRUE(client);
+    for (int i = 0; i < 100; ++i) {  // 5 s
+      auto got = (*client)->Get(path);
+      if (got && got->status == 200 && got->BodyText() == body) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    FAIL() << url << path << " never served the new bytes";
   }
 
   mirror::ClientFactory Clients(const std::string& url) const {
@@ -283,6 +298,32 @@ TEST_F(MirrorTest, ServedByNginxItVerifiesCanBeMirroredAndTamperingIsCaught) {
         mirror::ArrivalsPath(manifest_->regions[0].code)})
     EXPECT_EQ(File(second, rel), File(out, rel)) << rel;
 
+  // Clients that accept gzip get the .gz the mirror wrote (nginx never
+  // compresses per request); it decompresses to the file.
+  {
+    auto client = Clients(nginx.url())();
+    ASSERT_TRUE(client);
+    auto gz = (*client)->Get("/v1/bulletin", {{"Accept-Encoding", "gzip"}});
+    ASSERT_TRUE(gz);
+    EXPECT_EQ(gz->Header("content-encoding"), "gzip");
+    EXPECT_EQ(std::string(gz->BodyText()), File(out, std::string(mirror::kBulletin) + ".gz"));
+  }
+
+  // Someone alters an entry bundle (one byte of the last acta): verify
+  // recomputes the tree from the entries and fails.
+  const std::string bundle_rel = log::TilePath({true, 0, 0, 21});
+  const std::string original_bundle = File(out, bundle_rel);
+  std::string altered = original_bundle;
+  altered.back() ^= 1;
+  ASSERT_TRUE(WriteFileAtomic(out + "/" + bundle_rel, std::string_view(altered)));
+  WaitUntilServed(nginx.url(), "/" + bundle_rel, altered);
+  const std::string work2 = (dir_ / "work-bundle").string();
+  fs::create_directories(work2);
+  auto bad_entry = RunActa({"verify", "--center", nginx.url()}, work2);
+  EXPECT_NE(bad_entry.exit_code, 0) << bad_entry.out << bad_entry.err;
+  ASSERT_TRUE(WriteFileAtomic(out + "/" + bundle_rel, std::string_view(original_bundle)));
+  WaitUntilServed(nginx.url(), "/" + bundle_rel, original_bundle);
+
   // Someone edits a vote count in the mirror's latest bulletin.
   const std::string bulletin = out + "/" + mirror::BulletinAtPath(21);
   std::string text = File(out, mirror::BulletinAtPath(21));
@@ -290,9 +331,31 @@ TEST_F(MirrorTest, ServedByNginxItVerifiesCanBeMirroredAndTamperingIsCaught) {
   ASSERT_NE(votes, std::string::npos);
   text.insert(votes + 9, "1");
   ASSERT_TRUE(WriteFileAtomic(bulletin, std::string_view(text)));
+  WaitUntilServed(nginx.url(), "/v1/bulletin?size=21", text);
   auto caught = RunActa({"verify", "--center", nginx.url()}, work);
   EXPECT_NE(caught.exit_code, 0) << caught.out << caught.err;
   EXPECT_NE((caught.out + caught.err).find("bulletin"), std::string::npos) << caught.out;
+}
+
+TEST_F(MirrorTest, RunsFromItsTomlConfiguration) {
+  SubmitTables(0, 5, 5);
+  const std::string out = (dir_ / "from-config").string();
+  const std::string work = (dir_ / "work").string();
+  fs::create_directories(work);
+  const std::string toml = work + "/mirror.toml";
+  std::ofstream(toml) << "center = \"" << CenterUrl() << "\"\nout = \"" << out
+                      << "\"\nweb-root = \"none\"\nquiet = true\n";
+  auto printed = RunActa({"mirror", "--config", toml, "--print-config"}, work);
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  EXPECT_NE(printed.out.find("out = '" + out + "'"), std::string::npos) << printed.out;
+  auto ran = RunActa({"mirror", "--config", toml}, work);
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(File(out, mirror::kCheckpoint), Get("/checkpoint").BodyText());
+
+  std::ofstream(toml) << "centre = \"" << CenterUrl() << "\"\n";
+  auto typo = RunActa({"mirror", "--config", toml, "--out", out}, work);
+  EXPECT_EQ(typo.exit_code, 2) << typo.err;
+  EXPECT_NE(typo.err.find("centre"), std::string::npos) << typo.err;
 }
 
 TEST_F(MirrorTest, KilledWithSigkillAtAnyMomentItResumesToTheSameFiles) {

@@ -14,7 +14,8 @@
 #   ha-cluster.sh primary       the site number of the current primary
 #   ha-cluster.sh kill-primary  kill -9 the primary's Patroni and PostgreSQL
 #   ha-cluster.sh blackout [N]  kill -9 everything of site N (default: the
-#                               primary's): etcd member, Patroni, PostgreSQL
+#                               primary's): etcd member, Patroni, PostgreSQL;
+#                               prints the site and the time of the kills (Unix ms)
 #   ha-cluster.sh stop-site N / cont-site N
 #                               SIGSTOP / SIGCONT everything of site N
 #   ha-cluster.sh restore N     start site N's etcd and Patroni again (it rejoins
@@ -532,9 +533,13 @@ case "$cmd" in
   blackout)
     s=${2:-}
     [ -n "$s" ] || s=$(primary_site) || die "no primary"
+    # The etcd pid first, so the kills follow each other closely; then the
+    # site and the time of the kills (Unix ms: on a loaded host this script
+    # can take seconds to return).
+    etcd_pid=$(daemon_pid "$DIR/site$s/etcd.pid" || true)
     kill_site_pg "$s"
-    if pid=$(daemon_pid "$DIR/site$s/etcd.pid"); then kill -9 "$pid" 2>/dev/null || true; fi
-    echo "$s"
+    if [ -n "$etcd_pid" ]; then kill -9 "$etcd_pid" 2>/dev/null || true; fi
+    echo "$s $(date +%s%3N)"
     ;;
   kill-etcd-leader)
     leader=$(as_owner env ETCDCTL_API=3 etcdctl --endpoints "$(etcd_endpoints)" endpoint status \

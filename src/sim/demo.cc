@@ -156,6 +156,7 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
                         .string();
       cs.db.require_sync_standby = true;
       cs.db.answer_timeout_ms = 5000;
+      cs.share_of_connections = o.sites;
       centers.push_back(std::make_unique<CenterRunner>(election_dir, workdir, *web_root, cs));
     }
   } else {
@@ -393,21 +394,23 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
           for (auto& c : centers) {
             if (c->get() != nullptr) seen.Poll(*c->get(), now);
           }
-          auto site = cluster->BlackoutPrimary();
-          if (!site) return std::unexpected(site.error());
-          // The kills are the script's last step: the fault is now.
-          const auto dark = SteadyClock::now();
-          centers[*site - 1]->Stop();
-          seen.MarkFault(
-              dark, static_cast<uint64_t>(std::chrono::duration_cast<milliseconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count()));
-          site_down_ms = std::chrono::duration_cast<milliseconds>(dark - t0).count();
-          summary.site_down = *site;
+          auto dark = cluster->BlackoutPrimary();
+          if (!dark) return std::unexpected(dark.error());
+          // The fault is when the script killed, which can be seconds
+          // before it returned on a loaded host.
+          const int64_t late_ms = std::chrono::duration_cast<milliseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count() -
+                                  static_cast<int64_t>(dark->unix_ms);
+          const auto dark_at = SteadyClock::now() - milliseconds(std::max<int64_t>(late_ms, 0));
+          centers[dark->site - 1]->Stop();
+          seen.MarkFault(dark_at, dark->unix_ms);
+          site_down_ms = std::chrono::duration_cast<milliseconds>(dark_at - t0).count();
+          summary.site_down = dark->site;
           fmt::print(out,
-                     "{:6.1f}s  SITE {} GOES DARK: its etcd member, Patroni, PostgreSQL (the "
-                     "primary) and center, all at once\n",
-                     Seconds(dark - t0), *site);
+                     "{:6.1f}s  SITE {} WENT DARK at {:.1f}s: its etcd member, Patroni, "
+                     "PostgreSQL (the primary) and center, all at once\n",
+                     Seconds(SteadyClock::now() - t0), dark->site, Seconds(dark_at - t0));
           break;
         }
         case Event::kCenterStop:

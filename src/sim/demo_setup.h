@@ -24,8 +24,8 @@ namespace acta::sim::demo_internal {
 // gsm, satellite, metro).
 inline constexpr double kLinkMix[] = {0.15, 0.22, 0.08, 0.55};
 
-// Raises RLIMIT_NOFILE to its hard limit (each proxied exchange holds four
-// sockets in this process).
+// Raises RLIMIT_NOFILE: to 262,144 where allowed (root), else to its hard
+// limit (each proxied exchange holds four sockets in this process).
 void RaiseFileLimit();
 uint64_t PeakRssKb();
 
@@ -46,6 +46,7 @@ struct CenterStore {
   std::string db_url;
   std::string key_file;
   store::OpenOptions db;
+  int share_of_connections = 1;  // centers in this process sharing its descriptors
 };
 
 // A center in this process, restartable on the same ports and database (a

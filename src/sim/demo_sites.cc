@@ -170,13 +170,16 @@ Result<int> SitesCluster::Primary() {
   return std::atoi(out->c_str());
 }
 
-Result<int> SitesCluster::BlackoutPrimary() {
+Result<SitesCluster::Blackout> SitesCluster::BlackoutPrimary() {
   auto out = Run("blackout");
   if (!out) return std::unexpected(out.error());
-  const int site = std::atoi(out->c_str());
-  if (site < 1 || site > 3)
+  Blackout b;
+  char* end = nullptr;
+  b.site = static_cast<int>(std::strtol(out->c_str(), &end, 10));
+  b.unix_ms = std::strtoull(end, nullptr, 10);
+  if (b.site < 1 || b.site > 3 || b.unix_ms == 0)
     return MakeError(ErrorCode::kInternal, "ha-cluster.sh blackout printed " + Trimmed(*out));
-  return site;
+  return b;
 }
 
 Status SitesCluster::Restore(int site, std::chrono::seconds limit) {

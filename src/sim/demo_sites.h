@@ -64,9 +64,12 @@ class SitesCluster {
   bool own() const { return own_; }
   // Site number (1..3) of the current primary.
   Result<int> Primary();
-  // kill -9 of the primary's etcd member, Patroni and PostgreSQL; returns
-  // the site.
-  Result<int> BlackoutPrimary();
+  // kill -9 of the primary's etcd member, Patroni and PostgreSQL.
+  struct Blackout {
+    int site = 0;
+    uint64_t unix_ms = 0;  // when the kills were done
+  };
+  Result<Blackout> BlackoutPrimary();
   // Starts the site's etcd and Patroni again and waits (at most `limit`)
   // until the cluster has a synchronous standby.
   Status Restore(int site, std::chrono::seconds limit);

@@ -174,9 +174,13 @@ void Fleet::StepTerminal(size_t index, Random& rng) {
     done_cv_.notify_all();
     return;
   }
-  // Waiting: hang up (the HTTP client and its connection go) unless the
-  // next attempt is immediate (failover to another center).
-  if (t->tx->due() > now) t->transport.reset();
+  // Waiting: hang up (the HTTP clients and their connections go), also
+  // when the next attempt is an immediate failover to another center: that
+  // one needs a new connection anyway, and a terminal queued behind busy
+  // workers must not hold an event loop and a socket per center it tried
+  // (with three centers in a failover, thousands queued ran the process out
+  // of descriptors).
+  t->transport.reset();
   const int64_t due_ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(t->tx->due() - start_).count();
   std::lock_guard lock(mu_);

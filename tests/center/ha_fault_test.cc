@@ -205,6 +205,7 @@ class HaFaultTest : public ::testing::Test {
       site = Cluster("kill-primary", &ok);
     } else if (kind == "blackout") {
       site = Cluster("blackout", &ok);
+      site = site.substr(0, site.find(' '));  // "SITE UNIX_MS"
       if (ok) {
         node_down = Site(site) - 1;
         nodes_[*node_down]->Kill();

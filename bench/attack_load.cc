@@ -5,8 +5,8 @@
 //     rejected/s, center CPU and peak memory; goal at 10x: ratio >= 0.9 and
 //     p99 <= 2x alone);
 //  3. lane isolation: legit p99 under a public-lane forged flood at 50x;
-//  4. rejection speed: wrong-MAC POSTs over keep-alive, the center against
-//     nginx `return 403;`, same wrk load;
+//  4. the wrong-MAC refusal: CPU per refused request of the center beside
+//     nginx `return 403;` under the same wrk load (keep-alive POSTs);
 //  5. `acta demo` to 100% of tables with and without --attack.
 // The center, attackers, nginx, wrk and the demo are child processes; the
 // legit load is the in-process generator (bench/load_generator.h). Writes

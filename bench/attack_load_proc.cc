@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -19,31 +20,68 @@ namespace acta::bench {
 
 using SteadyClock = std::chrono::steady_clock;
 
+namespace {
+
+struct StatFields {
+  pid_t ppid = 0;
+  double user_seconds = 0;
+  double system_seconds = 0;
+};
+
+Result<StatFields> ReadStat(const std::string& proc_dir) {
+  std::ifstream stat(proc_dir + "/stat");
+  std::string text;
+  if (!stat || !std::getline(stat, text)) {
+    return MakeError(ErrorCode::kNotFound, "no process " + proc_dir);
+  }
+  // The command name (field 2) may hold spaces; fields after its ')' are
+  // plain: state is field 3, ppid 4, utime 14, stime 15 (in clock ticks).
+  const size_t close = text.rfind(')');
+  if (close == std::string::npos) {
+    return MakeError(ErrorCode::kInternal, "bad " + proc_dir + "/stat");
+  }
+  std::istringstream fields(text.substr(close + 1));
+  std::string field;
+  StatFields f;
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  for (int n = 3; n <= 15 && fields >> field; ++n) {
+    if (n == 4) f.ppid = static_cast<pid_t>(std::stol(field));
+    if (n == 14) f.user_seconds = std::stod(field) / tick;
+    if (n == 15) f.system_seconds = std::stod(field) / tick;
+  }
+  return f;
+}
+
+}  // namespace
+
 Result<ProcUsage> ReadProcUsage(pid_t pid) {
   ProcUsage u;
   const std::string base = "/proc/" + std::to_string(pid);
-  std::ifstream stat(base + "/stat");
-  std::string text;
-  if (!stat || !std::getline(stat, text)) {
-    return MakeError(ErrorCode::kNotFound, "no process " + std::to_string(pid));
-  }
-  // The command name (field 2) may hold spaces; fields after its ')' are
-  // plain: state is field 3, utime 14, stime 15 (in clock ticks).
-  const size_t close = text.rfind(')');
-  if (close == std::string::npos) return MakeError(ErrorCode::kInternal, "bad " + base + "/stat");
-  std::istringstream fields(text.substr(close + 1));
-  std::string field;
-  double ticks = 0;
-  for (int n = 3; n <= 15 && fields >> field; ++n) {
-    if (n == 14 || n == 15) ticks += std::stod(field);
-  }
-  u.cpu_seconds = ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+  auto stat = ReadStat(base);
+  if (!stat) return std::unexpected(stat.error());
+  u.user_seconds = stat->user_seconds;
+  u.system_seconds = stat->system_seconds;
+  u.cpu_seconds = u.user_seconds + u.system_seconds;
   std::ifstream status(base + "/status");
   std::string line;
   while (std::getline(status, line)) {
     if (line.rfind("VmHWM:", 0) == 0) u.peak_rss_kb = std::stoull(line.substr(6));
   }
   return u;
+}
+
+Result<double> ProcessAndChildrenCpuSeconds(pid_t pid) {
+  auto self = ReadStat("/proc/" + std::to_string(pid));
+  if (!self) return std::unexpected(self.error());
+  double total = self->user_seconds + self->system_seconds;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    auto child = ReadStat(entry.path().string());  // gone meanwhile: skipped
+    if (child && child->ppid == pid) total += child->user_seconds + child->system_seconds;
+  }
+  return total;
 }
 
 Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(const std::vector<std::string>& argv,

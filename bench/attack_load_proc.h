@@ -24,11 +24,16 @@ namespace acta::bench {
 
 // CPU time (user + system) and peak resident set (VmHWM) of a live process.
 struct ProcUsage {
-  double cpu_seconds = 0;
+  double cpu_seconds = 0;  // user + system
+  double user_seconds = 0;
+  double system_seconds = 0;
   uint64_t peak_rss_kb = 0;
 };
 // Errors: kNotFound when the process is gone.
 Result<ProcUsage> ReadProcUsage(pid_t pid);
+// CPU time (user + system) of a live process and of its live children
+// (nginx's master and its workers). Errors: kNotFound when `pid` is gone.
+Result<double> ProcessAndChildrenCpuSeconds(pid_t pid);
 
 class ChildProcess {
  public:

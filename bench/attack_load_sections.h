@@ -2,7 +2,8 @@
 // bench/report.py plain table {"title","columns","rows","notes"}:
 //   attack        legit terminal load alone and under every mode x multiplier
 //   attack_lanes  lane isolation: legit p99 under a public-lane flood
-//   reject        wrong-MAC rejections/s, the center against nginx, same wrk
+//   reject        wrong-MAC refusals: CPU per refused request, the center
+//                 against nginx `return 403;`, same wrk load
 //   demo_attack   `acta demo` to 100% with and without --attack
 #pragma once
 
@@ -20,8 +21,9 @@ namespace acta::bench {
 struct BenchConfig {
   std::string acta;
   RowSetup row;
-  int reject_seconds = 5;  // per wrk run; 0 skips the section
-  int reject_rounds = 7;   // nginx then center, paired; judged on the median ratio
+  int reject_seconds = 5;          // per wrk run; 0 skips the section
+  int reject_rounds = 7;           // nginx then center, paired; judged on the median ratio
+  double reject_cpu_bound = 1.10;  // center / nginx CPU per refused request
   int reject_connections = 32;
   int wrk_threads = 1;
   Bytes wrong_mac_body;           // a real acta, sent with a wrong Acta-Mac

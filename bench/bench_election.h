@@ -33,8 +33,9 @@ BenchElection MakeBenchElection(uint32_t tables, const std::filesystem::path& ro
 std::vector<PreparedRequest> PrepareTerminalRequests(const BenchElection& e);
 
 // Ed25519 verifications per second on one core by libsodium alone, over
-// (up to 20,000 of) the election's actas.
-double RawVerifyRate(const BenchElection& e);
+// (up to 20,000 of) the election's actas: per second of wall time, or with
+// `cpu_time` per second of this thread's CPU.
+double RawVerifyRate(const BenchElection& e, bool cpu_time = false);
 
 // An in-process center for load runs: store `db_url`, the key of center
 // `node` (0: secrets/center.key, n: secrets/center-(n+1).key), loopback

@@ -28,7 +28,8 @@ uint16_t PortOf(const std::string& url) {
 }  // namespace
 
 CenterProcess::CenterProcess(const std::string& acta_binary, const std::string& election_dir,
-                             const std::string& db_url, const std::string& key_file) {
+                             const std::string& db_url, const std::string& key_file,
+                             const std::vector<std::string>& extra_args) {
   // Output goes to files next to the election (a pipe closed after the
   // first lines would kill the center with SIGPIPE on its next write).
   static int serial = 0;
@@ -53,6 +54,7 @@ CenterProcess::CenterProcess(const std::string& acta_binary, const std::string& 
                                    "127.0.0.1:0",
                                    "--public-listen",
                                    "127.0.0.1:0"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -15,10 +15,13 @@ namespace acta::bench {
 
 class CenterProcess {
  public:
-  // Starts `acta center` (listeners on 127.0.0.1 port 0) and waits, at most
-  // 30 s, for the two URLs it prints. Exits the benchmark on failure.
+  // Starts `acta center` (listeners on 127.0.0.1 port 0, then
+  // `extra_args`) and waits, at most 30 s, for the two URLs it prints. The
+  // child inherits the calling thread's CPU affinity. Exits the benchmark on
+  // failure.
   CenterProcess(const std::string& acta_binary, const std::string& election_dir,
-                const std::string& db_url, const std::string& key_file);
+                const std::string& db_url, const std::string& key_file,
+                const std::vector<std::string>& extra_args = {});
   ~CenterProcess();  // SIGKILL if still running
   CenterProcess(const CenterProcess&) = delete;
   CenterProcess& operator=(const CenterProcess&) = delete;

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "bench/cpu_time.h"
 #include "bench/published_log.h"
 #include "core/clock.h"
 #include "verify/dump_layout.h"
@@ -26,12 +27,6 @@
 
 namespace acta::bench {
 namespace {
-
-double ThreadCpuSeconds() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
 
 uint64_t RssKb() {
   std::ifstream status("/proc/self/status");

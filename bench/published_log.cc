@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "bench/cpu_time.h"
 #include "core/election_secrets.h"
 #include "log/checkpoint.h"
 #include "log/merkle.h"
@@ -100,12 +101,9 @@ double RawVerifyRate(const PublishedLog& log, size_t sample, bool cpu_time) {
     messages.push_back(decoded.back().SignedMessage());
   }
   auto now = [cpu_time] {
-    if (!cpu_time)
-      return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-          .count();
-    timespec ts{};
-    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+    if (cpu_time) return ThreadCpuSeconds();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
   };
   const double t0 = now();
   size_t good = 0;

@@ -53,6 +53,13 @@ if [ -x "$build_dir/bench/ingest_load" ]; then
       --memory-tables "${ACTA_BENCH_MEMORY_TABLES:-1000000}" --out "$out/ingest.json"
   python3 bench/report.py ingest "$out/ingest.json" --title "Center ingest" --build "$build"
 fi
+if [ -x "$build_dir/bench/ingest_cpu" ]; then
+  echo "run-bench: ingest_cpu (the center's CPU per acta, center and load on their own cores)"
+  "$build_dir/bench/ingest_cpu" --acta "$build_dir/src/cli/acta" \
+      --tables "${ACTA_BENCH_INGEST_CPU_TABLES:-60000}" --out "$out/ingest_cpu.json"
+  python3 bench/report.py ingest_cpu "$out/ingest_cpu.json" --title "Center ingest: CPU per acta" \
+      --build "$build"
+fi
 if [ -x "$build_dir/bench/witness_load" ]; then
   echo "run-bench: witness_load (cosignatures per second of one witness)"
   "$build_dir/bench/witness_load" --cosigns "${ACTA_BENCH_WITNESS_COSIGNS:-2000}" --out "$out/witness.json"
@@ -66,7 +73,7 @@ if [ -x "$build_dir/bench/monitor_load" ]; then
   python3 bench/report.py monitor "$out/monitor.json" --title "Monitor" --build "$build"
 fi
 if [ -x "$build_dir/bench/verify_load" ]; then
-  echo "run-bench: verify_load (verifying a 1,000,000-acta dump)"
+  echo "run-bench: verify_load (verifying a 1,000,000-acta dump, CPU per acta)"
   "$build_dir/bench/verify_load" --tables "${ACTA_BENCH_VERIFY_TABLES:-1000000}" --out "$out/verify.json"
   python3 bench/report.py verify "$out/verify.json" --title "Public verifier" --build "$build"
 fi

@@ -1,0 +1,273 @@
+// Center ingest as the center's own cost (issue #21): an `acta center`
+// process pinned to one core, the load generator (this process) pinned to
+// the other, terminal actas over loopback HTTP with their receipts; the
+// figure is the center process's CPU time (user + system, /proc) per
+// accepted acta, beside one raw libsodium Ed25519 verification in thread
+// CPU time measured in the same run. CPU time per acta is what other jobs
+// on a shared machine disturb least, and the load generator's work is no
+// longer in it.
+//
+//   ingest_cpu [--tables N] [--connections C] [--acta PATH] [--out FILE]
+//              [--perf-data FILE] [--center-args 'ARGS']
+// --center-args: the center's options after its store, key and listeners
+// (default: --threads 1 --verify-workers 1, sized to its one core).
+// --perf-data: after the measurement, `perf record -g` on the center during
+// a further load of a third of the actas (the profile's own cost stays out
+// of the measured figure).
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "bench/attack_load_proc.h"
+#include "bench/bench_election.h"
+#include "bench/center_process.h"
+#include "bench/cpu_time.h"
+#include "bench/load_generator.h"
+#include "core/election_secrets.h"
+
+namespace acta::bench {
+namespace {
+
+using std::chrono::milliseconds;
+
+std::string Fmt(const char* format, double a, double b = 0, double c = 0) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, format, a, b, c);
+  return buf;
+}
+
+std::string DefaultActa() {
+  std::error_code ec;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return (self.parent_path().parent_path() / "src/cli/acta").string();
+}
+
+ProcUsage MustUsage(pid_t pid) {
+  auto u = ReadProcUsage(pid);
+  if (!u) {
+    std::fprintf(stderr, "ingest_cpu: the center is gone: %s\n", u.error().ToString().c_str());
+    std::exit(1);
+  }
+  return *u;
+}
+
+// Waits (at most 2 minutes) until the center's latest checkpoint covers
+// `size` entries: sequencing, Merkle hashing and checkpoint signing of the
+// accepted actas are part of their cost.
+bool WaitLogSize(const CenterProcess& center, uint64_t size) {
+  for (int i = 0; i < 1200; ++i) {
+    if (center.Metric("acta_log_size").value_or(0) >= static_cast<double>(size)) return true;
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  return false;
+}
+
+std::string Join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+std::vector<PreparedRequest> Slice(const std::vector<PreparedRequest>& all, size_t from,
+                                   size_t to) {
+  return {all.begin() + static_cast<std::ptrdiff_t>(from),
+          all.begin() + static_cast<std::ptrdiff_t>(to)};
+}
+
+struct Options {
+  uint32_t tables = 60'000;
+  int connections = 32;
+  std::string acta = DefaultActa();
+  std::string out_path;
+  std::string perf_data;
+  std::vector<std::string> center_args = {"--threads", "1", "--verify-workers", "1"};
+};
+
+// `perf record -g` on `pid` while `load` runs; the profile goes to `path`.
+void Profile(pid_t pid, const std::string& path, const std::function<void()>& load) {
+  auto perf = ChildProcess::Spawn(
+      {"/usr/bin/perf", "record", "-g", "-o", path, "-p", std::to_string(pid)}, path + ".log",
+      /*pipe_stderr=*/false);
+  if (!perf) {
+    std::fprintf(stderr, "ingest_cpu: perf: %s\n", perf.error().ToString().c_str());
+    return load();
+  }
+  std::this_thread::sleep_for(milliseconds(1000));  // perf attaches
+  load();
+  (*perf)->Signal(SIGINT);
+  const int code = (*perf)->Wait(milliseconds(60'000));
+  std::fprintf(stderr, "ingest_cpu: perf exited %d, profile in %s (log %s.log)\n", code,
+               path.c_str(), path.c_str());
+}
+
+int Run(const Options& o) {
+  const std::vector<int> cpus = AllowedCpus();
+  if (cpus.size() < 2) {
+    std::fprintf(stderr, "ingest_cpu: needs two CPUs (one for the center, one for the load)\n");
+    return 1;
+  }
+  const int center_cpu = cpus[0], load_cpu = cpus[1];
+  const auto root =
+      std::filesystem::temp_directory_path() / ("acta-ingest-cpu-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(root);
+  std::fprintf(stderr, "ingest_cpu: preparing %u signed actas...\n", o.tables);
+  BenchElection e = MakeBenchElection(o.tables, root);
+  const auto requests = PrepareTerminalRequests(e);
+  const double load_before = LoadAverage();
+
+  if (!PinThisThread(load_cpu)) return std::perror("sched_setaffinity"), 1;
+  const double raw_before = RawVerifyRate(e, /*cpu_time=*/true);
+  // The center inherits this thread's pin at spawn; sized to its one core.
+  if (!PinThisThread(center_cpu)) return std::perror("sched_setaffinity"), 1;
+  CenterProcess center(o.acta, e.dir, "sqlite:" + (root / "center.db").string(),
+                       e.dir + "/secrets/center.key", o.center_args);
+  if (!PinThisThread(load_cpu)) return std::perror("sched_setaffinity"), 1;
+
+  const size_t n = requests.size();
+  const size_t warm = std::min<size_t>(2'000, n / 20);
+  const size_t measured_end = o.perf_data.empty() ? n : warm + (n - warm) * 2 / 3;
+  LoadOptions lo;
+  lo.port = center.ingest_port();
+  lo.connections = o.connections;
+  lo.max_duration = milliseconds(600'000);
+  // Warm-up (not counted): page cache, SQLite's first pages, lazy set-up.
+  LoadResult w = RunLoad(lo, Slice(requests, 0, warm));
+  if (!WaitLogSize(center, w.ok)) std::fprintf(stderr, "ingest_cpu: warm-up not logged\n");
+
+  // Commit transactions (each with its fsync) and checkpoints: how far the
+  // durable work per acta is shared.
+  const char* kCommits = "acta_commit_seconds_count";
+  const char* kCheckpoints = "acta_sequencer_batches_total";
+  const double commits0 = center.Metric(kCommits).value_or(0);
+  const double checkpoints0 = center.Metric(kCheckpoints).value_or(0);
+  const ProcUsage before = MustUsage(center.pid());
+  const double gen0 = ThreadCpuSeconds();
+  LoadResult r = RunLoad(lo, Slice(requests, warm, measured_end));
+  const double gen_cpu = ThreadCpuSeconds() - gen0;
+  const bool logged = WaitLogSize(center, w.ok + r.ok);
+  const ProcUsage after = MustUsage(center.pid());
+  const double commits = center.Metric(kCommits).value_or(0) - commits0;
+  const double checkpoints = center.Metric(kCheckpoints).value_or(0) - checkpoints0;
+  const double raw_after = RawVerifyRate(e, /*cpu_time=*/true);
+  const double load_after = LoadAverage();
+  if (!o.perf_data.empty()) {
+    Profile(center.pid(), o.perf_data,
+            [&] { RunLoad(lo, Slice(requests, measured_end, requests.size())); });
+  }
+  center.Terminate();
+
+  const double accepted = static_cast<double>(r.ok);
+  const double raw_us = 2e6 / (raw_before + raw_after);  // CPU µs per verification, mean
+  const double cpu_us = (after.cpu_seconds - before.cpu_seconds) * 1e6 / std::max(accepted, 1.0);
+  const double user_us = (after.user_seconds - before.user_seconds) * 1e6 / std::max(accepted, 1.0);
+  const double sys_us =
+      (after.system_seconds - before.system_seconds) * 1e6 / std::max(accepted, 1.0);
+  const double ratio = cpu_us > 0 ? raw_us / cpu_us : 0;
+  std::fprintf(stderr,
+               "ingest_cpu: %lu accepted (%lu failed) in %.1f s; center %.1f µs CPU per acta "
+               "(user %.1f, system %.1f); raw verify %.1f µs; ratio %.2f\n",
+               static_cast<unsigned long>(r.ok), static_cast<unsigned long>(r.failed), r.seconds,
+               cpu_us, user_us, sys_us, raw_us, ratio);
+
+  nlohmann::json rows = nlohmann::json::array();
+  rows.push_back(
+      {"raw libsodium Ed25519 verify (crypto_sign_verify_detached), thread CPU",
+       Fmt("%.1f µs (%.1f before the load, %.1f after)", raw_us, 1e6 / raw_before, 1e6 / raw_after),
+       "", "", ""});
+  rows.push_back({"center process CPU (user + system) per accepted acta, receipt included",
+                  Fmt("%.1f µs (user %.1f, system %.1f)", cpu_us, user_us, sys_us),
+                  Fmt("%.1f µs (one raw verify)", raw_us), Fmt("%.2f", ratio), "≥ 0.60"});
+  rows.push_back({"accepted actas measured (center on one core, " + std::to_string(o.connections) +
+                      " keep-alive connections)",
+                  Fmt("%.0f in %.1f s (%.0f /s)", accepted, r.seconds, r.Rate()) +
+                      (r.failed > 0 ? ", " + std::to_string(r.failed) + " failed" : "") +
+                      (logged ? "" : ", NOT all in a checkpoint within 2 min"),
+                  "", "", ""});
+  rows.push_back(
+      {"actas per commit transaction (one fsync each) / per signed checkpoint",
+       Fmt("%.1f / %.0f", accepted / std::max(commits, 1.0), accepted / std::max(checkpoints, 1.0)),
+       "", "", ""});
+  rows.push_back({"load generator thread CPU per acta (the other core; not in the figure)",
+                  Fmt("%.1f µs", gen_cpu * 1e6 / std::max(accepted, 1.0)), "", "", ""});
+  nlohmann::json out = {
+      {"title", "Center ingest: CPU per acta"},
+      {"columns", {"measure", "value", "limit (same run)", "ratio", "goal"}},
+      {"rows", rows},
+      {"notes",
+       {"`acta center " + Join(o.center_args) +
+            "` (SQLite, synchronous=FULL, group "
+            "commit) as its own process pinned to CPU " +
+            std::to_string(center_cpu) +
+            " (sched_setaffinity), the in-process load generator (bench/load_generator.h) "
+            "pinned to CPU " +
+            std::to_string(load_cpu) +
+            "; MAC-authenticated terminal lane over loopback HTTP, closed loop, each acta "
+            "distinct and answered 201 with its signed receipt.",
+        "Center CPU: its utime + stime from /proc/PID/stat across the measured load, up to "
+        "the checkpoint that covers every accepted acta (sequencing, Merkle tree, checkpoint "
+        "signature included), over the actas accepted. " +
+            std::to_string(warm) + " actas before it warm the center up and are not counted.",
+        "Ratio: one raw verification's CPU over the center's CPU per acta; 1.00 would be a "
+        "center doing nothing but one signature check per acta.",
+        Fmt("Machine load average (1 min): %.1f before, %.1f after, on 2 cores shared with "
+            "other jobs; CPU time per acta is what that sharing disturbs least (a rate would "
+            "not be).",
+            load_before, load_after)}}};
+  if (o.out_path.empty()) {
+    std::printf("%s\n", out.dump(2).c_str());
+  } else {
+    std::ofstream(o.out_path) << out.dump(2) << "\n";
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(root, ec);
+  return 0;
+}
+
+}  // namespace
+}  // namespace acta::bench
+
+int main(int argc, char** argv) {
+  using namespace acta::bench;
+  acta::InitCrypto();
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i], v = argv[i + 1];
+    if (a == "--tables") {
+      o.tables = static_cast<uint32_t>(std::stoul(v));
+    } else if (a == "--connections") {
+      o.connections = std::stoi(v);
+    } else if (a == "--acta") {
+      o.acta = v;
+    } else if (a == "--out") {
+      o.out_path = v;
+    } else if (a == "--perf-data") {
+      o.perf_data = v;
+    } else if (a == "--center-args") {
+      o.center_args.clear();
+      std::istringstream words(v);
+      for (std::string w; words >> w;) o.center_args.push_back(w);
+    } else {
+      std::fprintf(stderr,
+                   "usage: ingest_cpu [--tables N] [--connections C] [--acta PATH] [--out FILE] "
+                   "[--perf-data FILE] [--center-args 'ARGS' (default '--threads 1 "
+                   "--verify-workers 1')]\n");
+      return 2;
+    }
+  }
+  if (argc % 2 == 0 || o.tables < 1000 || o.connections < 1 || o.connections > 64 ||
+      access(o.acta.c_str(), X_OK) != 0) {
+    std::fprintf(stderr, "ingest_cpu: bad arguments, or no acta binary at %s (--acta)\n",
+                 o.acta.c_str());
+    return 2;
+  }
+  spdlog::set_level(spdlog::level::warn);
+  return Run(o);
+}

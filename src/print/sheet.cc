@@ -71,9 +71,12 @@ class Writer {
     cairo_move_to(cr_, x - e.x_advance, y_);
     cairo_show_text(cr_, s.c_str());
   }
-  // `s` cut (at a UTF-8 boundary, with an ellipsis) to fit `width`.
-  std::string Fit(const std::string& s, double width, double size) {
-    cairo_select_font_face(cr_, kFont, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  // `s` cut (at a UTF-8 boundary, with an ellipsis) to fit `width`, measured
+  // in the weight it is drawn in: bold is wider, and a bold title measured
+  // as regular ran into the QR code's quiet zone and finder pattern.
+  std::string Fit(const std::string& s, double width, double size, bool bold = false) {
+    cairo_select_font_face(cr_, kFont, CAIRO_FONT_SLANT_NORMAL,
+                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr_, size);
     std::string t = s;
     for (bool cut = false;; cut = true) {
@@ -160,7 +163,7 @@ void DrawHeader(Writer& w, const Acta& acta, const Manifest& m, const TableRecor
 
   const double text_width = qr_x - kMargin;
   w.set_y(top + 14);
-  w.Text(kMargin, w.Fit(m.name, text_width, 15), 15, true);
+  w.Text(kMargin, w.Fit(m.name, text_width, 15, true), 15, true);
   w.set_y(w.y() + 18);
   w.Text(kMargin, "Acta de escrutinio · Tally sheet", 11);
   w.set_y(w.y() + 26);
@@ -205,15 +208,15 @@ void DrawContest(Writer& w, const Contest& contest, const ContestCounts& counts,
                  uint32_t ballots_cast) {
   const double x_party = kMargin + 250, x_votes = w.right();
   w.Need(3 * kLine + 10);
-  w.Text(kMargin, w.Fit(contest.name, x_votes - kMargin, 11), 11, true);
+  w.Text(kMargin, w.Fit(contest.name, x_votes - kMargin, 11, true), 11, true);
   w.set_y(w.y() + 5);
   w.Rule(kMargin, x_votes, 0.9);
   const auto row = [&](const std::string& name, const std::string& party, uint64_t votes,
                        bool bold) {
     w.Need(kLine);
     w.set_y(w.y() + kLine);
-    w.Text(kMargin, w.Fit(name, x_party - kMargin - 8, 9.5), 9.5, bold);
-    w.Text(x_party, w.Fit(party, x_votes - x_party - 70, 9.5), 9.5, bold);
+    w.Text(kMargin, w.Fit(name, x_party - kMargin - 8, 9.5, bold), 9.5, bold);
+    w.Text(x_party, w.Fit(party, x_votes - x_party - 70, 9.5, bold), 9.5, bold);
     w.TextRight(x_votes, Count(votes), 10, true);
   };
   for (size_t k = 0; k < contest.candidates.size(); ++k) {

@@ -11,6 +11,7 @@
 #include "photo/qr_scan.h"
 #include "photo/testing/degrade.h"
 #include "print/testing/largest_acta.h"
+#include "terminal/qr.h"
 
 namespace acta::print {
 namespace {
@@ -52,6 +53,37 @@ TEST(SheetTest, PngPageCarriesTheActaInItsQrCode) {
   EXPECT_EQ(image->width, 1275);  // 8.5 in at 150 dpi
   EXPECT_EQ(image->height, 1650);
   EXPECT_EQ(QrIn(pages->front()), ActaToText(acta));
+}
+
+TEST(SheetTest, ALongBoldTitleStopsBeforeTheQrCodesQuietZone) {
+  // The title is drawn bold; it was cut to fit as if regular, and a long
+  // election name ran over the quiet zone and the top-left finder pattern
+  // (ZXing-C++ and zbar still read it; the page's zxing-wasm did not).
+  auto l = LargestActa();
+  l.manifest.name = "Elección de prueba: el acta más grande que el formato permite";
+  l.manifest.Finalize();
+  ActaBody b = l.acta.body;
+  b.election_id = l.manifest.election_id;
+  const Acta acta = *SignActa(b, SigningKey::FromSeed(acta::testing::FixedSeed(0x10)));
+  auto pages = RenderSheet(acta, l.manifest, {Paper::kA4, SheetFormat::kPng, 144});
+  ASSERT_TRUE(pages.has_value()) << pages.error().ToString();
+  auto page = photo::DecodePhoto(pages->front());
+  ASSERT_TRUE(page.has_value());
+  auto code = qr::Encode(ActaToText(acta));
+  ASSERT_TRUE(code.has_value());
+  // sheet.cc's geometry in points (2 px each at 144 dpi): the code's box is
+  // 240 pt wide at the right margin (40 pt), from the top margin; its quiet
+  // zone is 4 modules on every side.
+  const double scale = 2, box_x = PaperSize(Paper::kA4).width - 40 - 240, top = 40;
+  const double quiet = 4 * 240.0 / (code->size + 8);
+  int dark = 0;
+  for (int y = static_cast<int>(top * scale); y < static_cast<int>((top + 240) * scale); ++y) {
+    for (int x = static_cast<int>(box_x * scale) + 1;
+         x < static_cast<int>((box_x + quiet) * scale) - 1; ++x) {
+      dark += page->at(x, y) < 128;
+    }
+  }
+  EXPECT_EQ(dark, 0) << "dark pixels in the QR code's left quiet zone";
 }
 
 TEST(SheetTest, TheLargestActaPrintsOneCodeThatAPhonePhotoOfThePageDecodes) {

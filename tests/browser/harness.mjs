@@ -238,3 +238,55 @@ export async function startNginx(root, dir, { workers = 1, cpus } = {}) {
   };
 }
 
+
+// An election made with `acta election init` from CSVs written here, whose
+// first table's acta is the format's largest, exactly 1,024 bytes
+// (docs/FORMATS.md): 16 contests (the most an acta holds) of 27 candidates,
+// every candidate's count at or above 128 (a two-byte varint) in a table of
+// 4,200 registered voters where 3,900 voted, and the counts still add up.
+// `tables` tables in one voting center. Returns what makeElection returns,
+// with `largest`: the counts of that acta (for signActa).
+export const kMaxActaSize = 1024;
+export async function makeLargestElection(tables = 3) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'acta-largest-'));
+  const csv = path.join(dir, 'csv');
+  await mkdir(csv);
+  await writeFile(path.join(csv, 'election.csv'), [
+    'key,value', 'name,Elección de prueba: el acta más grande', 'polls_close_not_before,2026-12-06T22:00:00Z',
+    'polls_close_not_after,2026-12-07T06:00:00Z', 'authority,largest-authority', 'center,largest-center', '',
+  ].join('\n'));
+  await writeFile(path.join(csv, 'regions.csv'), [
+    'code,name,level,parent', 'LG,República Grande,country,', 'LG-01,Estado Uno,state,LG',
+    'LG-01-01,Municipio Uno,municipality,LG-01', 'LG-01-01-01,Parroquia Uno,parish,LG-01-01',
+    'LG-01-01-01-001,Escuela Grande,voting_center,LG-01-01-01', '',
+  ].join('\n'));
+  const ids = Array.from({ length: tables }, (_, i) => 5001 + i);
+  await writeFile(path.join(csv, 'tables.csv'),
+    ['id,region,registered,public_key', ...ids.map((id) => `${id},LG-01-01-01-001,4200,`), ''].join('\n'));
+  const contests = 16, candidates = 27;
+  const rows = ['contest_id,contest_name,candidate_id,candidate_name,party'];
+  for (let c = 0; c < contests; c++) {
+    for (let k = 0; k < candidates; k++) {
+      rows.push(`c${c + 1},Consejo regional circunscripción ${c + 1},c${c + 1}k${k + 1},Candidata número ${k + 1},Partido ${k + 1}`);
+    }
+  }
+  await writeFile(path.join(csv, 'contests.csv'), `${rows.join('\n')}\n`);
+  const e = path.join(dir, 'e');
+  await run(actaBin, ['election', 'init', '--from', csv, '--out', e]);
+  const manifest = JSON.parse(await readFile(path.join(e, 'manifest.json'), 'utf8'));
+  // Votes 128 + k (two bytes each), blank and null under 128 (one byte):
+  // 113 bytes of header, count and signature plus 16 × 57 bytes is 1,025;
+  // contest 1's last candidate below 128 takes one byte off.
+  const ballots = 3900;
+  const largest = {
+    ballots_cast: ballots,
+    contests: Array.from({ length: contests }, (_, c) => {
+      const votes = Array.from({ length: candidates }, (_, k) => 128 + k);
+      if (c === 0) votes[candidates - 1] = 100;
+      const left = ballots - votes.reduce((a, v) => a + v, 0);
+      const blank = Math.floor(left * 0.6);
+      return { votes, blank, null: left - blank };
+    }),
+  };
+  return { dir, election: e, manifest, ids, largest, truth: () => largest };
+}

@@ -9,6 +9,7 @@
 #include "center/public_listener.h"
 #include "core/election_secrets.h"
 #include "core/file.h"
+#include "log/manifest_signatures.h"
 #include "store/open_store.h"
 #include "store/sequencer_lease.h"
 
@@ -64,7 +65,9 @@ Result<std::vector<TransportKey>> LoadMasters(const Manifest& m,
 
 Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock& clock) {
   std::unique_ptr<Center> c(new Center());
-  auto manifest = LoadManifest(options.election_dir);
+  // Either form of manifest.sig, signed by the manifest's authority
+  // (log/manifest_signatures.h).
+  auto manifest = log::LoadTrustedManifest(options.election_dir, std::nullopt);
   if (!manifest) return std::unexpected(manifest.error());
   c->manifest_ = std::make_unique<Manifest>(std::move(*manifest));
   const Manifest& m = *c->manifest_;

@@ -5,9 +5,11 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/cmd_election_cosign.h"
 #include "cli/command.h"
 #include "cli/table_printer.h"
 #include "core/manifest_csv.h"
+#include "log/manifest_signatures.h"
 #include "sim/synth.h"
 
 namespace acta::cli {
@@ -48,6 +50,7 @@ void PrintSummary(const std::string& dir, const Manifest& m) {
                                 FormatUtcTimestamp(m.polls_close_not_after)});
   tp.AddRow({"authority key", m.authority.ToString()});
   for (const auto& c : m.centers) tp.AddRow({"center key", c.ToString()});
+  tp.AddRow({"fingerprint", log::ManifestFingerprint(m)});
   std::printf("wrote %s\n", dir.c_str());
   for (const auto& [k, v] : rows) std::printf("  %-18s %s\n", k.c_str(), v.c_str());
 }
@@ -97,8 +100,8 @@ int RunInit(const InitOptions& o) {
 }  // namespace
 
 void RegisterElection(CLI::App& app, RunFn& run) {
-  CLI::App* election =
-      app.add_subcommand("election", "Create an election directory (manifest, keys)");
+  CLI::App* election = app.add_subcommand(
+      "election", "Create an election directory (manifest, keys) and co-sign its manifest");
   election->require_subcommand(1);
 
   auto s = std::make_shared<SynthCliOptions>();
@@ -135,6 +138,8 @@ void RegisterElection(CLI::App& app, RunFn& run) {
   init->add_option("--from", i->from, "Directory with the CSV files")->required();
   init->add_option("--out", i->out, "Directory to create")->required();
   init->callback([&run, i] { run = [i] { return RunInit(*i); }; });
+
+  RegisterElectionCosign(*election, run);
 }
 
 }  // namespace acta::cli

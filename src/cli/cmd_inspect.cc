@@ -15,6 +15,7 @@ namespace {
 struct InspectOptions {
   std::string input;
   std::string election;
+  std::string trust;
   bool json = false;
 };
 
@@ -41,7 +42,7 @@ std::vector<std::string> ActaFlags(const ActaBody& b, const Manifest& m, const T
 }
 
 int RunInspect(const InspectOptions& o) {
-  auto manifest = LoadElection(o.election);
+  auto manifest = LoadElection(o.election, "", o.trust);
   if (!manifest) return ReportError("inspect", manifest.error());
   auto acta = ReadActaInput(o.input);
   if (!acta) return ReportError("inspect", acta.error());
@@ -94,6 +95,9 @@ void RegisterInspect(CLI::App& app, RunFn& run) {
          "a\nphoto or scan of the printed sheet (JPEG, PNG or WebP; EXIF rotation honoured)")
       ->required();
   cmd->add_option("--election", o->election, "Election directory")->required();
+  cmd->add_option("--trust", o->trust,
+                  "Trust file: the manifest signers this reader trusts and how many must have\n"
+                  "signed (quorum K, signer VKEY lines); default: the manifest's authority alone");
   cmd->add_flag("--json", o->json,
                 "Print the counts as JSON (the counts-file format of acta sign)");
   cmd->callback([&run, o] { run = [o] { return RunInspect(*o); }; });

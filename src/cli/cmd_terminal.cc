@@ -24,6 +24,7 @@ namespace {
 
 struct TerminalSendOptions {
   std::string election;
+  std::string trust;
   uint32_t table = 0;
   std::string acta;
   std::vector<std::string> centers;
@@ -53,7 +54,7 @@ Status PrintQr(const Acta& acta, const TerminalSendOptions& o) {
 
 int RunTerminalSend(const TerminalSendOptions& o) {
   constexpr std::string_view kCmd = "terminal send";
-  auto manifest = LoadElection(o.election);
+  auto manifest = LoadElection(o.election, "", o.trust);
   if (!manifest) return ReportError(kCmd, manifest.error());
   auto acta = ReadActaInput(o.acta);
   if (!acta) return ReportError(kCmd, acta.error());
@@ -157,6 +158,9 @@ void RegisterTerminal(CLI::App& app, RunFn& run) {
       "that verifies against the manifest. Safe to kill and run again: it resumes from the\n"
       "queue and never sends a different acta for the same table.");
   cmd->add_option("--election", o->election, "Election directory")->required();
+  cmd->add_option("--trust", o->trust,
+                  "Trust file: the manifest signers this reader trusts and how many must have\n"
+                  "signed (quorum K, signer VKEY lines); default: the manifest's authority alone");
   cmd->add_option("--table", o->table, "Table id")->required();
   cmd->add_option("--acta", o->acta,
                   "The signed acta: binary file, QR text file or text, or a PNG photo")

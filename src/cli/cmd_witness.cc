@@ -15,6 +15,7 @@
 #include "core/keys.h"
 #include "core/random.h"
 #include "log/checkpoint.h"
+#include "log/manifest_signatures.h"
 #include "witness/witness_service.h"
 
 namespace acta::cli {
@@ -89,7 +90,7 @@ int RunWitness(const WitnessCliOptions& o) {
   so.listen = o.listen;
   if (!o.tls_cert.empty()) so.tls = http::TlsFiles{o.tls_cert, o.tls_key};
   for (const auto& dir : o.elections) {
-    auto manifest = LoadManifest(dir);
+    auto manifest = log::LoadTrustedManifest(dir, std::nullopt);
     if (!manifest) return ReportError("witness", manifest.error());
     so.logs.push_back(witness::FollowManifest(*manifest));
   }

@@ -2,16 +2,25 @@
 
 #include <filesystem>
 
+#include "log/manifest_signatures.h"
+
 namespace acta::cli {
 
-Result<Manifest> LoadElection(const std::string& dir, const std::string& pin) {
+Result<Manifest> LoadElection(const std::string& dir, const std::string& pin,
+                              const std::string& trust_file) {
   LoadOptions options;
   if (!pin.empty()) {
     auto key = VerifierKey::Parse(pin);
     if (!key) return MakeError(ErrorCode::kInvalidArgument, "--authority: " + key.error().message);
     options.pinned_authority = *key;
   }
-  return LoadManifest(dir, options);
+  std::optional<log::ManifestTrust> trust;
+  if (!trust_file.empty()) {
+    auto t = log::LoadManifestTrustFile(trust_file);
+    if (!t) return std::unexpected(t.error());
+    trust = std::move(*t);
+  }
+  return log::LoadTrustedManifest(dir, trust, options);
 }
 
 Result<size_t> TableIndex(const Manifest& manifest, uint32_t table_id) {

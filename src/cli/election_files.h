@@ -8,9 +8,12 @@
 
 namespace acta::cli {
 
-// Loads DIR's manifest (signature checked). `pin` is an optional verifier
-// key string (C2SP form) the authority key must equal.
-Result<Manifest> LoadElection(const std::string& dir, const std::string& pin = "");
+// Loads DIR's manifest (signatures checked). `pin` is an optional verifier
+// key string (C2SP form) the authority key must equal; `trust_file` an
+// optional trust file (signers and quorum, log/manifest_signatures.h),
+// else the manifest's authority alone must have signed.
+Result<Manifest> LoadElection(const std::string& dir, const std::string& pin = "",
+                              const std::string& trust_file = "");
 
 // The signing key of a table: from --key FILE (a C2SP signer key file) when
 // given, else from DIR/secrets/table-keys.bin. Checks that the key matches

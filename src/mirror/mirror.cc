@@ -6,6 +6,7 @@
 #include <span>
 
 #include "core/file.h"
+#include "log/manifest_signatures.h"
 #include "log/tiles.h"
 #include "mirror/internal/state.h"
 #include "mirror/layout.h"
@@ -63,7 +64,9 @@ Status LoadManifest(Mirror::State& s) {
   if (!manifest)
     return MakeError(manifest.error().code,
                      "the manifest does not parse: " + manifest.error().message);
-  if (auto st = VerifyManifestSignature(*manifest, AsChars(s.manifest_sig)); !st)
+  if (auto st = log::VerifyManifestSignatures(*manifest, AsChars(s.manifest_sig),
+                                              log::AuthorityOnlyTrust(*manifest));
+      !st)
     return MakeError(st.error().code, "the manifest's signature: " + st.error().message);
   if (s.options.election_id && *s.options.election_id != manifest->election_id) {
     return MakeError(ErrorCode::kWrongElection,

@@ -8,6 +8,7 @@
 
 #include "core/acta.h"
 #include "core/election_secrets.h"
+#include "log/manifest_signatures.h"
 #include "sim/attack.h"
 
 namespace acta::sim {
@@ -154,7 +155,7 @@ Result<AttackTarget> ParseAttackTarget(std::string_view url) {
 }
 
 Result<AttackMaterial> LoadAttackMaterial(const std::string& election_dir) {
-  auto manifest = LoadManifest(election_dir);
+  auto manifest = log::LoadTrustedManifest(election_dir, std::nullopt);
   if (!manifest) return std::unexpected(manifest.error());
   AttackMaterial m;
   auto shared = std::make_shared<const Manifest>(std::move(*manifest));

@@ -1,6 +1,7 @@
 #include "verify/verifier.h"
 
 #include "log/checkpoint.h"
+#include "log/manifest_signatures.h"
 #include "tally/csv_export.h"
 #include "verify/dump_layout.h"
 #include "verify/internal/checks.h"
@@ -39,7 +40,11 @@ std::optional<Manifest> CheckManifest(const Files& files, const VerifyOptions& o
   }
   report.election_id = manifest->election_id;
   report.tables = manifest->tables.size();
-  if (auto st = VerifyManifestSignature(*manifest, AsChars(parts[2])); !st) {
+  // Either form of manifest.sig (log/manifest_signatures.h): the
+  // authority's signature must be among them.
+  if (auto st = log::VerifyManifestSignatures(*manifest, AsChars(parts[2]),
+                                              log::AuthorityOnlyTrust(*manifest));
+      !st) {
     report.Add({ProblemKind::kManifest,
                 "authority signature: " + st.error().message,
                 {},

@@ -7,6 +7,7 @@
 // Needs web/node_modules (esbuild comes with vite) and ACTA_BIN.
 import { describe, before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -142,6 +143,20 @@ describe('observer verification code', () => {
       const json = JSON.parse((await read('manifest.json')).toString('utf8'));
       json.name += ' (altered)';
       await assert.rejects(o.checkManifest(JSON.stringify(json), m.tablesBin, (await read('manifest.sig')).toString('utf8')), /does not verify/);
+
+      // Co-signed (`acta election cosign`, docs/FORMATS.md "manifest.sig"):
+      // the page reads the signed note and checks the authority's line.
+      const fingerprint = hex(m.electionId).slice(0, 32).toUpperCase().match(/.{4}/g).join('-');
+      execFileSync(actaBin, ['election', 'cosign', '--election', el.election, '--key',
+        path.join(el.election, 'secrets', 'authority.key'), '--fingerprint', fingerprint]);
+      const note = (await read('manifest.sig')).toString('utf8');
+      assert.ok(note.startsWith('acta/v1/manifest\n'), note);
+      const cosigned = await o.checkManifest((await read('manifest.json')).toString('utf8'), m.tablesBin, note);
+      assert.equal(hex(cosigned.electionId), hex(m.electionId));
+      // The note of another manifest, or without the authority's line, is refused.
+      await assert.rejects(o.checkManifest(JSON.stringify(json), m.tablesBin, note), /another manifest|does not verify/);
+      const others = note.replace(/\n\n\u2014 .*\n$/s, '\n\n\u2014 stranger AAAAAA==\n');
+      await assert.rejects(o.checkManifest((await read('manifest.json')).toString('utf8'), m.tablesBin, others), /not signed by the authority key/);
     } finally {
       await cleanup(el.dir);
     }

@@ -24,7 +24,8 @@ namespace {
 const std::map<std::string, std::vector<std::string>>& CommandOptions() {
   static const std::map<std::string, std::vector<std::string>> kOptions = {
       {"", {"--help", "--version", "election", "keygen", "sign", "inspect", "print"}},
-      {"election", {"--help", "synth", "init"}},
+      {"election", {"--help", "synth", "init", "cosign"}},
+      {"election cosign", {"--election", "--key", "--fingerprint"}},
       {"election synth",
        {"--tables", "--seed", "--out", "--name", "--centers", "--anomalies", "--threads",
         "--polls-close-from", "--polls-close-to"}},
@@ -33,7 +34,7 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
       {"sign",
        {"--election", "--table", "--counts", "--key", "--out", "--closing-time", "--correction",
         "--sheet", "--paper"}},
-      {"inspect", {"acta", "--election", "--json", "JPEG"}},
+      {"inspect", {"acta", "--election", "--json", "JPEG", "--trust"}},
       {"print", {"acta", "--election", "--out", "--paper", "--dpi", ".pdf", ".png"}},
       {"witness", {"--key", "--state", "--election", "--log", "--listen", "--config", "keygen"}},
       {"witness keygen", {"--name", "--out", "--public-out", "0x04"}},

@@ -7,7 +7,7 @@
 
 import { concat, fromBase64, fromHex, hex, sha256, u32be, utf8 } from './bytes';
 import { verifyEd25519 } from './ed25519';
-import { parseNoteKey, type NoteKey } from './note';
+import { parseNoteKey, verifyNoteSignedBy, type NoteKey } from './note';
 
 export interface ManifestJson {
   format: string;
@@ -125,6 +125,13 @@ export async function checkManifest(jsonText: string, tablesBin: Uint8Array, sig
   const centers = await Promise.all(json.centers.map(parseNoteKey));
   const canonical = canonicalBytes(json, authority, centers);
   const electionId = await sha256(canonical);
+  if (sigText.startsWith('acta/v1/manifest\n')) {
+    // Co-signed: a signed note over the election id, one line per signer
+    // (docs/FORMATS.md, "manifest.sig"); the page trusts the authority's.
+    const text = await verifyNoteSignedBy(sigText, authority, 'manifest.sig', 'authority');
+    if (text !== `acta/v1/manifest\n${hex(electionId)}\n`) throw new Error('manifest.sig signs another manifest');
+    return { json, electionId, authority, centers, tablesBin };
+  }
   const m = /^([0-9a-f]{8}) ([A-Za-z0-9+/=]+)\n?$/.exec(sigText);
   const sig = m ? fromBase64(m[2]) : null;
   if (!m || !sig || sig.length !== 64) throw new Error('manifest.sig: expected "<8 hex key id> <base64 signature>"');

@@ -37,31 +37,39 @@ export interface Checkpoint {
   note: string;
 }
 
+// The text of a signed note that `key` signed: one valid signature by it and
+// no failing one (signatures by other keys, e.g. witnesses or co-signers, are
+// ignored). Errors start with `what` and name the signer as `who`.
+export async function verifyNoteSignedBy(note: string, key: NoteKey, what: string, who: string): Promise<string> {
+  const split = note.indexOf('\n\n');
+  if (split < 0 || !note.endsWith('\n')) throw new Error(`${what}: not a signed note`);
+  const text = note.slice(0, split + 1);
+  let good = 0;
+  for (const line of note.slice(split + 2, -1).split('\n')) {
+    const m = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
+    if (!m) throw new Error(`${what}: malformed signature line "${line}"`);
+    const raw = fromBase64(m[2]);
+    if (!raw || raw.length < 4) throw new Error(`${what}: malformed signature`);
+    if (m[1] !== key.name || !equal(raw.slice(0, 4), key.id)) continue;
+    if (raw.length !== 68 || !(await verifyEd25519(key.key, utf8(text), raw.slice(4)))) {
+      throw new Error(`${what}: the ${who}'s signature does not verify`);
+    }
+    good++;
+  }
+  if (good === 0) throw new Error(`${what}: not signed by the ${who} key of the manifest`);
+  return text;
+}
+
 // Parses a checkpoint note and requires a valid signature by `center` and
 // no failing one by it (other signers, e.g. witnesses, are ignored).
 export async function verifyCheckpoint(note: string, center: NoteKey, origin: string): Promise<Checkpoint> {
-  const split = note.indexOf('\n\n');
-  if (split < 0 || !note.endsWith('\n')) throw new Error('checkpoint: not a signed note');
-  const text = note.slice(0, split + 1);
+  const text = await verifyNoteSignedBy(note, center, 'checkpoint', 'center');
   const lines = text.split('\n');
   if (lines.length < 4) throw new Error('checkpoint: fewer than three lines');
   if (lines[0] !== origin) throw new Error(`checkpoint of another log: "${lines[0]}", expected "${origin}"`);
   if (!/^(0|[1-9][0-9]*)$/.test(lines[1]) || !Number.isSafeInteger(Number(lines[1]))) throw new Error('checkpoint: bad size');
   const root = fromBase64(lines[2]);
   if (!root || root.length !== 32) throw new Error('checkpoint: bad root');
-  let good = 0;
-  for (const line of note.slice(split + 2, -1).split('\n')) {
-    const m = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
-    if (!m) throw new Error(`checkpoint: malformed signature line "${line}"`);
-    const raw = fromBase64(m[2]);
-    if (!raw || raw.length < 4) throw new Error('checkpoint: malformed signature');
-    if (m[1] !== center.name || !equal(raw.slice(0, 4), center.id)) continue;
-    if (raw.length !== 68 || !(await verifyEd25519(center.key, utf8(text), raw.slice(4)))) {
-      throw new Error('checkpoint: the center\'s signature does not verify');
-    }
-    good++;
-  }
-  if (good === 0) throw new Error('checkpoint: not signed by the center key of the manifest');
   return { origin, size: Number(lines[1]), root, note };
 }
 

@@ -38,7 +38,19 @@ for k in "${kinds[@]}"; do faults=$((faults + ${k#*:})); done
 export ACTA_HA_TABLES=${ACTA_HA_TABLES:-$((faults * 40))}
 
 ACTA_HA_BASE_PORT=auto "$root/scripts/ha-cluster.sh" up
-trap '"$root/scripts/ha-cluster.sh" down' EXIT
+# The cluster's own logs (Patroni, PostgreSQL, etcd) go with it at down:
+# keep a copy beside the run's log first, for a run that fails.
+keep_logs() {
+  rm -rf "$build/ha-cluster-logs"
+  mkdir -p "$build/ha-cluster-logs"
+  for d in "$ACTA_HA_DIR"/site*; do
+    [ -d "$d" ] || continue
+    mkdir -p "$build/ha-cluster-logs/$(basename "$d")"
+    cp "$d"/*.log "$build/ha-cluster-logs/$(basename "$d")/" 2>/dev/null || true
+  done
+  cp "$ACTA_HA_DIR"/reinits "$ACTA_HA_DIR"/patroni-restarts "$build/ha-cluster-logs/" 2>/dev/null || true
+}
+trap 'keep_logs; "$root/scripts/ha-cluster.sh" down' EXIT
 log=$build/ha-faults.log
 echo "ha-faults: $faults faults ($ACTA_HA_FAULTS), $ACTA_HA_TABLES tables; log in $log"
 export ACTA_HA_OUT=$build/ha-faults.json

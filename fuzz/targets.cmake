@@ -18,6 +18,7 @@ set(ACTA_FUZZ_TARGET_DEPS
     hex:acta_core
     note:acta_log
     checkpoint:acta_log
+    receipt_key:acta_log
     add_checkpoint:acta_witness
     tile_path:acta_log
     entry_bundle:acta_log

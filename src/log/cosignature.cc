@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "log/signer_notes.h"
+
 namespace acta::log {
 
 std::string CosignatureMessage(std::string_view checkpoint_text, uint64_t timestamp) {
@@ -12,15 +14,8 @@ std::string CosignatureMessage(std::string_view checkpoint_text, uint64_t timest
 
 Result<NoteSignature> Cosign(std::string_view checkpoint_text, const NamedCosignerKey& key,
                              uint64_t timestamp) {
-  if (timestamp == 0 || timestamp > kMaxCosignatureTime) {
-    return MakeError(ErrorCode::kInvalidArgument, "cosign: timestamp must be in 1..2^63-1");
-  }
-  ACTA_RETURN_IF_ERROR(ValidateNoteText(checkpoint_text));
-  const Signature sig = key.key.Sign(AsBytes(CosignatureMessage(checkpoint_text, timestamp)));
-  NoteSignature out{key.name, key.key_id, {}};
-  AppendU64(out.signature, timestamp);
-  out.signature.insert(out.signature.end(), sig.begin(), sig.end());
-  return out;
+  return CosignWith(checkpoint_text, key.name, MemorySigner(key.key, "witness key " + key.name),
+                    timestamp);
 }
 
 Result<uint64_t> VerifyCosignature(std::string_view checkpoint_text, ByteSpan signature,

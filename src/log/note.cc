@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "log/cosignature.h"
+#include "log/signer_notes.h"
 
 namespace acta::log {
 namespace {
@@ -144,11 +145,8 @@ std::string FormatNote(const Note& note) {
 }
 
 Result<std::string> SignNote(std::string_view text, const NamedSigningKey& key) {
-  ACTA_RETURN_IF_ERROR(ValidateNoteText(text));
-  const Signature signature = key.key.Sign(AsBytes(text));
-  Note note{std::string(text),
-            {NoteSignature{key.name, key.key_id, Bytes(signature.begin(), signature.end())}}};
-  return FormatNote(note);
+  const MemorySigner signer(key.key, "key " + key.name);
+  return SignNoteWith(text, NamedSigner{key.name, &signer});
 }
 
 Result<std::vector<NoteSigner>> VerifyNoteSigners(const Note& note, std::span<const NoteKey> keys) {

@@ -5,11 +5,18 @@
 // photo of each. zbarimg is the limit: the ratio is acta's share over its.
 //
 //   photo_decode --out photo.json [--seeds N] [--zbarimg PATH] [--keep DIR]
+//   photo_decode --decode DIR --out decoded.json [--zbarimg PATH]
+//
+// The second form decodes photos made elsewhere (every *.jpg in DIR, by
+// name) with both readers and writes, per file, the texts each found and
+// its time: bench/observer_decode.mjs puts the observers' page in the
+// browser beside them on the same photos in the same run.
 //
 // Photos: the sheet (acta print, A4 PNG at 200 dpi) of a typical and of the
 // largest (1,024-byte) acta, photographed by photo::testing::TakePhoto into
 // a 2250 x 3000 (6.75 MP) frame, saved as JPEG quality 85 unless the
 // degradation is the JPEG quality itself. Every photo is seeded.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -104,23 +111,40 @@ struct Tally {
   double ours_ms = 0, zbar_ms = 0;
 };
 
-bool ZbarDecodes(const std::string& zbarimg, const std::string& file, const std::string& want) {
+// The texts zbarimg finds in `file`, one per symbol.
+std::vector<std::string> ZbarTexts(const std::string& zbarimg, const std::string& file) {
   const std::string cmd =
       zbarimg + " -q --raw -Sdisable -Sqrcode.enable '" + file + "' 2>/dev/null";
   FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return false;
+  if (p == nullptr) return {};
   std::string out;
   char buf[4096];
   for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
   pclose(p);
-  // One line per symbol found.
+  std::vector<std::string> texts;
   for (size_t start = 0; start < out.size();) {
     size_t nl = out.find('\n', start);
     if (nl == std::string::npos) nl = out.size();
-    if (out.compare(start, nl - start, want) == 0) return true;
+    if (nl > start) texts.push_back(out.substr(start, nl - start));
     start = nl + 1;
   }
+  return texts;
+}
+
+bool ZbarDecodes(const std::string& zbarimg, const std::string& file, const std::string& want) {
+  for (const std::string& t : ZbarTexts(zbarimg, file))
+    if (t == want) return true;
   return false;
+}
+
+// acta's reader on one photo file, as `acta inspect` reads it.
+std::vector<std::string> ActaTexts(const std::string& file) {
+  auto bytes = ReadFile(file);
+  if (!bytes) return {};
+  auto image = photo::DecodePhoto(*bytes);
+  if (!image) return {};
+  auto found = photo::ScanQrCodes(*image);
+  return found ? *found : std::vector<std::string>{};
 }
 
 double MsSince(std::chrono::steady_clock::time_point t0) {
@@ -164,13 +188,8 @@ int Run(const std::string& out_path, int seeds, const std::string& zbarimg, std:
         Tally& t = tallies[li];
         ++t.files;
         auto t0 = std::chrono::steady_clock::now();
-        bool ok = false;
-        if (auto bytes = ReadFile(file)) {
-          if (auto image = photo::DecodePhoto(*bytes)) {
-            auto found = photo::ScanQrCodes(*image);
-            ok = found && found->size() == 1 && found->front() == texts[ai];
-          }
-        }
+        const auto found = ActaTexts(file);
+        const bool ok = found.size() == 1 && found.front() == texts[ai];
         t.ours_ms += MsSince(t0);
         t.ours += ok;
         t0 = std::chrono::steady_clock::now();
@@ -235,11 +254,34 @@ int Run(const std::string& out_path, int seeds, const std::string& zbarimg, std:
   return 0;
 }
 
+// --decode: every *.jpg of `dir`, by name, through both readers.
+int DecodeDir(const std::string& dir, const std::string& out_path, const std::string& zbarimg) {
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".jpg") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  nlohmann::json rows = nlohmann::json::array();
+  for (const std::string& file : files) {
+    auto t0 = std::chrono::steady_clock::now();
+    const auto ours = ActaTexts(file);
+    const double ours_ms = MsSince(t0);
+    t0 = std::chrono::steady_clock::now();
+    const auto zbar = ZbarTexts(zbarimg, file);
+    rows.push_back({{"file", std::filesystem::path(file).filename().string()},
+                    {"acta", ours},
+                    {"acta_ms", ours_ms},
+                    {"zbarimg", zbar},
+                    {"zbarimg_ms", MsSince(t0)}});
+  }
+  std::ofstream(out_path) << rows.dump(2) << "\n";
+  return files.empty() ? 1 : 0;
+}
+
 }  // namespace
 }  // namespace acta::bench
 
 int main(int argc, char** argv) {
-  std::string out, zbarimg = "zbarimg", keep;
+  std::string out, zbarimg = "zbarimg", keep, decode;
   int seeds = 3;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
@@ -251,6 +293,8 @@ int main(int argc, char** argv) {
       zbarimg = argv[i + 1];
     else if (a == "--keep")
       keep = argv[i + 1];
+    else if (a == "--decode")
+      decode = argv[i + 1];
     else {
       std::fprintf(stderr, "photo_decode: unknown option %s\n", a.c_str());
       return 2;
@@ -259,8 +303,10 @@ int main(int argc, char** argv) {
   if (out.empty() || seeds < 1 || seeds > 50) {
     std::fprintf(
         stderr,
-        "usage: photo_decode --out FILE.json [--seeds 1..50] [--zbarimg PATH] [--keep DIR]\n");
+        "usage: photo_decode --out FILE.json [--seeds 1..50] [--zbarimg PATH] [--keep DIR]\n"
+        "       photo_decode --decode DIR --out FILE.json [--zbarimg PATH]\n");
     return 2;
   }
+  if (!decode.empty()) return acta::bench::DecodeDir(decode, out, zbarimg);
   return acta::bench::Run(out, seeds, zbarimg, keep);
 }

@@ -82,6 +82,20 @@ if [ -x "$build_dir/bench/photo_decode" ]; then
   "$build_dir/bench/photo_decode" --seeds "${ACTA_BENCH_PHOTO_SEEDS:-3}" --out "$out/photo.json"
   python3 bench/report.py photo "$out/photo.json" --build "$build"
 fi
+# The same photos' QR codes read by the observers' page in headless Chromium
+# (zxing-wasm), beside the C++ reader and zbarimg (issue #18).
+if [ -x "$build_dir/bench/photo_decode" ] && command -v node >/dev/null && [ -x /usr/bin/chromium ] \
+    && [ -d web/node_modules/playwright-core ] \
+    && cmake --build "$build_dir" --target acta make_photo web -j 2; then
+  echo "run-bench: observer_decode (the observers' page in Chromium vs the C++ reader and zbarimg)"
+  ACTA_BIN="$build_dir/src/cli/acta" ACTA_MAKE_PHOTO="$build_dir/tests/browser/make_photo" \
+    ACTA_PHOTO_DECODE="$build_dir/bench/photo_decode" \
+    node bench/observer_decode.mjs --seeds "${ACTA_BENCH_OBSERVER_SEEDS:-2}" \
+      --work "$out/observer-decode" --out "$out/observer_decode.json"
+  python3 bench/report.py observer_decode "$out/observer_decode.json" --build "$build"
+else
+  echo "run-bench: no observer_decode (needs node, /usr/bin/chromium, web/node_modules and the web target)" >&2
+fi
 if [ -x "$build_dir/bench/attack_load" ]; then
   echo "run-bench: attack_load (under attack: every acta attack mode at 10x and 50x, nginx, demo)"
   "$build_dir/bench/attack_load" --acta "$build_dir/src/cli/acta" --out-dir "$out/attack" \

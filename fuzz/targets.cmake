@@ -26,4 +26,5 @@ set(ACTA_FUZZ_TARGET_DEPS
     http_request:acta_http
     http_fast_request:acta_http
     photo_decode:acta_photo
-    audit_files:acta_audit)
+    audit_files:acta_audit
+    event_stream:acta_mirror)

@@ -1,13 +1,19 @@
 // `acta mirror`: keeps a checked static copy of a center's public read path
 // in a directory (src/mirror/mirror.h), once or following the log.
+#include <pthread.h>
+
+#include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <memory>
+#include <thread>
 
 #include "center/web_root.h"
 #include "cli/command.h"
 #include "cli/config_file.h"
+#include "mirror/event_stream.h"
 #include "mirror/mirror.h"
 #include "terminal/http_client.h"
 
@@ -25,6 +31,36 @@ struct MirrorCmdOptions {
   int fetch_threads = 4;
   bool quiet = false;
 };
+
+// With an event stream open, the checkpoint is still polled this often, in
+// case an event is lost.
+constexpr double kStreamedPollSeconds = 30.0;
+
+// --follow on a source with server-sent events (a center's /v1/events):
+// every "checkpoint" event wakes the main thread (SIGUSR1, which it waits
+// for in sigtimedwait) for a sync at once. A source without them (a
+// mirror: 404) leaves `streaming` false and the main thread polls every
+// --interval. A broken stream is reopened after a few seconds; meanwhile
+// the main thread polls.
+void FollowEvents(http::HttpClientOptions co, pthread_t main_thread, std::atomic<bool>& streaming) {
+  for (;;) {
+    auto client = http::HttpClient::Create(co);
+    if (!client) return;
+    mirror::EventStreamParser parser([&](std::string_view type, std::string_view) {
+      if (type == "checkpoint") pthread_kill(main_thread, SIGUSR1);
+    });
+    auto status = (*client)->Stream(
+        "/v1/events",
+        [&](std::string_view chunk) {
+          streaming = true;
+          return parser.Feed(chunk).has_value();
+        },
+        std::chrono::seconds(90));
+    streaming = false;
+    if (status && *status == 404) return;
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+  }
+}
 
 bool Transient(const Error& e) {
   return e.code == ErrorCode::kUnavailable || e.code == ErrorCode::kResourceExhausted;
@@ -63,12 +99,22 @@ int RunMirror(const MirrorCmdOptions& o) {
   auto clients = [co]() { return http::HttpClient::Create(co); };
 
   // SIGINT/SIGTERM end --follow between two syncs (a kill at any other
-  // moment is safe too: the next run resumes).
+  // moment is safe too: the next run resumes); SIGUSR1 is a new checkpoint
+  // announced by the source's events.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
-  if (o.follow) pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  sigaddset(&signals, SIGUSR1);
+  std::atomic<bool> streaming = false;
+  if (o.follow) {
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before the thread: it inherits the mask
+    http::HttpClientOptions eo = co;
+    eo.max_response_bytes = 1024 * 1024;
+    eo.request_timeout = std::chrono::milliseconds(15'000);
+    // Ends with the process.
+    std::thread(FollowEvents, eo, pthread_self(), std::ref(streaming)).detach();
+  }
 
   SystemClock clock;
   auto m = mirror::Mirror::Open(mo, clients, clock);
@@ -92,10 +138,12 @@ int RunMirror(const MirrorCmdOptions& o) {
                    static_cast<unsigned long long>(r->size));
     }
     if (!o.follow) return kExitOk;
+    const double seconds = streaming ? std::max(o.interval, kStreamedPollSeconds) : o.interval;
     timespec wait{};
-    wait.tv_sec = static_cast<time_t>(o.interval);
-    wait.tv_nsec = static_cast<long>((o.interval - static_cast<double>(wait.tv_sec)) * 1e9);
-    if (sigtimedwait(&signals, nullptr, &wait) > 0) return kExitOk;
+    wait.tv_sec = static_cast<time_t>(seconds);
+    wait.tv_nsec = static_cast<long>((seconds - static_cast<double>(wait.tv_sec)) * 1e9);
+    const int sig = sigtimedwait(&signals, nullptr, &wait);
+    if (sig == SIGINT || sig == SIGTERM) return kExitOk;
   }
 }
 
@@ -116,9 +164,12 @@ void RegisterMirror(CLI::App& app, RunFn& run) {
                   "nginx configuration (http://host:port)");
   cmd->add_option("--out", o->out, "Mirror directory (created; an existing mirror is resumed)");
   cmd->add_flag("--follow", o->follow,
-                "Keep following the source, polling its checkpoint every --interval seconds; "
+                "Keep following the source: a center's server-sent events (/v1/events) start a "
+                "sync at each new checkpoint (its checkpoint is still polled every 30 s); a "
+                "source without events (a mirror) is polled every --interval seconds. "
                 "SIGINT/SIGTERM stop it");
-  cmd->add_option("--interval", o->interval, "Seconds between polls with --follow")
+  cmd->add_option("--interval", o->interval,
+                  "Seconds between polls with --follow when the source has no event stream")
       ->default_val(1.0)
       ->check(CLI::Range(0.05, 3600.0));
   cmd->add_option("--web-root", o->web_root,

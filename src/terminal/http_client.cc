@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -242,6 +243,54 @@ struct HttpClient::Impl {
     return Ok();
   }
 
+  // One request whose body is read as it arrives (HttpClient::Stream).
+  template <class Stream>
+  Result<int> StreamBody(Stream& stream, bhttp::request<bhttp::string_body>& req,
+                         const std::function<bool(std::string_view)>& on_data,
+                         std::chrono::milliseconds idle_timeout) {
+    error_code ec;
+    bool done = false;
+    bhttp::async_write(stream, req, [&](error_code e, std::size_t) {
+      ec = e;
+      done = true;
+    });
+    if (!RunUntil(done, Clock::now() + options.request_timeout))
+      return Unavailable("request to " + url.host_header + " timed out");
+    if (ec) return Unavailable("sending to " + url.host_header + " failed: " + ec.message());
+    bhttp::response_parser<bhttp::buffer_body> parser;
+    parser.header_limit(64 * 1024);
+    parser.body_limit(boost::none);
+    done = false;
+    bhttp::async_read_header(stream, buffer, parser, [&](error_code e, std::size_t) {
+      ec = e;
+      done = true;
+    });
+    if (!RunUntil(done, Clock::now() + options.request_timeout))
+      return Unavailable("response from " + url.host_header + " timed out");
+    if (ec) return Unavailable("reading from " + url.host_header + " failed: " + ec.message());
+    const int status = static_cast<int>(parser.get().result_int());
+    if (status != 200) return status;
+    char chunk[4096];
+    while (!parser.is_done()) {
+      parser.get().body().data = chunk;
+      parser.get().body().size = sizeof chunk;
+      done = false;
+      // read_some: hand over what arrived (async_read would wait for a full buffer).
+      bhttp::async_read_some(stream, buffer, parser, [&](error_code e, std::size_t) {
+        ec = e;
+        done = true;
+      });
+      if (!RunUntil(done, Clock::now() + idle_timeout))
+        return Unavailable("no event from " + url.host_header + " for " +
+                           std::to_string(idle_timeout.count()) + " ms");
+      if (ec && ec != bhttp::error::need_buffer)
+        return Unavailable("reading from " + url.host_header + " failed: " + ec.message());
+      const std::size_t got = sizeof chunk - parser.get().body().size;
+      if (got > 0 && !on_data(std::string_view(chunk, got))) return status;
+    }
+    return Unavailable(url.host_header + " ended the stream");
+  }
+
   // One request/response on the open connection. `got_response_bytes` tells
   // the caller whether a failure may be retried.
   template <class Stream>
@@ -382,6 +431,27 @@ Result<HttpResponse> HttpClient::Send(std::string_view method, std::string_view 
                        result.error().code == ErrorCode::kUnavailable && Clock::now() < deadline;
     if (!stale || attempt > 0) return result;
   }
+}
+
+Result<int> HttpClient::Stream(std::string_view path,
+                               const std::function<bool(std::string_view)>& on_data,
+                               std::chrono::milliseconds idle_timeout) {
+  if (!path.starts_with('/') || !IsPathText(path)) {
+    return MakeError(ErrorCode::kInvalidArgument, "path must start with '/' and hold no spaces");
+  }
+  bhttp::request<bhttp::string_body> req;
+  req.version(11);
+  req.method(bhttp::verb::get);
+  req.target(impl_->url.base_path + std::string(path));
+  req.set(bhttp::field::host, impl_->url.host_header);
+  req.set(bhttp::field::user_agent, impl_->options.user_agent);
+  req.set(bhttp::field::accept, "text/event-stream");
+  req.keep_alive(true);
+  ACTA_RETURN_IF_ERROR(impl_->Connect(Clock::now() + impl_->options.request_timeout));
+  auto result = impl_->tls ? impl_->StreamBody(*impl_->tls, req, on_data, idle_timeout)
+                           : impl_->StreamBody(*impl_->plain, req, on_data, idle_timeout);
+  impl_->Disconnect();
+  return result;
 }
 
 }  // namespace acta::http

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -79,6 +80,15 @@ class HttpClient {
   Result<HttpResponse> Post(std::string_view path, ByteSpan body, const HttpHeaders& headers = {});
   Result<HttpResponse> Send(std::string_view method, std::string_view path, ByteSpan body,
                             const HttpHeaders& headers);
+
+  // GET `path` and hand the body to `on_data` as it arrives (a stream of
+  // server-sent events, which never ends by itself). Returns the status
+  // without reading the body when it is not 200, or 200 once `on_data`
+  // returned false. Errors as for Get (kUnavailable also when the stream
+  // ends, or sends nothing for `idle_timeout`). The connection is dropped
+  // afterwards; the request timeout bounds only the answer's headers.
+  Result<int> Stream(std::string_view path, const std::function<bool(std::string_view)>& on_data,
+                     std::chrono::milliseconds idle_timeout);
 
   // Drops the connection (the next request opens a new one).
   void Disconnect();

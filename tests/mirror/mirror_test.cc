@@ -358,6 +358,55 @@ TEST_F(MirrorTest, RunsFromItsTomlConfiguration) {
   EXPECT_NE(typo.err.find("centre"), std::string::npos) << typo.err;
 }
 
+// `acta mirror --follow` as a child process; SIGTERM ends it.
+pid_t StartFollower(const std::string& url, const std::string& out, const char* interval) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl(ACTA_BINARY, ACTA_BINARY, "mirror", "--center", url.c_str(), "--out", out.c_str(),
+            "--follow", "--interval", interval, "--quiet", "--web-root", "none", nullptr);
+    ::_exit(127);
+  }
+  return pid;
+}
+
+TEST_F(MirrorTest, FollowsACenterByItsEventsAndAMirrorByPolling) {
+  SubmitTables(0, 5, 5);
+  const std::string out = (dir_ / "mirror").string();
+  const std::string second = (dir_ / "second").string();
+  // An hour between polls: only the center's events can bring new
+  // checkpoints in time.
+  const pid_t by_events = StartFollower(CenterUrl(), out, "3600");
+  auto caught_up = [&](const std::string& dir) {
+    for (int i = 0; i < 400; ++i) {  // bounded: 20 s
+      auto mine = ReadTextFile(dir + "/" + mirror::kCheckpoint);
+      if (mine && *mine == Get("/checkpoint").BodyText()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  };
+  EXPECT_TRUE(caught_up(out)) << "first sync";
+  SubmitTables(5, 9, 9);
+  WaitForLogSize(9);
+  EXPECT_TRUE(caught_up(out)) << "a new checkpoint announced by /v1/events";
+
+  // A mirror of that mirror through nginx: no /v1/events there (404), so
+  // it polls every --interval.
+  fs::create_directories(dir_ / "nginx" / "tmp");
+  NginxMirror nginx(out, (dir_ / "nginx").string());
+  ASSERT_TRUE(nginx.ok()) << nginx.error();
+  const pid_t by_polling = StartFollower(nginx.url(), second, "0.2");
+  SubmitTables(9, 12, 12);
+  WaitForLogSize(12);
+  EXPECT_TRUE(caught_up(out)) << "the first mirror";
+  EXPECT_TRUE(caught_up(second)) << "the mirror of the mirror, by polling";
+  for (pid_t pid : {by_events, by_polling}) {
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  }
+}
+
 TEST_F(MirrorTest, KilledWithSigkillAtAnyMomentItResumesToTheSameFiles) {
   const std::string out = (dir_ / "mirror").string();
   const std::string work = (dir_ / "work").string();

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -191,6 +192,24 @@ void PublicApi::Route(const http::Request& request, const Reply& reply) {
     const bool with_note = !note || *note == "1";
     const auto all = state_.checkpoints();
     json out = json::array();
+    // ?size=N: only the checkpoint of that size (a monitor asks when the one
+    // it verified was published, however many were signed since).
+    if (auto s = QueryParam(request.target, "size")) {
+      auto v = ParseDecimal(*s);
+      if (!v)
+        return reply(http::Response::Error(400, "malformed", "size must be a decimal number"));
+      auto it = std::lower_bound(all.begin(), all.end(), *v,
+                                 [](const auto& cp, uint64_t size) { return cp.size < size; });
+      if (it == all.end() || it->size != *v) {
+        return reply(
+            http::Response::Error(404, "not_found", "no checkpoint of size " + std::to_string(*v)));
+      }
+      json j = {
+          {"size", it->size}, {"root", HexEncode(it->root)}, {"created_at_ms", it->created_at_ms}};
+      if (with_note) j["note"] = it->note;
+      out.push_back(std::move(j));
+      return reply(JsonOk(out.dump() + "\n"));
+    }
     const uint64_t n = all.size();
     const uint64_t shown = std::min<uint64_t>(n, max);
     for (uint64_t k = 0; k < shown; ++k) {

@@ -35,16 +35,18 @@ Result<Bytes> HttpLogSource::Fetch(const std::string& path) {
 
 std::optional<int64_t> HttpLogSource::PublishedAtMs(uint64_t size) {
   if (mirror_) return std::nullopt;
-  // The first and the latest checkpoint, without their notes: a few bytes.
-  auto r = client_.Get("/v1/checkpoints?max=2&note=0");
+  // That checkpoint alone, without its note: a few bytes, whatever was
+  // signed since (asking for the latest one missed every checkpoint the
+  // monitor verified while a newer one was already out: the busy moments).
+  auto r = client_.Get("/v1/checkpoints?size=" + std::to_string(size) + "&note=0");
   if (!r || r->status != 200) return std::nullopt;
   auto j = nlohmann::json::parse(r->BodyText(), nullptr, false);
-  if (!j.is_array() || j.empty() || !j.back().is_object()) return std::nullopt;
-  const auto& latest = j.back();
-  if (latest.value("size", UINT64_MAX) != size) return std::nullopt;
-  if (!latest.contains("created_at_ms") || !latest["created_at_ms"].is_number_unsigned())
+  if (!j.is_array() || j.size() != 1 || !j[0].is_object()) return std::nullopt;
+  const auto& cp = j[0];
+  if (cp.value("size", UINT64_MAX) != size) return std::nullopt;
+  if (!cp.contains("created_at_ms") || !cp["created_at_ms"].is_number_unsigned())
     return std::nullopt;
-  return latest["created_at_ms"].get<int64_t>();
+  return cp["created_at_ms"].get<int64_t>();
 }
 
 }  // namespace acta::verify

@@ -77,6 +77,18 @@ TEST_F(CenterE2eTest, BothLanesGiveVerifiableReceiptsAndProofs) {
         << "from " << size;
   }
 
+  // ?size=N answers that checkpoint alone, 404 for a size never signed.
+  for (const auto& old : checkpoints) {
+    const std::string size = std::to_string(old["size"].get<uint64_t>());
+    json one = json::parse(Get("/v1/checkpoints?note=0&size=" + size).BodyText());
+    ASSERT_EQ(one.size(), 1u) << size;
+    EXPECT_EQ(one[0]["root"], old["root"]);
+    EXPECT_EQ(one[0]["created_at_ms"], old["created_at_ms"]);
+    EXPECT_FALSE(one[0].contains("note"));
+  }
+  EXPECT_EQ(Get("/v1/checkpoints?size=" + std::to_string(cp->size + 1)).status, 404);
+  EXPECT_EQ(Get("/v1/checkpoints?size=x").status, 400);
+
   // The bulletin counts every table, and is tied to the checkpoint.
   json bulletin = json::parse(Get("/v1/bulletin").BodyText());
   EXPECT_EQ(bulletin["checkpoint"]["size"], kTables);

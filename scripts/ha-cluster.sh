@@ -184,7 +184,7 @@ start_etcd() {
     --initial-advertise-peer-urls "http://127.0.0.1:$(etcd_peer_port "$s")" \
     --initial-cluster "$cluster" --initial-cluster-state "$state" \
     --initial-cluster-token "acta-ha-$BASE" \
-    --heartbeat-interval 100 --election-timeout 1000 --pre-vote
+    --heartbeat-interval 100 --election-timeout 1000 --pre-vote --enable-v2=true
 }
 
 write_patroni_config() {
@@ -202,7 +202,18 @@ log:
 restapi:
   listen: 127.0.0.1:$(rest_port "$s")
   connect_address: 127.0.0.1:$(rest_port "$s")
-etcd3:
+# Patroni talks to etcd over its v2 API, not etcd3: Patroni 3.0.2's etcd3
+# backend renews a leader key whose lease expired (its process was frozen
+# or cut off past the ttl) by writing the key unconditionally when its
+# cached view, possibly stale, still names itself (patroni#2689, fixed in
+# 3.0.3). An old primary woken after SIGSTOP or a healed partition so took
+# the cluster back from the standby promoted meanwhile, which was rewound
+# and lost the commits its own synchronous standby had confirmed. The v2
+# backend renews the key with a compare-and-swap on its value
+# (prevValue=name) and reads the cluster afresh on every loop, so a
+# primary that lost the key can only demote
+# (tests/center/ha_revived_primary_test.sh).
+etcd:
   hosts: $hosts
 bootstrap:
   dcs:
@@ -417,6 +428,8 @@ case "$cmd" in
     [ -x /usr/bin/patroni ] && [ -x /usr/bin/etcd ] ||
       die "patroni or etcd missing: run scripts/install-deps.sh (patroni, etcd-server, etcd-client)"
     [ -x "$PG_BIN/initdb" ] || die "$PG_BIN/initdb not found: install postgresql-15"
+    /usr/bin/python3 -c 'import etcd' 2>/dev/null ||
+      die "python3-etcd missing (Patroni's etcd v2 backend): run scripts/install-deps.sh"
     if [ -d "$DIR" ]; then "$0" down >/dev/null 2>&1 || true; fi
     ports_free() {
       local s p

@@ -10,7 +10,7 @@ PACKAGES=(
   clang-16 libclang-rt-16-dev
   libsodium-dev libssl-dev libboost1.81-dev libsqlite3-dev sqlite3 libpq-dev
   postgresql-15 postgresql-client-15
-  patroni etcd-server etcd-client nftables
+  patroni python3-etcd etcd-server etcd-client nftables
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   libqrencode-dev libzxing-dev libpng-dev zlib1g-dev libmaxminddb-dev
   libturbojpeg0-dev libwebp-dev libexif-dev libcairo2-dev fonts-dejavu-core

@@ -13,13 +13,15 @@
 namespace acta::bench {
 
 BenchElection MakeBenchElection(uint32_t tables, const std::filesystem::path& root,
-                                uint32_t centers) {
+                                uint32_t centers, uint32_t witnesses) {
   BenchElection e;
   e.dir = (root / ("election-" + std::to_string(tables))).string();
   sim::SynthOptions o;
   o.tables = tables;
   o.seed = 99;
   o.centers = centers;
+  o.witnesses = witnesses;
+  o.witness_quorum = std::min<uint32_t>(witnesses, 2);
   auto synth = sim::SynthesizeElection(o);
   if (!synth) {
     std::fprintf(stderr, "synth: %s\n", synth.error().ToString().c_str());
@@ -78,9 +80,9 @@ double RawVerifyRate(const BenchElection& e, bool cpu_time) {
   return static_cast<double>(n) / secs;
 }
 
-std::unique_ptr<center::Center> StartBenchCenter(const BenchElection& e, const std::string& db_url,
-                                                 int node, const Clock& clock,
-                                                 const store::OpenOptions& db) {
+std::unique_ptr<center::Center> StartBenchCenter(
+    const BenchElection& e, const std::string& db_url, int node, const Clock& clock,
+    const store::OpenOptions& db, const std::function<void(center::CenterOptions&)>& adjust) {
   center::CenterOptions o;
   o.election_dir = e.dir;
   o.db_url = db_url;
@@ -92,6 +94,7 @@ std::unique_ptr<center::Center> StartBenchCenter(const BenchElection& e, const s
   o.ingest_limits.max_connections_per_source = 100000;
   o.ingest_limits.max_connections = 100000;
   o.ingest_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (adjust) adjust(o);
   auto c = center::Center::Start(o, clock);
   if (!c) {
     std::fprintf(stderr, "center: %s\n", c.error().ToString().c_str());

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,8 +27,9 @@ struct BenchElection {
 
 // Synthesizes `tables` tables (seed 99) with `centers` center keys under
 // ROOT/election-TABLES and signs every truth acta on two threads.
+// With `witnesses` > 0 the manifest lists that many (quorum 2, or 1 for one).
 BenchElection MakeBenchElection(uint32_t tables, const std::filesystem::path& root,
-                                uint32_t centers = 1);
+                                uint32_t centers = 1, uint32_t witnesses = 0);
 
 // One terminal-lane request per acta: its bytes and base64 transport MAC.
 std::vector<PreparedRequest> PrepareTerminalRequests(const BenchElection& e);
@@ -40,10 +42,12 @@ double RawVerifyRate(const BenchElection& e, bool cpu_time = false);
 // An in-process center for load runs: store `db_url`, the key of center
 // `node` (0: secrets/center.key, n: secrets/center-(n+1).key), loopback
 // listeners on port 0, no connection caps, one ingest thread per core.
-// `db` carries the PostgreSQL HA switches (--require-sync-standby).
-std::unique_ptr<center::Center> StartBenchCenter(const BenchElection& e, const std::string& db_url,
-                                                 int node, const Clock& clock,
-                                                 const store::OpenOptions& db = {});
+// `db` carries the PostgreSQL HA switches (--require-sync-standby);
+// `adjust`, when given, changes the options last.
+std::unique_ptr<center::Center> StartBenchCenter(
+    const BenchElection& e, const std::string& db_url, int node, const Clock& clock,
+    const store::OpenOptions& db = {},
+    const std::function<void(center::CenterOptions&)>& adjust = {});
 
 // Waits (at most 2 minutes) until `c` publishes a checkpoint of `size`
 // entries or more; false on timeout.

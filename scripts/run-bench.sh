@@ -61,8 +61,9 @@ if [ -x "$build_dir/bench/ingest_cpu" ]; then
       --build "$build"
 fi
 if [ -x "$build_dir/bench/witness_load" ]; then
-  echo "run-bench: witness_load (cosignatures per second of one witness)"
-  "$build_dir/bench/witness_load" --cosigns "${ACTA_BENCH_WITNESS_COSIGNS:-2000}" --out "$out/witness.json"
+  echo "run-bench: witness_load (cosignatures per second; ingest with and without witnesses)"
+  "$build_dir/bench/witness_load" --cosigns "${ACTA_BENCH_WITNESS_COSIGNS:-2000}" \
+      --tables "${ACTA_BENCH_WITNESS_TABLES:-20000}" --out "$out/witness.json"
   python3 bench/report.py witness "$out/witness.json" --title "Witnesses" --build "$build"
 fi
 if [ -x "$build_dir/bench/monitor_load" ]; then

@@ -61,6 +61,34 @@ Result<std::vector<TransportKey>> LoadMasters(const Manifest& m,
   return out;
 }
 
+// One transport per manifest witness, at its URL or the override.
+Result<std::unique_ptr<CosignatureCollector>> StartCollector(const Manifest& m,
+                                                             const LogState& state,
+                                                             const CenterOptions& options) {
+  std::vector<std::unique_ptr<witness::WitnessTransport>> transports;
+  for (const auto& w : m.witnesses) {
+    auto it = options.witness_urls.find(w.name);
+    const std::string& url = it == options.witness_urls.end() ? w.url : it->second;
+    auto t = witness::HttpWitnessTransport(url, options.witness_ca_file);
+    if (!t) {
+      return MakeError(t.error().code,
+                       "witness " + w.name + " (" + url + "): " + t.error().message);
+    }
+    transports.push_back(std::move(*t));
+  }
+  for (const auto& [name, url] : options.witness_urls) {
+    bool listed = false;
+    for (const auto& w : m.witnesses) listed = listed || w.name == name;
+    if (!listed) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "--witness-url " + name + ": no witness of that name in the manifest");
+    }
+  }
+  auto c = std::make_unique<CosignatureCollector>(m, state, std::move(transports), options.witness);
+  c->Start();
+  return c;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock& clock) {
@@ -141,6 +169,13 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   c->sequencer_->Start();
 
   c->metrics_ = std::make_unique<MetricsRegistry>();
+  if (options.collect_cosignatures && !m.witnesses.empty()) {
+    auto collector = StartCollector(m, *c->state_, options);
+    if (!collector) return std::unexpected(collector.error());
+    c->collector_ = std::move(*collector);
+    CosignatureCollector* col = c->collector_.get();
+    c->metrics_->Add([col](std::string& out) { col->RenderMetrics(out); });
+  }
   telemetry::TelemetryOptions topts;
   if (!options.geoip_country_db.empty() || !options.geoip_asn_db.empty()) {
     auto geo = telemetry::MmdbGeoLookup::Open(options.geoip_country_db, options.geoip_asn_db);
@@ -155,6 +190,7 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   popts.web_root = options.web_root;
   popts.audit_dir = options.audit_dir;
   popts.telemetry = tel;
+  popts.cosignatures = c->collector_.get();
   auto public_api =
       std::make_unique<PublicApi>(*c->state_, *c->store_, std::move(*files), *c->metrics_, popts);
   IngestHandler* ih = ingest_handler.get();
@@ -236,6 +272,9 @@ void Center::Stop() {
   if (ingest_) ingest_->Stop();
   if (committer_) committer_->Shutdown();
   if (sequencer_) sequencer_->Stop();
+  // After the final checkpoint, so witnesses are offered it; the threads
+  // stop within their poll interval and a request's timeout.
+  if (collector_) collector_->Stop();
   if (public_server_) public_server_->Stop();
   auto cp = state_ ? state_->latest() : std::nullopt;
   if (cp)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -11,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "center/cosignature_collector.h"
 #include "center/http/server.h"
 #include "center/ingest.h"
 #include "center/metrics.h"
@@ -49,6 +51,14 @@ struct CenterOptions {
   std::string geoip_asn_db;
   // How often a one-line attack summary is logged while requests are refused.
   std::chrono::seconds attack_summary_interval{60};
+  // Submit checkpoints to the manifest's witnesses and serve their
+  // cosignatures (when the manifest lists any).
+  bool collect_cosignatures = true;
+  // Witness URLs that replace the manifest's, by witness name (a proxy, a
+  // demo's loopback ports).
+  std::map<std::string, std::string> witness_urls;
+  std::string witness_ca_file;  // PEM CAs for https witnesses; empty: the system's
+  CosignatureCollectorOptions witness;
 };
 
 class Center {
@@ -66,6 +76,8 @@ class Center {
   LogState& log_state() { return *state_; }
   IngestService& ingest() { return *ingest_; }
   Sequencer& sequencer() { return *sequencer_; }
+  // Null when the manifest lists no witness or collection is off.
+  CosignatureCollector* cosignatures() { return collector_.get(); }
   std::string RenderMetrics() const { return metrics_->Render(); }
 
   // Graceful shutdown: stop accepting, answer in-flight requests, commit
@@ -85,6 +97,7 @@ class Center {
   std::unique_ptr<store::GroupCommitter> committer_;
   std::unique_ptr<IngestService> ingest_;
   std::unique_ptr<MetricsRegistry> metrics_;
+  std::unique_ptr<CosignatureCollector> collector_;
   std::unique_ptr<telemetry::GeoLookup> geo_;
   std::unique_ptr<telemetry::SecurityTelemetry> telemetry_;
   std::thread summary_thread_;

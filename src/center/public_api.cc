@@ -9,6 +9,7 @@
 
 #include "center/audit_files.h"
 #include "center/query.h"
+#include "center/witness_api.h"
 #include "core/file.h"
 #include "log/tiles.h"
 #include "tally/bulletin.h"
@@ -45,6 +46,7 @@ enum Route : size_t {
   kRouteTelemetry,
   kRouteArrivals,
   kRouteAudits,
+  kRouteWitnesses,
   kRouteCount
 };
 
@@ -122,7 +124,7 @@ PublicApi::PublicApi(LogState& state, store::Store& store, ElectionFiles files,
       workers_(static_cast<size_t>(std::max(1, options_.worker_threads))),
       requests_({"checkpoint", "tile", "manifest", "checkpoints", "bulletin", "region", "table",
                  "proof_inclusion", "proof_consistency", "export_csv", "events", "metrics",
-                 "static", "not_found", "telemetry", "arrivals", "audits"}) {
+                 "static", "not_found", "telemetry", "arrivals", "audits", "witnesses"}) {
   state_.OnPublish([this](const PublishedCheckpoint& cp) { OnPublish(cp); });
   // A recovered log is already published: index it now rather than on the
   // first request.
@@ -147,14 +149,31 @@ void PublicApi::Handle(http::Request&& request, http::ReplyFn reply) {
   Route(request, reply);
 }
 
+std::string PublicApi::CosignedNote(const store::StoredCheckpoint& cp) const {
+  if (options_.cosignatures == nullptr) return cp.note;
+  return options_.cosignatures->CosignedNote(cp);
+}
+
 void PublicApi::Route(const http::Request& request, const Reply& reply) {
   const std::string_view path = request.Path();
   auto latest = state_.latest();
   if (path == "/checkpoint") {
     requests_.Add(kRouteCheckpoint);
     if (!latest) return reply(http::Response::Error(503, "unavailable", "no checkpoint yet"));
-    http::Response r = http::Response::Text(200, latest->stored.note);
+    http::Response r = http::Response::Text(200, CosignedNote(latest->stored));
     return reply(WithCache(std::move(r), kNoCache));
+  }
+  if (path == "/v1/witnesses") {
+    requests_.Add(kRouteWitnesses);
+    uint64_t size = latest ? latest->stored.size : 0;
+    if (auto s = QueryParam(request.target, "size")) {
+      auto v = ParseDecimal(*s);
+      if (!v)
+        return reply(http::Response::Error(400, "malformed", "size must be a decimal number"));
+      size = *v;
+    }
+    return reply(
+        WithCache(JsonOk(WitnessesJson(state_.manifest(), options_.cosignatures, size)), kNoCache));
   }
   if (path.starts_with("/tile/")) {
     requests_.Add(kRouteTile);
@@ -216,7 +235,7 @@ void PublicApi::Route(const http::Request& request, const Reply& reply) {
       const auto& cp = all[shown == n ? k : (shown == 1 ? n - 1 : k * (n - 1) / (shown - 1))];
       json j = {
           {"size", cp.size}, {"root", HexEncode(cp.root)}, {"created_at_ms", cp.created_at_ms}};
-      if (with_note) j["note"] = cp.note;
+      if (with_note) j["note"] = CosignedNote(cp);
       out.push_back(std::move(j));
     }
     return reply(JsonOk(out.dump() + "\n"));

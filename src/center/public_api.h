@@ -22,6 +22,7 @@
 #include <string>
 #include <utility>
 
+#include "center/cosignature_collector.h"
 #include "center/http/handler.h"
 #include "center/log_state.h"
 #include "center/metrics.h"
@@ -48,6 +49,9 @@ struct PublicApiOptions {
   // Root of the published audit directories (/v1/audits/, audit_files.h);
   // empty: none.
   std::string audit_dir;
+  // Witness cosignatures appended to /checkpoint and /v1/checkpoints notes,
+  // and /v1/witnesses; null: the center's signature only.
+  const CosignatureCollector* cosignatures = nullptr;
 };
 
 class PublicApi final : public http::Handler {
@@ -84,6 +88,8 @@ class PublicApi final : public http::Handler {
   Result<std::string> ArrivalsLocked(int32_t region, size_t top);
   void ServeStatic(std::string_view path, const Reply& reply);
   void OnPublish(const PublishedCheckpoint& cp);
+  // The checkpoint's note with the witness cosignatures collected for it.
+  std::string CosignedNote(const store::StoredCheckpoint& cp) const;
   // Bulletin JSON at `size` (the latest, or recomputed from the store),
   // listing regions down to `max_level`.
   Result<std::string> BulletinAt(uint64_t size, RegionLevel max_level = RegionLevel::kParish);

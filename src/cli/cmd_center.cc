@@ -24,6 +24,8 @@ struct CenterCliOptions {
   int batch_delay_ms = 250;
   size_t batch_size = 256;
   int commit_delay_us = 2000;
+  std::vector<std::string> witness_urls;  // NAME=URL
+  bool no_witnesses = false;
   // Listener limits (both listeners), in the units the flags use.
   size_t max_connections = http::ServerLimits{}.max_connections;
   size_t max_connections_per_network = http::ServerLimits{}.max_connections_per_source;
@@ -73,6 +75,15 @@ int RunCenter(CenterCliOptions o) {
   if (o.verify_workers >= 0) o.center.ingest.verify.workers = o.verify_workers;
   ApplyListenerLimits(o, o.center.ingest_limits);
   ApplyListenerLimits(o, o.center.public_limits);
+  o.center.collect_cosignatures = !o.no_witnesses;
+  for (const auto& flag : o.witness_urls) {
+    const size_t eq = flag.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return ReportError("center",
+                         Error{ErrorCode::kInvalidArgument, "--witness-url must be NAME=URL"});
+    }
+    o.center.witness_urls[flag.substr(0, eq)] = flag.substr(eq + 1);
+  }
   auto web_root = center::FindWebRoot(o.center.web_root);
   if (!web_root) return ReportError("center", web_root.error());
   o.center.web_root = *web_root;
@@ -257,6 +268,14 @@ void RegisterCenter(CLI::App& app, RunFn& run) {
                   "Sequencer: longest wait for a batch to fill (default 250)");
   cmd->add_option("--commit-delay-us", o->commit_delay_us,
                   "Group commit: longest wait for a batch (default 2000)");
+  cmd->add_option("--witness-url", o->witness_urls,
+                  "NAME=URL: reach the manifest's witness NAME at URL instead of the manifest's\n"
+                  "URL (a proxy, a private link). Repeatable");
+  cmd->add_flag("--no-witnesses", o->no_witnesses,
+                "Do not submit checkpoints to the manifest's witnesses (serve the center's\n"
+                "signature only)");
+  cmd->add_option("--witness-ca-file", o->center.witness_ca_file,
+                  "PEM CA bundle to trust for https witnesses (default: the system's)");
   AddLimitOptions(*cmd, *o);
   auto config = ConfigFile::Attach(*cmd, {"--election", "--db", "--key"});
   cmd->callback([&run, o, config] {

@@ -50,6 +50,12 @@ void PrintSummary(const std::string& dir, const Manifest& m) {
                                 FormatUtcTimestamp(m.polls_close_not_after)});
   tp.AddRow({"authority key", m.authority.ToString()});
   for (const auto& c : m.centers) tp.AddRow({"center key", c.ToString()});
+  for (const auto& w : m.witnesses)
+    tp.AddRow({"witness " + w.name, w.key.ToString() + " " + w.url});
+  if (!m.witnesses.empty()) {
+    tp.AddRow({"witness quorum",
+               std::to_string(m.witness_quorum) + " of " + std::to_string(m.witnesses.size())});
+  }
   tp.AddRow({"fingerprint", log::ManifestFingerprint(m)});
   std::printf("wrote %s\n", dir.c_str());
   for (const auto& [k, v] : rows) std::printf("  %-18s %s\n", k.c_str(), v.c_str());
@@ -122,6 +128,11 @@ void RegisterElection(CLI::App& app, RunFn& run) {
       "--anomalies", s->synth.anomalies,
       "Tables whose truth is deliberately wrong (overvotes, sums that do not add up)");
   synth->add_option("--threads", s->synth.threads, "Threads for key generation (default 2)");
+  synth->add_option("--witnesses", s->synth.witnesses,
+                    "Witnesses to list, one per party (0..6; keys in secrets/witness-N.key,\n"
+                    "placeholder URLs http://witness-N.synth.invalid; default 0)");
+  synth->add_option("--witness-quorum", s->synth.witness_quorum,
+                    "Cosignatures of the witnesses that readers require (1..--witnesses)");
   synth->add_option("--polls-close-from", s->polls_close_from,
                     "Start of the polls-close window, YYYY-MM-DDTHH:MM:SSZ");
   synth->add_option("--polls-close-to", s->polls_close_to,

@@ -11,15 +11,19 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "cli/command.h"
 #include "core/clock.h"
 #include "core/file.h"
+#include "log/checkpoint.h"
 #include "terminal/http_client.h"
 #include "verify/log_source.h"
 #include "verify/monitor.h"
+#include "verify/witness_reader.h"
 
 namespace acta::cli {
 namespace {
@@ -41,6 +45,8 @@ struct MonitorCliOptions {
   unsigned poll_ms = 500;
   unsigned max_backoff_ms = 10'000;
   unsigned bulletin_interval_ms = 0;
+  double witness_grace_s = 30;
+  std::vector<std::string> witness_urls;  // NAME=URL
   double duration_s = 0;
   bool no_bulletins = false;
   bool once = false;
@@ -88,6 +94,9 @@ std::string MetricsText(const verify::MonitorStats& s, bool up) {
   out += line("acta_monitor_receipts_missing_total",
               "Receipted actas still missing after the merge delay", "counter",
               static_cast<double>(s.receipts_missing));
+  out += line("acta_monitor_checkpoints_cosigned_total",
+              "Checkpoints seen with the manifest's witness quorum", "counter",
+              static_cast<double>(s.checkpoints_cosigned));
   out += line("acta_monitor_lag_ms", "Publication-to-verdict lag of the last checkpoint", "gauge",
               s.lags_ms.empty() ? 0.0 : s.lags_ms.back());
   return out;
@@ -114,6 +123,26 @@ int RunMonitor(const MonitorCliOptions& o) {
   mo.merge_delay = std::chrono::milliseconds(static_cast<int64_t>(o.merge_delay_s * 1000));
   mo.check_bulletins = !o.no_bulletins;
   mo.bulletin_interval = std::chrono::milliseconds(o.bulletin_interval_ms);
+  mo.witness_grace = std::chrono::milliseconds(static_cast<int64_t>(o.witness_grace_s * 1000));
+  // Asked only to explain a quorum alarm; the origin is known once the
+  // manifest is (set below, after Open).
+  std::unique_ptr<verify::WitnessReader> witnesses;
+  std::map<std::string, std::string> witness_urls;
+  for (const auto& flag : o.witness_urls) {
+    const size_t eq = flag.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return ReportError("monitor",
+                         {ErrorCode::kInvalidArgument, "--witness-url must be NAME=URL"});
+    }
+    witness_urls[flag.substr(0, eq)] = flag.substr(eq + 1);
+  }
+  mo.witness_checkpoint = [&witnesses,
+                           &witness_urls](const ManifestWitness& w) -> Result<std::string> {
+    if (!witnesses) return MakeError(ErrorCode::kUnavailable, "no manifest yet");
+    ManifestWitness at = w;
+    if (auto it = witness_urls.find(w.name); it != witness_urls.end()) at.url = it->second;
+    return witnesses->Latest(at);
+  };
   if (!o.authority.empty()) {
     auto key = VerifierKey::Parse(o.authority);
     if (!key) key = LoadVerifierKeyFile(o.authority);
@@ -159,6 +188,8 @@ int RunMonitor(const MonitorCliOptions& o) {
     std::this_thread::sleep_for(std::chrono::milliseconds(backoff));
     backoff = std::min(backoff * 2, o.max_backoff_ms);
   }
+  witnesses = std::make_unique<verify::WitnessReader>(
+      log::LogOrigin(monitor->manifest().election_id), o.ca_file);
   backoff = o.poll_ms;
   while (true) {
     const Status polled = monitor->Poll();
@@ -195,7 +226,11 @@ void RegisterMonitor(CLI::App& app, RunFn& run) {
       "receipted acta that never enters the log, a bulletin that does not match its\n"
       "checkpoint, an invalid entry or a conflict. Checks each new checkpoint's signature\n"
       "and its consistency with the one held, verifies every new acta and keeps the tally.\n"
-      "Prints one JSON object per line (events: start, checkpoint, alarm, stale,\n"
+      "With witnesses in the manifest, checks their cosignatures on every checkpoint and\n"
+      "raises witness_quorum when no checkpoint with the manifest's quorum is seen for\n"
+      "--witness-grace; it then asks each witness what it last cosigned, and a witness\n"
+      "holding another tree of this log is a fork (a split view).\n"
+      "Prints one JSON object per line (events: start, checkpoint, cosigned, alarm, stale,\n"
       "unavailable, receipt_invalid). The first alarm of each kind saves its evidence under\n"
       "STATE/evidence/ as a dump that 'acta verify --dump' checks offline. A source that does\n"
       "not answer is reported as unavailable, never as an alarm. Exits 1 if any alarm was\n"
@@ -222,6 +257,13 @@ void RegisterMonitor(CLI::App& app, RunFn& run) {
   cmd->add_option("--bulletin-interval-ms", o->bulletin_interval_ms,
                   "Compare a bulletin at most this often (default 0: at every checkpoint)");
   cmd->add_flag("--no-bulletins", o->no_bulletins, "Do not compare bulletins");
+  cmd->add_option("--witness-grace", o->witness_grace_s,
+                  "Seconds the latest checkpoint may stay below the manifest's witness quorum\n"
+                  "(witnesses cosign a moment after the center signs) before the alarm\n"
+                  "(default 30)");
+  cmd->add_option("--witness-url", o->witness_urls,
+                  "NAME=URL: ask the manifest's witness NAME at URL instead of the manifest's\n"
+                  "URL when explaining a witness_quorum alarm. Repeatable");
   cmd->add_option("--on-alarm", o->on_alarm,
                   "Shell command run for every alarm, with ACTA_ALARM (the JSON), "
                   "ACTA_ALARM_KIND and ACTA_EVIDENCE_DIR in its environment");

@@ -30,7 +30,25 @@ struct VerifyCliOptions {
   std::optional<uint64_t> size;
   bool all_bulletins = false;
   bool quiet = false;
+  bool require_witnesses = false;
+  bool all_witnesses = false;
 };
+
+// Which witnesses cosigned which checkpoint: the last 10 (or all).
+void PrintCosigned(const verify::Report& r, bool all) {
+  if (r.witnesses_listed == 0) return;
+  const size_t n = r.cosigned.size();
+  const size_t from = all || n <= 10 ? 0 : n - 10;
+  if (n > 0)
+    std::printf("cosigned checkpoints%s:\n",
+                from > 0 ? " (the last 10; --all-witnesses lists every one)" : "");
+  for (size_t i = from; i < n; ++i) {
+    std::string names;
+    for (const auto& w : r.cosigned[i].witnesses) names += (names.empty() ? "" : ", ") + w;
+    std::printf("  size %llu: %s\n", static_cast<unsigned long long>(r.cosigned[i].size),
+                names.c_str());
+  }
+}
 
 // A verifier key given inline ("name+id+base64") or as a file holding one.
 Result<VerifierKey> ParseAuthority(const std::string& text) {
@@ -121,6 +139,7 @@ int RunVerify(const VerifyCliOptions& o) {
   }
   vo.threads = o.threads;
   vo.progress = Progress(o.quiet);
+  vo.require_witnesses = o.require_witnesses;
 
   const auto start = std::chrono::steady_clock::now();
   verify::Report report;
@@ -136,6 +155,7 @@ int RunVerify(const VerifyCliOptions& o) {
     fo.center_url = o.center;
     fo.progress = vo.progress;
     fo.pin_size = o.size;
+    fo.pin_cosigned = o.require_witnesses;
     for (const auto& rem : state.checkpoints) fo.remembered_sizes.push_back(rem.size);
     auto stats = verify::FetchCenter(**client, files, fo);
     if (!stats) return ReportError("verify", stats.error());
@@ -143,6 +163,7 @@ int RunVerify(const VerifyCliOptions& o) {
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  PrintCosigned(report, o.all_witnesses);
   std::printf("%s", verify::FormatReport(report).c_str());
   if (!o.quiet) {
     std::fprintf(stderr, "acta verify: %.2f s, %.0f entries/s\n", secs,
@@ -187,6 +208,13 @@ void RegisterVerify(CLI::App& app, RunFn& run) {
   cmd->add_flag("--all-bulletins", o->all_bulletins,
                 "With --center: fetch and check every checkpoint's bulletin");
   cmd->add_flag("--quiet", o->quiet, "No progress on stderr");
+  cmd->add_flag("--require-witnesses", o->require_witnesses,
+                "Fail unless the pinned checkpoint carries the cosignatures of the manifest's\n"
+                "witness quorum (k of n). With --center (and no --size) the pin is the newest\n"
+                "checkpoint that has the quorum, since witnesses cosign a moment after the\n"
+                "center signs. Cosignatures are always checked and reported");
+  cmd->add_flag("--all-witnesses", o->all_witnesses,
+                "List every cosigned checkpoint with its witnesses (default: the last 10)");
   cmd->callback([&run, o] { run = [o] { return RunVerify(*o); }; });
 }
 

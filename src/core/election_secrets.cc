@@ -146,6 +146,16 @@ Status WriteElectionDir(const std::string& dir, const ElectionMaterial& e) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "transport master secret does not match transport_key_ids[0]");
   }
+  if (!e.witnesses.empty() && e.witnesses.size() != m.witnesses.size()) {
+    return MakeError(ErrorCode::kInvalidArgument, "witness keys do not match the manifest's");
+  }
+  for (size_t i = 0; i < e.witnesses.size(); ++i) {
+    if (e.witnesses[i].verifier().ToString() != m.witnesses[i].key.ToString()) {
+      return MakeError(ErrorCode::kInvalidArgument, "witness key " + e.witnesses[i].name +
+                                                        " is not the manifest's witness " +
+                                                        std::to_string(i + 1));
+    }
+  }
   if (!e.table_seeds.empty() && e.table_seeds.size() != m.tables.size()) {
     return MakeError(ErrorCode::kInvalidArgument, "table seeds do not match the table count");
   }
@@ -173,6 +183,10 @@ Status WriteElectionDir(const std::string& dir, const ElectionMaterial& e) {
     ACTA_RETURN_IF_ERROR(WriteSigningKeyFile(Join(secrets, file), e.centers[i]));
   }
   ACTA_RETURN_IF_ERROR(WriteTransportKeyFile(Join(secrets, "transport.key"), e.transport_master));
+  for (size_t i = 0; i < e.witnesses.size(); ++i) {
+    ACTA_RETURN_IF_ERROR(WriteCosignerKeyFile(
+        Join(secrets, "witness-" + std::to_string(i + 1) + ".key"), e.witnesses[i]));
+  }
   if (!e.table_seeds.empty()) {
     ACTA_RETURN_IF_ERROR(TableKeys(e.table_seeds).Save(Join(secrets, "table-keys.bin")));
   }

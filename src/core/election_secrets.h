@@ -68,11 +68,14 @@ struct ElectionMaterial {
   TransportKey transport_master{};
   std::vector<Seed> table_seeds;  // one per table in manifest order, or empty (keys held elsewhere)
   std::vector<uint32_t> truth;    // truth.bin layout, or empty (no truth.bin)
+  // Synthetic elections only: the witnesses' cosignature/v1 keys, in the
+  // order of Manifest::witnesses (in a real election each party keeps its own).
+  std::vector<NamedCosignerKey> witnesses;  // [i] -> witness-<i+1>.key
 };
 
 // Writes DIR/manifest.json, tables.bin, manifest.sig and DIR/secrets/ (mode
 // 0700) with authority.key, center.key, center-2.key..., transport.key and,
-// when present, table-keys.bin and truth.bin. Creates DIR if needed; refuses
+// when present, table-keys.bin, truth.bin and witness-1.key.... Creates DIR if needed; refuses
 // (kAlreadyExists) if DIR/secrets or DIR/manifest.json already exists, so
 // keys are never overwritten. kInvalidArgument if the pieces do not match
 // (key counts, truth size, a center key not in the manifest).

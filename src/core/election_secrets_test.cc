@@ -30,7 +30,8 @@ ElectionMaterial VectorMaterial() {
                           {testing::VectorCenter()},
                           testing::VectorTransportKey(),
                           std::move(seeds),
-                          std::move(truth)};
+                          std::move(truth),
+                          {}};
 }
 
 TEST(ElectionSecretsTest, WriteDirAndLoadBack) {

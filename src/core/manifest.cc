@@ -18,7 +18,10 @@ void AppendString(Bytes& out, std::string_view s) {
   out.insert(out.end(), s.begin(), s.end());
 }
 
-void AppendKey(Bytes& out, const VerifierKey& key) {
+// A center or authority key (type 0x01), or a witness's (0x04; its section
+// of the canonical bytes says which).
+template <typename Key>
+void AppendKey(Bytes& out, const Key& key) {
   AppendString(out, key.name);
   out.insert(out.end(), key.key.begin(), key.key.end());
 }
@@ -190,6 +193,18 @@ Bytes Manifest::CanonicalBytes() const {
   }
   AppendVarint(out, tables.size());
   out.insert(out.end(), tables_sha256.begin(), tables_sha256.end());
+  // Appended only when present, so that a manifest without witnesses keeps
+  // the bytes (and the election id) it always had.
+  if (!witnesses.empty()) {
+    AppendString(out, "witnesses");
+    AppendVarint(out, witness_quorum);
+    AppendVarint(out, witnesses.size());
+    for (const ManifestWitness& w : witnesses) {
+      AppendString(out, w.name);
+      AppendKey(out, w.key);
+      AppendString(out, w.url);
+    }
+  }
   return out;
 }
 

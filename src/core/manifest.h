@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/bytes.h"
+#include "core/cosigner_keys.h"
 #include "core/keys.h"
 
 namespace acta {
@@ -60,6 +61,15 @@ struct TableRecord {
 };
 constexpr size_t kTableRecordSize = 4 + 4 + 4 + 2 + 32;
 
+// A witness the readers of this election rely on (DESIGN.md, Actors): an
+// independent server that cosigns the center's checkpoints (C2SP
+// tlog-witness). `key` is its cosignature/v1 vkey (type 0x04).
+struct ManifestWitness {
+  std::string name;  // who runs it, for people ("Alianza Cívica")
+  CosignerKey key;
+  std::string url;  // its submission prefix, http:// or https://
+};
+
 struct Manifest {
   std::string format = "acta-manifest-v1";
   std::string name;
@@ -70,6 +80,10 @@ struct Manifest {
   std::vector<TableRecord> tables;  // sorted by id, ids unique
   std::vector<VerifierKey> centers;
   VerifierKey authority;
+  // Optional witness policy: readers trust a checkpoint when at least
+  // `witness_quorum` of `witnesses` cosigned it. Empty and 0 when absent.
+  std::vector<ManifestWitness> witnesses;
+  uint32_t witness_quorum = 0;
   std::vector<std::string> transport_key_ids;  // TransportKeyId() of each master secret
   Hash256 tables_sha256{};                     // SHA-256 of tables.bin
   Hash256 election_id{};                       // SHA-256(CanonicalBytes()), set by Finalize()

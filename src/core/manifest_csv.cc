@@ -1,6 +1,7 @@
 #include "core/manifest_csv.h"
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <unordered_map>
 
@@ -71,6 +72,7 @@ struct Election {
   std::string authority;
   std::vector<std::string> centers;
   uint64_t not_before = 0, not_after = 0;
+  uint64_t witness_quorum = 0;  // 0: not given
 };
 
 Result<Election> ReadElection(const std::string& dir) {
@@ -96,6 +98,15 @@ Result<Election> ReadElection(const std::string& dir) {
       auto t = ParseUtcTimestamp(value);
       if (!t) return BadLine(kFile, row.line, t.error().message);
       (before ? e.not_before : e.not_after) = *t;
+    } else if (key == "witness_quorum") {
+      uint64_t q = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), q);
+      if (value.empty() || ec != std::errc() || end != value.data() + value.size() || q == 0) {
+        return BadLine(kFile, row.line, "witness_quorum must be a positive integer");
+      }
+      if (e.witness_quorum != 0)
+        return BadLine(kFile, row.line, "duplicate key \"witness_quorum\"");
+      e.witness_quorum = q;
     } else if (key == "authority" || key == "center") {
       if (!IsValidKeyName(value)) {
         return BadLine(kFile, row.line,
@@ -111,7 +122,8 @@ Result<Election> ReadElection(const std::string& dir) {
       return BadLine(
           kFile, row.line,
           "unknown key \"" + key +
-              "\" (name, polls_close_not_before, polls_close_not_after, authority, center)");
+              "\" (name, polls_close_not_before, polls_close_not_after, authority, center, "
+              "witness_quorum)");
     }
   }
   size_t end = rows->empty() ? 1 : rows->back().line;
@@ -322,6 +334,33 @@ Result<std::vector<CsvRow>> ParseCsv(std::string_view text, std::string_view fil
   return rows;
 }
 
+// witnesses.csv (optional): name,vkey,url per witness; election.csv's
+// witness_quorum goes with it. The JSON parser checks the rest.
+static Status ReadWitnesses(const std::string& dir, uint64_t quorum, Manifest& m) {
+  constexpr std::string_view kFile = "witnesses.csv";
+  const bool present = std::filesystem::exists(std::filesystem::path(dir) / kFile);
+  if (!present) {
+    if (quorum != 0) {
+      return MakeError(ErrorCode::kMalformed,
+                       "election.csv: witness_quorum is given but there is no witnesses.csv");
+    }
+    return Ok();
+  }
+  auto rows = ReadCsv(dir, kFile, {"name", "vkey", "url"});
+  if (!rows) return std::unexpected(rows.error());
+  for (const CsvRow& row : *rows) {
+    auto key = CosignerKey::Parse(row.fields[1]);
+    if (!key) return BadLine(kFile, row.line, key.error().message);
+    m.witnesses.push_back(ManifestWitness{row.fields[0], std::move(*key), row.fields[2]});
+  }
+  if (quorum == 0) {
+    return MakeError(ErrorCode::kMalformed,
+                     "election.csv: witnesses.csv lists witnesses but witness_quorum is missing");
+  }
+  m.witness_quorum = static_cast<uint32_t>(std::min<uint64_t>(quorum, UINT32_MAX));
+  return Ok();
+}
+
 Result<ElectionMaterial> BuildManifestFromCsv(const std::string& dir, Random& rng) {
   auto election = ReadElection(dir);
   if (!election) return std::unexpected(election.error());
@@ -331,6 +370,7 @@ Result<ElectionMaterial> BuildManifestFromCsv(const std::string& dir, Random& rn
   m.polls_close_not_after = election->not_after;
   ACTA_RETURN_IF_ERROR(ReadContests(dir, m));
   ACTA_RETURN_IF_ERROR(ReadRegions(dir, m));
+  ACTA_RETURN_IF_ERROR(ReadWitnesses(dir, election->witness_quorum, m));
   auto with_keys = ReadTables(dir, m);
   if (!with_keys) return std::unexpected(with_keys.error());
 
@@ -362,8 +402,8 @@ Result<ElectionMaterial> BuildManifestFromCsv(const std::string& dir, Random& rn
   if (check->election_id != m.election_id) {
     return MakeError(ErrorCode::kInternal, "manifest does not survive a JSON round trip");
   }
-  return ElectionMaterial{std::move(m), std::move(authority), std::move(centers),
-                          transport,    std::move(seeds),     {}};
+  return ElectionMaterial{
+      std::move(m), std::move(authority), std::move(centers), transport, std::move(seeds), {}, {}};
 }
 
 }  // namespace acta

@@ -32,6 +32,32 @@ void ExpectCsvError(const std::string& file, const std::string& text, const std:
   EXPECT_EQ(r.error().message, message);
 }
 
+// witnesses.csv (name,vkey,url) with election.csv's witness_quorum: the
+// manifest's witness policy; one without the other is refused.
+TEST(ManifestCsvTest, WitnessesAndQuorum) {
+  const auto w1 = NamedCosignerKey::From("w1.example/1", testing::FixedSeed(0x61)).verifier();
+  const auto w2 = NamedCosignerKey::From("w2.example/1", testing::FixedSeed(0x62)).verifier();
+  const std::string csv = "name,vkey,url\nParty A," + w1.ToString() +
+                          ",https://w1.example\nUniversity," + w2.ToString() +
+                          ",http://w2.example:7380/w\n";
+  std::string dir = ExamplesWith("witnesses.csv", csv);
+  auto election = ReadFile(dir + "/election.csv");
+  ASSERT_TRUE(election);
+  ASSERT_TRUE(WriteFileAtomic(dir + "/election.csv",
+                              std::string(AsChars(*election)) + "witness_quorum,2\n"));
+  SeededRandom rng(7);
+  auto e = BuildManifestFromCsv(dir, rng);
+  ASSERT_TRUE(e) << e.error().ToString();
+  ASSERT_EQ(e->manifest.witnesses.size(), 2u);
+  EXPECT_EQ(e->manifest.witnesses[1].name, "University");
+  EXPECT_EQ(e->manifest.witnesses[1].key.ToString(), w2.ToString());
+  EXPECT_EQ(e->manifest.witnesses[1].url, "http://w2.example:7380/w");
+  EXPECT_EQ(e->manifest.witness_quorum, 2u);
+
+  ExpectCsvError("witnesses.csv", csv,
+                 "election.csv: witnesses.csv lists witnesses but witness_quorum is missing");
+}
+
 TEST(ManifestCsvTest, ImportsExamples) {
   SeededRandom rng(7);
   auto e = BuildManifestFromCsv(kExamples, rng);
@@ -122,7 +148,7 @@ TEST(ManifestCsvTest, Errors) {
                  "election.csv:2: missing key \"polls_close_not_before\"");
   ExpectCsvError("election.csv", "key,value\ncolour,blue\n",
                  "election.csv:2: unknown key \"colour\" (name, polls_close_not_before, "
-                 "polls_close_not_after, authority, center)");
+                 "polls_close_not_after, authority, center, witness_quorum)");
   // Rules only the manifest parser holds still apply, named by JSON path.
   ExpectCsvError("contests.csv",
                  "contest_id,contest_name,candidate_id,candidate_name,party\na b,A,x,X,\n",

@@ -22,6 +22,7 @@ constexpr size_t kMaxRegions = 10'000'000;
 constexpr size_t kMaxNameBytes = 200;
 constexpr size_t kMaxIdBytes = 64;
 constexpr size_t kMaxTransportKeys = 65536;  // indexed by a u16
+constexpr size_t kMaxWitnesses = 32;         // a note carries 32 signatures at most
 
 std::unexpected<Error> Bad(const std::string& path, std::string_view why) {
   return MakeError(ErrorCode::kMalformed, path + ": " + std::string(why));
@@ -271,10 +272,63 @@ Status ParseTableRecords(ByteSpan bin, size_t count, const Hash256& sha, Manifes
   return Ok();
 }
 
+// "witnesses": {"quorum": k, "list": [{"name", "vkey", "url"}...]}: 1 <= k
+// <= n, names and keys unique, vkeys of type 0x04, URLs http(s).
+Status ParseWitnesses(const Json& w, Manifest& m) {
+  ACTA_RETURN_IF_ERROR(CheckObject(w, "witnesses", {"quorum", "list"}));
+  const Json& list = w["list"];
+  if (!list.is_array() || list.empty() || list.size() > kMaxWitnesses) {
+    return Bad("witnesses.list",
+               "must be an array of 1.." + std::to_string(kMaxWitnesses) + " witnesses");
+  }
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string path = At("witnesses.list", i);
+    ACTA_RETURN_IF_ERROR(CheckObject(list[i], path, {"name", "vkey", "url"}));
+    auto name = GetText(list[i], path, "name");
+    if (!name) return std::unexpected(name.error());
+    auto vkey = GetString(list[i]["vkey"], Sub(path, "vkey"));
+    if (!vkey) return std::unexpected(vkey.error());
+    auto key = CosignerKey::Parse(*vkey);
+    if (!key) return Bad(Sub(path, "vkey"), key.error().message);
+    auto url = GetString(list[i]["url"], Sub(path, "url"));
+    if (!url) return std::unexpected(url.error());
+    ACTA_RETURN_IF_ERROR(CheckText(*url, Sub(path, "url"), false));
+    if (!url->starts_with("http://") && !url->starts_with("https://")) {
+      return Bad(Sub(path, "url"), "must start with http:// or https://");
+    }
+    for (const ManifestWitness& prev : m.witnesses) {
+      if (prev.name == *name) return Bad(Sub(path, "name"), "duplicate name " + Quote(*name));
+      if (prev.key.key == key->key ||
+          (prev.key.name == key->name && prev.key.key_id == key->key_id)) {
+        return Bad(Sub(path, "vkey"), "the same key as witness " + Quote(prev.name));
+      }
+    }
+    m.witnesses.push_back(ManifestWitness{std::move(*name), std::move(*key), std::move(*url)});
+  }
+  if (!w["quorum"].is_number_unsigned()) {
+    return Bad("witnesses.quorum", "must be a non-negative integer");
+  }
+  const uint64_t quorum = w["quorum"].get<uint64_t>();
+  if (quorum == 0 || quorum > m.witnesses.size()) {
+    return Bad("witnesses.quorum", "must be 1.." + std::to_string(m.witnesses.size()) +
+                                       " (the number of witnesses listed)");
+  }
+  m.witness_quorum = static_cast<uint32_t>(quorum);
+  return Ok();
+}
+
 Status ParseBody(const Json& root, ByteSpan tables_bin, Manifest& m) {
-  ACTA_RETURN_IF_ERROR(CheckObject(root, "",
-                                   {"format", "name", "polls_close", "authority", "centers",
-                                    "transport_key_ids", "contests", "regions", "tables"}));
+  if (root.is_object() && root.contains("witnesses")) {
+    ACTA_RETURN_IF_ERROR(
+        CheckObject(root, "",
+                    {"format", "name", "polls_close", "authority", "centers", "transport_key_ids",
+                     "contests", "regions", "tables", "witnesses"}));
+    ACTA_RETURN_IF_ERROR(ParseWitnesses(root["witnesses"], m));
+  } else {
+    ACTA_RETURN_IF_ERROR(CheckObject(root, "",
+                                     {"format", "name", "polls_close", "authority", "centers",
+                                      "transport_key_ids", "contests", "regions", "tables"}));
+  }
   auto format = GetString(root["format"], "format");
   if (!format) return std::unexpected(format.error());
   if (*format != kFormat) {
@@ -422,7 +476,20 @@ std::string Manifest::ToJson() const {
     out += i == 0 ? "\n    " : ",\n    ";
     str(centers[i].ToString());
   }
-  out += "\n  ],\n  \"transport_key_ids\": [";
+  if (!witnesses.empty()) {
+    out += "\n  ],\n  \"witnesses\": {\n    \"quorum\": " + std::to_string(witness_quorum) +
+           ",\n    \"list\": [";
+    for (size_t i = 0; i < witnesses.size(); ++i) {
+      out += i == 0 ? "\n      {" : ",\n      {";
+      field("", "name", witnesses[i].name);
+      field(", ", "vkey", witnesses[i].key.ToString());
+      field(", ", "url", witnesses[i].url);
+      out += "}";
+    }
+    out += "\n    ]\n  },\n  \"transport_key_ids\": [";
+  } else {
+    out += "\n  ],\n  \"transport_key_ids\": [";
+  }
   for (size_t i = 0; i < transport_key_ids.size(); ++i) {
     out += i == 0 ? "\n    " : ",\n    ";
     str(transport_key_ids[i]);

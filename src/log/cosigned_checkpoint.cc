@@ -34,4 +34,17 @@ Result<CosignedCheckpoint> VerifyCosignedCheckpoint(std::string_view note,
   return out;
 }
 
+SignerQuorum WitnessQuorum(const Manifest& manifest) {
+  SignerQuorum q;
+  for (const ManifestWitness& w : manifest.witnesses) q.keys.push_back(NoteKey::Of(w.key));
+  q.threshold = manifest.witness_quorum;
+  return q;
+}
+
+Result<CosignedCheckpoint> VerifyCheckpointForManifest(std::string_view note,
+                                                       const Manifest& manifest) {
+  return VerifyCosignedCheckpoint(note, manifest.centers, LogOrigin(manifest.election_id),
+                                  WitnessQuorum(manifest));
+}
+
 }  // namespace acta::log

@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "core/keys.h"
+#include "core/manifest.h"
 #include "log/checkpoint.h"
 #include "log/quorum.h"
 
@@ -33,5 +34,16 @@ struct CosignedCheckpoint {
 [[nodiscard]] Result<CosignedCheckpoint> VerifyCosignedCheckpoint(
     std::string_view note, std::span<const VerifierKey> log_keys, std::string_view expected_origin,
     const SignerQuorum& witnesses);
+
+// The manifest's witness policy: its witnesses' keys in manifest order and
+// its quorum. No keys and threshold 0 for a manifest without witnesses.
+[[nodiscard]] SignerQuorum WitnessQuorum(const Manifest& manifest);
+
+// VerifyCosignedCheckpoint against a manifest: its center keys, its
+// election's origin and its witness policy (`witnesses` index
+// manifest.witnesses). The one check shared by the verifier, the monitor,
+// the mirror and the center.
+[[nodiscard]] Result<CosignedCheckpoint> VerifyCheckpointForManifest(std::string_view note,
+                                                                     const Manifest& manifest);
 
 }  // namespace acta::log

@@ -213,8 +213,10 @@ Result<SyncResult> Mirror::Sync() {
                      "GET /checkpoint: HTTP " + std::to_string(got->status));
   result.bytes_fetched += got->body.size();
   const std::string note(got->BodyText());
-  auto cp = internal::VerifyNote(s, note);
-  if (!cp) return MakeError(cp.error().code, "the source's checkpoint: " + cp.error().message);
+  auto cosigned = internal::VerifyCosignedNote(s, note);
+  if (!cosigned)
+    return MakeError(cosigned.error().code, "the source's checkpoint: " + cosigned.error().message);
+  const log::Checkpoint* cp = &cosigned->checkpoint;
   const bool first = s.held_note.empty();
   if (!first && cp->size < s.held.size) {
     return MakeError(ErrorCode::kFailedPrecondition,
@@ -230,7 +232,11 @@ Result<SyncResult> Mirror::Sync() {
                            HexEncode(s.held.root) + " at that size");
     }
     if (note == s.held_note) return result;
-    // Same tree, other signature lines (new cosignatures): republish it.
+    // Same tree, other signature lines (new cosignatures): republish it,
+    // unless it carries fewer of the manifest's witnesses than the note held
+    // (a source that lost them, e.g. a center restarted).
+    auto held = internal::VerifyCosignedNote(s, s.held_note);
+    if (held && held->witnesses.size() > cosigned->witnesses.size()) return result;
     PublishBatch batch(s.options.out_dir);
     batch.Add(kMirrorJson, MirrorJson(s, *cp));
     batch.Add(kCheckpoint, note);

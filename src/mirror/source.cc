@@ -58,17 +58,16 @@ Result<http::HttpResponse> GetOk(http::HttpClient& client, const std::string& pa
   return r;
 }
 
+Result<log::CosignedCheckpoint> VerifyCosignedNote(const Mirror::State& s, std::string_view note) {
+  auto checked = log::VerifyCheckpointForManifest(note, *s.manifest);
+  if (!checked) return Refuse(checked.error().code, checked.error().message);
+  return checked;
+}
+
 Result<log::Checkpoint> VerifyNote(const Mirror::State& s, std::string_view note) {
-  auto parsed = log::ParseNote(note);
-  if (!parsed) return std::unexpected(parsed.error());
-  // Any signature line may be a witness's cosignature; the one by a center
-  // key of the manifest is what makes the checkpoint.
-  for (const auto& sig : parsed->signatures) {
-    const VerifierKey* key = s.manifest->FindCenter(sig.key_id);
-    if (key == nullptr || key->name != sig.name) continue;
-    return log::ParseAndVerifyCheckpoint(note, *key, s.origin);
-  }
-  return Refuse(ErrorCode::kBadSignature, "no signature by a center key of the manifest");
+  auto checked = VerifyCosignedNote(s, note);
+  if (!checked) return std::unexpected(checked.error());
+  return std::move(checked->checkpoint);
 }
 
 Result<std::vector<Bytes>> FetchNewEntries(Mirror::State& s, uint64_t from, uint64_t to,

@@ -112,6 +112,9 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
   so.seed = o.seed;
   so.threads = 2;
   so.centers = sites ? 3 : 1;  // a key per site
+  // One witness per party of the three largest; readers require two.
+  so.witnesses = 3;
+  so.witness_quorum = 2;
   auto synth = SynthesizeElection(so, [&](std::string_view stage, uint64_t done, uint64_t total) {
     if (tty)
       fmt::print(stderr, "\r  synthesizing: {} {}/{}   ", stage, Thousands(done), Thousands(total));
@@ -133,7 +136,16 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
                Thousands(centers), Thousands(registered), summary.synth_seconds);
   }
 
-  // 2. The centers: one on SQLite, or one per site on the replicated store.
+  // 2. The witnesses (one per party) and the centers: one on SQLite, or one
+  // per site on the replicated store.
+  SystemClock witness_clock;
+  std::map<std::string, std::string> witness_urls;
+  auto witnesses =
+      demo_internal::StartWitnesses(synth->election, workdir, witness_clock, witness_urls);
+  if (!witnesses) return std::unexpected(witnesses.error());
+  for (const auto& w : manifest.witnesses) {
+    fmt::print(out, "witness of {}: {}\n", w.name, witness_urls[w.name]);
+  }
   std::unique_ptr<SitesCluster> cluster;
   std::vector<std::unique_ptr<CenterRunner>> centers;
   if (sites) {
@@ -163,6 +175,7 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
     centers.push_back(std::make_unique<CenterRunner>(election_dir, workdir, *web_root));
   }
   for (size_t i = 0; i < centers.size(); ++i) {
+    centers[i]->SetWitnessUrls(witness_urls);
     ACTA_RETURN_IF_ERROR(centers[i]->Start());
     fmt::print(out, "{}: ingest {}  public {}\n",
                sites ? fmt::format("center of site {} (--require-sync-standby)", i + 1)
@@ -585,6 +598,11 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
   if (o.verify) {
     const auto vstart = SteadyClock::now();
     summary.verify_ran = true;
+    // Cosignatures follow the last checkpoint by a round trip per witness.
+    if (live().get() != nullptr &&
+        !demo_internal::WaitForQuorum(*live().get(), std::chrono::seconds(20))) {
+      fmt::print(out, "witnesses: the latest checkpoint did not reach the quorum in 20 s\n");
+    }
     if (sites) {
       const demo_internal::SitesCheck sc = demo_internal::CheckSites(
           live().public_url(), cluster->db_url(), manifest, seen, fleet.ReceiptLeaves(), out);

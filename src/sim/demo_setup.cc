@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "core/random.h"
 #include "terminal/http_client.h"
@@ -140,6 +141,7 @@ PublishedCheck VerifyPublished(const std::string& public_url, const Manifest& ma
   if (state != nullptr) {
     for (const auto& cp : state->checkpoints) fopts.remembered_sizes.push_back(cp.size);
   }
+  fopts.pin_cosigned = !manifest.witnesses.empty();
   auto fetched = verify::FetchCenter(**client, check.files, fopts);
   if (!fetched) {
     fmt::print(out, "verify: cannot fetch the published log: {}\n", fetched.error().ToString());
@@ -150,11 +152,43 @@ PublishedCheck VerifyPublished(const std::string& public_url, const Manifest& ma
   vo.expected_election_id = manifest.election_id;
   vo.state = state;
   vo.threads = 2;
+  vo.require_witnesses = !manifest.witnesses.empty();
   const verify::Report report = verify::VerifyFiles(check.files, vo);
-  fmt::print(out, "\n== Public verification (acta verify --center {}{}) ==\n{}", public_url,
-             state != nullptr ? " --state" : "", verify::FormatReport(report, 10));
+  fmt::print(out, "\n== Public verification (acta verify --center {}{}{}) ==\n{}", public_url,
+             state != nullptr ? " --state" : "",
+             vo.require_witnesses ? " --require-witnesses" : "", verify::FormatReport(report, 10));
   check.ok = report.ok() && report.tables_counted == manifest.tables.size();
   return check;
+}
+
+Result<std::vector<std::unique_ptr<witness::WitnessService>>> StartWitnesses(
+    const ElectionMaterial& election, const std::string& workdir, const Clock& clock,
+    std::map<std::string, std::string>& urls) {
+  std::vector<std::unique_ptr<witness::WitnessService>> out;
+  for (size_t i = 0; i < election.witnesses.size(); ++i) {
+    witness::WitnessServiceOptions wo;
+    wo.state_path = (fs::path(workdir) / ("witness-" + std::to_string(i + 1) + ".db")).string();
+    wo.logs = {witness::FollowManifest(election.manifest)};
+    auto w = witness::WitnessService::Start(election.witnesses[i], std::move(wo), clock);
+    if (!w) return std::unexpected(w.error());
+    urls[election.manifest.witnesses[i].name] = "http://127.0.0.1:" + std::to_string((*w)->port());
+    out.push_back(std::move(*w));
+  }
+  return out;
+}
+
+bool WaitForQuorum(center::Center& center, milliseconds limit) {
+  const Manifest& m = center.manifest();
+  if (m.witnesses.empty() || center.cosignatures() == nullptr) return true;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    auto cp = center.log_state().latest();
+    if (cp && center.cosignatures()->CosignersOf(cp->stored.size).size() >= m.witness_quorum) {
+      return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
 }
 
 std::string SummaryJson(const DemoSummary& s, bool emulation, milliseconds window) {

@@ -6,17 +6,20 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "center/center.h"
 #include "core/clock.h"
+#include "core/election_secrets.h"
 #include "core/manifest.h"
 #include "sim/demo.h"
 #include "sim/fleet.h"
 #include "verify/files.h"
 #include "verify/state.h"
+#include "witness/witness_service.h"
 
 namespace acta::sim::demo_internal {
 
@@ -57,6 +60,10 @@ class CenterRunner {
   CenterRunner(std::string election_dir, std::string workdir, std::string web_root,
                CenterStore store = {});
   Status Start();
+  // Where the center reaches each manifest witness (by name), before Start.
+  void SetWitnessUrls(std::map<std::string, std::string> urls) {
+    options_.witness_urls = std::move(urls);
+  }
   // Stops and destroys the center (closing its listeners).
   void Stop() { center_.reset(); }
   center::Center* get() { return center_.get(); }
@@ -86,9 +93,22 @@ struct PublishedCheck {
 // Fetches everything the center publishes from `public_url` (as `acta
 // verify --center` does), runs the public verifier over it and prints its
 // report on `out`. With `state`, every checkpoint in it must be extended by
-// the log (as `acta verify --state`: a fork or rollback fails).
+// the log (as `acta verify --state`: a fork or rollback fails). With
+// witnesses in the manifest, the newest checkpoint with their quorum is
+// pinned and required (acta verify --require-witnesses).
 PublishedCheck VerifyPublished(const std::string& public_url, const Manifest& manifest, FILE* out,
                                const verify::VerifierState* state = nullptr);
+
+// Runs one in-process witness per manifest witness (keys from the
+// synthetic election's secrets), each with its SQLite state in `workdir`,
+// and returns them; `urls` gets name -> loopback URL for the center.
+Result<std::vector<std::unique_ptr<witness::WitnessService>>> StartWitnesses(
+    const ElectionMaterial& election, const std::string& workdir, const Clock& clock,
+    std::map<std::string, std::string>& urls);
+
+// Waits (at most `limit`) until the center's latest checkpoint carries the
+// manifest's witness quorum; true when it does.
+bool WaitForQuorum(center::Center& center, std::chrono::milliseconds limit);
 
 // The one-line JSON summary of --json.
 std::string SummaryJson(const DemoSummary& s, bool emulation, std::chrono::milliseconds window);

@@ -113,6 +113,12 @@ Result<SynthResult> SynthesizeElection(const SynthOptions& o, Random& rng,
     return MakeError(ErrorCode::kInvalidArgument,
                      "tables must be 1.." + std::to_string(kMaxTables));
   }
+  if (o.witnesses > Contests()[0].candidates.size() || o.witness_quorum > o.witnesses ||
+      (o.witnesses > 0 && o.witness_quorum == 0)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "witnesses must be 0.." + std::to_string(Contests()[0].candidates.size()) +
+                         " with a quorum of 1..witnesses");
+  }
   if (o.centers == 0 || o.centers > kMaxCenters) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "centers must be 1.." + std::to_string(kMaxCenters));
@@ -163,6 +169,18 @@ Result<SynthResult> SynthesizeElection(const SynthOptions& o, Random& rng,
     rng.Fill(seeds[i]);
   }
   ComputePublicKeys(seeds, m.tables, o.threads, progress);
+  // Drawn last, so an election without witnesses is the one it always was.
+  std::vector<NamedCosignerKey> witnesses;
+  for (uint32_t i = 0; i < o.witnesses; ++i) {
+    const char* party = Contests()[0].candidates[i][2];
+    witnesses.push_back(NamedCosignerKey::From(
+        "witness-" + std::to_string(i + 1) + ".synth.invalid/" + Contests()[0].candidates[i][0],
+        DrawSeed(rng)));
+    m.witnesses.push_back(
+        ManifestWitness{party, witnesses.back().verifier(),
+                        "http://witness-" + std::to_string(i + 1) + ".synth.invalid"});
+  }
+  m.witness_quorum = o.witness_quorum;
   m.Finalize();
 
   // Truth. Turnout: a base per state, drift per municipality and table.
@@ -223,9 +241,10 @@ Result<SynthResult> SynthesizeElection(const SynthOptions& o, Random& rng,
   }
   if (progress) progress("truth", o.tables, o.tables);
 
-  return SynthResult{ElectionMaterial{std::move(m), std::move(authority), std::move(centers),
-                                      transport, std::move(seeds), std::move(truth)},
-                     std::move(anomalies)};
+  return SynthResult{
+      ElectionMaterial{std::move(m), std::move(authority), std::move(centers), transport,
+                       std::move(seeds), std::move(truth), std::move(witnesses)},
+      std::move(anomalies)};
 }
 
 Result<SynthResult> SynthesizeElection(const SynthOptions& options, const SynthProgress& progress) {

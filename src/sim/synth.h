@@ -25,7 +25,13 @@ struct SynthOptions {
   uint64_t polls_close_not_after = 1'800'000'000 + 12 * 3600;  // 2027-01-15T20:00:00Z
   uint32_t centers = 1;                                        // center keys: 1 .. 16
   uint32_t anomalies = 0;  // tables whose truth is deliberately wrong (see Anomaly)
-  unsigned threads = 2;    // for the per-table public keys
+  // Witnesses, one per party of the presidential contest (0 .. 6), and the
+  // quorum the manifest asks of them (1 .. witnesses; 0 with no witness).
+  // Their URLs are placeholders (http://witness-N.synth.invalid) that
+  // `acta demo` replaces with its own loopback witnesses.
+  uint32_t witnesses = 0;
+  uint32_t witness_quorum = 0;
+  unsigned threads = 2;  // for the per-table public keys
 };
 
 enum class AnomalyKind {

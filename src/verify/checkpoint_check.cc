@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "log/checkpoint.h"
+#include "log/cosigned_checkpoint.h"
 #include "log/note.h"
 #include "verify/dump_layout.h"
 #include "verify/internal/checks.h"
@@ -67,6 +69,32 @@ std::vector<PublishedCp> LoadList(const Files& files, Report& report) {
   return out;
 }
 
+// Which of the manifest's witnesses cosigned `note` (already verified as
+// the center's); a failing cosignature by one of them is a problem.
+std::optional<std::vector<std::string>> Cosigners(const std::string& note, const Manifest& manifest,
+                                                  const std::string& label, uint64_t size,
+                                                  Report& report) {
+  if (manifest.witnesses.empty()) return std::nullopt;
+  // Most listed checkpoints carry the center's line only (witnesses cosign
+  // the newest): nothing more to check there.
+  auto parsed = log::ParseNote(note);
+  if (parsed && parsed->signatures.size() < 2) return std::vector<std::string>{};
+  auto checked = log::VerifyCheckpointForManifest(note, manifest);
+  if (!checked) {
+    report.Add({ProblemKind::kWitnessSignature,
+                label + ": " + checked.error().message,
+                {},
+                {},
+                size,
+                {},
+                checked.error().code});
+    return std::nullopt;
+  }
+  std::vector<std::string> names;
+  for (const auto& s : checked->witnesses) names.push_back(manifest.witnesses[s.key].name);
+  return names;
+}
+
 // Verifies the note of `cp` and reconciles it with the JSON fields.
 void CheckOne(PublishedCp& cp, const Manifest& manifest, const std::string& origin,
               Report& report) {
@@ -115,6 +143,9 @@ void CheckOne(PublishedCp& cp, const Manifest& manifest, const std::string& orig
     auto verified = log::ParseAndVerifyCheckpoint(cp.note, *key, origin);
     if (verified) {
       cp.signed_ok = true;
+      if (auto names = Cosigners(cp.note, manifest, Label(cp), cp.size, report)) {
+        cp.witnesses = std::move(*names);
+      }
       return;
     }
     report.Add({ProblemKind::kCheckpointSignature,
@@ -152,10 +183,19 @@ std::vector<PublishedCp> CheckCheckpoints(const Files& files, const Manifest& ma
   // center lists every checkpoint it signs); if it is not, it is one more
   // published checkpoint to check.
   size_t latest_index = cps.empty() ? 0 : cps.size() - 1;
+  std::string latest_note;  // the "checkpoint" file when it differs from its list entry
   if (auto latest = files.Read(kLatestCheckpoint); latest) {
     std::string note(AsChars(*latest));
-    auto found =
-        std::find_if(cps.begin(), cps.end(), [&](const PublishedCp& c) { return c.note == note; });
+    // The same checkpoint may carry more cosignatures in one file than in
+    // the other (they arrive while a dump is taken): match on the signed text.
+    auto text_of = [](std::string_view n) {
+      auto parsed = log::ParseNote(n);
+      return parsed ? parsed->text : std::string(n);
+    };
+    const std::string text = text_of(note);
+    auto found = std::find_if(cps.begin(), cps.end(),
+                              [&](const PublishedCp& c) { return text_of(c.note) == text; });
+    if (found != cps.end() && found->note != note) latest_note = note;
     latest_index = static_cast<size_t>(found - cps.begin());
     if (found == cps.end()) {
       PublishedCp cp;
@@ -226,7 +266,62 @@ std::vector<PublishedCp> CheckCheckpoints(const Files& files, const Manifest& ma
   report.latest_size = last.size;
   report.latest_root = last.root;
   if (last.signed_ok) report.latest_note = last.note;
+
+  report.witnesses_listed = manifest.witnesses.size();
+  report.witness_quorum = manifest.witness_quorum;
+  for (const auto& cp : cps) {
+    if (!cp.witnesses.empty()) report.cosigned.push_back({cp.size, cp.witnesses});
+  }
+  report.latest_witnesses = last.witnesses;
+  if (last.signed_ok && !latest_note.empty()) {
+    // The latest as served separately, with its own cosignatures.
+    auto names = Cosigners(latest_note, manifest, "the latest checkpoint", last.size, report);
+    if (names && names->size() > report.latest_witnesses.size()) {
+      report.latest_witnesses = std::move(*names);
+      report.latest_note = latest_note;
+    }
+  }
+  report.latest_quorum = last.signed_ok && !manifest.witnesses.empty() &&
+                         report.latest_witnesses.size() >= manifest.witness_quorum;
   return cps;
+}
+
+void RequireWitnesses(const Manifest& manifest, Report& report) {
+  if (manifest.witnesses.empty()) {
+    report.Add({ProblemKind::kWitnessQuorum,
+                "witnesses are required but the manifest lists none",
+                {},
+                {},
+                {},
+                {},
+                {}});
+    return;
+  }
+  if (report.latest_quorum) return;
+  std::string names, missing;
+  for (const auto& n : report.latest_witnesses) names += (names.empty() ? "" : ", ") + n;
+  for (const auto& w : manifest.witnesses) {
+    if (std::find(report.latest_witnesses.begin(), report.latest_witnesses.end(), w.name) ==
+        report.latest_witnesses.end())
+      missing += (missing.empty() ? "" : ", ") + w.name;
+  }
+  // No listed checkpoint with the quorum either (the pin prefers one): the
+  // witnesses have not cosigned this log, which they refuse to do for a
+  // log inconsistent with what they cosigned before (a split view), or
+  // they are unreachable from the center.
+  report.Add({ProblemKind::kWitnessQuorum,
+              "the pinned checkpoint (size " + std::to_string(report.latest_size) +
+                  ") is cosigned by " + std::to_string(report.latest_witnesses.size()) +
+                  " of the " + std::to_string(manifest.witnesses.size()) + " witnesses (" +
+                  (names.empty() ? std::string("none") : names) + "); the manifest requires " +
+                  std::to_string(manifest.witness_quorum) + "; not cosigned by " + missing +
+                  ". Witnesses refuse a checkpoint that does not extend the ones they cosigned "
+                  "(another view of the log shown elsewhere), or the center could not reach them",
+              {},
+              {},
+              report.latest_size,
+              {},
+              {}});
 }
 
 }  // namespace acta::verify::internal

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "log/checkpoint.h"
+#include "log/cosigned_checkpoint.h"
 #include "log/tiles.h"
 #include "verify/dump_layout.h"
 
@@ -50,7 +51,7 @@ class Fetcher {
     if (latest->status != 200) return std::unexpected(HttpError("/checkpoint", *latest));
     auto list = Get("/v1/checkpoints", kCheckpointsJson);
     if (!list) return std::unexpected(list.error());
-    auto pinned = Pin(latest->BodyText(), list->BodyText());
+    auto pinned = Pin(latest->BodyText(), list->BodyText(), PinPolicy());
     if (!pinned) return std::unexpected(pinned.error());
     ACTA_RETURN_IF_ERROR(files_.Write(kLatestCheckpoint, AsBytes(pinned->note)));
     ++stats_.fetched;
@@ -103,9 +104,24 @@ class Fetcher {
                      std::string(r.BodyText().substr(0, 200))};
   }
 
-  // The checkpoint everything is verified against: the latest served, or
-  // the last listed one of options_.pin_size.
-  Result<Pinned> Pin(std::string_view latest_note, std::string_view list_text) const {
+  // The witness policy of the manifest just fetched when the pin must carry
+  // its quorum (options_.pin_cosigned); nullopt otherwise or when the
+  // manifest does not parse (the verifier reports that).
+  std::optional<Manifest> PinPolicy() const {
+    if (!options_.pin_cosigned || options_.pin_size) return std::nullopt;
+    auto json = files_.Read(kManifestJson);
+    auto tables = files_.Read(kTablesBin);
+    if (!json || !tables) return std::nullopt;
+    auto m = ParseManifest(AsChars(*json), *tables);
+    if (!m || m->witnesses.empty()) return std::nullopt;
+    return std::move(*m);
+  }
+
+  // The checkpoint everything is verified against: the latest served, the
+  // last listed one of options_.pin_size, or the newest (latest first, then
+  // the list from its end) with `quorum_of`'s witness quorum.
+  Result<Pinned> Pin(std::string_view latest_note, std::string_view list_text,
+                     const std::optional<Manifest>& quorum_of) const {
     Pinned pin;
     json list = json::parse(list_text, nullptr, false);
     if (list.is_array()) {
@@ -124,6 +140,16 @@ class Fetcher {
         return MakeError(ErrorCode::kNotFound,
                          "no published checkpoint has size " + std::to_string(*options_.pin_size));
       note = it->note;
+    } else if (quorum_of) {
+      auto has_quorum = [&](const std::string& n) {
+        auto checked = log::VerifyCheckpointForManifest(n, *quorum_of);
+        return checked && checked->quorum;
+      };
+      if (!has_quorum(note)) {
+        const auto it = std::find_if(pin.listed.rbegin(), pin.listed.rend(),
+                                     [&](const Listed& l) { return has_quorum(l.note); });
+        if (it != pin.listed.rend()) note = it->note;
+      }
     }
     auto cp = log::ParseCheckpointUnverified(note);
     if (!cp)
@@ -132,9 +158,17 @@ class Fetcher {
     pin.size = cp->size;
     pin.root = cp->root;
     pin.note = std::move(note);
-    const auto found = std::find_if(pin.listed.begin(), pin.listed.end(),
-                                    [&](const Listed& l) { return l.note == pin.note; });
-    pin.index = static_cast<size_t>(found - pin.listed.begin());
+    // The list may carry the same checkpoint with other cosignatures (they
+    // arrive while it is read): match on the signed text.
+    auto text_of = [](std::string_view n) {
+      auto parsed = log::ParseNote(n);
+      return parsed ? parsed->text : std::string(n);
+    };
+    const std::string text = text_of(pin.note);
+    const auto found = std::find_if(pin.listed.rbegin(), pin.listed.rend(),
+                                    [&](const Listed& l) { return text_of(l.note) == text; });
+    pin.index = found == pin.listed.rend() ? pin.listed.size()
+                                           : static_cast<size_t>(pin.listed.rend() - found) - 1;
     return pin;
   }
 

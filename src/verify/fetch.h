@@ -38,6 +38,13 @@ struct FetchOptions {
   // Pin the checkpoint of this size instead of the latest (the last one
   // listed with that size).
   std::optional<uint64_t> pin_size;
+  // Without pin_size: pin the newest checkpoint that carries the manifest's
+  // witness quorum (acta verify --require-witnesses). Witnesses cosign a
+  // checkpoint a moment after the center signs it, so on a live log the
+  // newest one may not have it yet; later ones are then proven to extend the
+  // pin like any other. With no such checkpoint, the latest is pinned (and
+  // the verifier reports it below quorum).
+  bool pin_cosigned = false;
   // Sizes remembered by the verifier's state: those beyond the pinned size
   // get a consistency proof too, so a pin below them is not a rollback.
   std::vector<uint64_t> remembered_sizes;

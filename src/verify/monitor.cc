@@ -8,6 +8,7 @@
 #include "core/file.h"
 #include "core/receipt.h"
 #include "log/checkpoint.h"
+#include "log/cosigned_checkpoint.h"
 #include "log/proof.h"
 #include "log/tiles.h"
 #include "tally/bulletin.h"
@@ -174,6 +175,7 @@ Status Monitor::Poll() {
   } else {
     ACTA_RETURN_IF_ERROR(JudgeSmallerOrEqual(*cp, note));
   }
+  CheckWitnesses(*cp, note);
   CheckBulletin();
   CheckReceipts();
   return Ok();
@@ -391,6 +393,123 @@ Status Monitor::Extend(const log::Checkpoint& cp, const std::string& note) {
   }
   Emit(std::move(event));
   return Ok();
+}
+
+void Monitor::CheckWitnesses(const log::Checkpoint& cp, const std::string& note) {
+  if (manifest_->witnesses.empty()) return;
+  auto checked = log::VerifyCheckpointForManifest(note, *manifest_);
+  if (!checked) {
+    // The center's line verified (Poll): a listed witness's line fails, and
+    // readers must reject the whole note.
+    Evidence ev;
+    ev.pinned_note = note;
+    ev.listed = {{note, 0}};
+    Alarm("witness_signature",
+          "the checkpoint of size " + std::to_string(cp.size) +
+              " carries a witness cosignature that does not verify: " + checked.error().message,
+          {{"size", cp.size}}, ev);
+    return;
+  }
+  json names = json::array();
+  for (const auto& s : checked->witnesses) names.push_back(manifest_->witnesses[s.key].name);
+  const int64_t now = clock_.NowUnixMillis();
+  if (checked->quorum) {
+    if (cp.size > quorum_size_ || below_quorum_since_ms_) {
+      ++stats_.checkpoints_cosigned;
+      Emit({{"event", "cosigned"}, {"size", cp.size}, {"witnesses", names}});
+    }
+    quorum_size_ = std::max(quorum_size_, cp.size);
+    below_quorum_since_ms_.reset();
+    quorum_alarmed_ = false;
+    return;
+  }
+  // Witnesses cosign a moment after the center signs: below the quorum is
+  // an alarm only once no checkpoint with it has been seen for the grace.
+  if (!below_quorum_since_ms_) below_quorum_since_ms_ = now;
+  const int64_t below_ms = now - *below_quorum_since_ms_;
+  if (quorum_alarmed_ || below_ms < options_.witness_grace.count()) return;
+  quorum_alarmed_ = true;
+  std::string missing;
+  for (size_t i = 0; i < manifest_->witnesses.size(); ++i) {
+    bool signed_it = false;
+    for (const auto& s : checked->witnesses) signed_it = signed_it || s.key == i;
+    if (!signed_it) missing += (missing.empty() ? "" : ", ") + manifest_->witnesses[i].name;
+  }
+  std::string message =
+      "the checkpoint of size " + std::to_string(cp.size) + " is cosigned by " +
+      std::to_string(checked->witnesses.size()) + " of " +
+      std::to_string(manifest_->witnesses.size()) + " witnesses, the manifest requires " +
+      std::to_string(manifest_->witness_quorum) + "; no checkpoint with the " + "quorum for " +
+      std::to_string(below_ms / 1000) +
+      " s (the last: " + (quorum_size_ > 0 ? "size " + std::to_string(quorum_size_) : "none") +
+      "); not cosigned by " + missing +
+      ". Witnesses refuse a checkpoint that does not extend what they cosigned "
+      "(a split view: another log shown to others), or the center cannot reach "
+      "them";
+  json said = json::array();
+  for (const std::string& line : AskWitnesses()) {
+    said.push_back(line);
+    message += "; " + line;
+  }
+  Evidence ev;
+  ev.pinned_note = note;
+  ev.listed = {{note, 0}};
+  ev.entries = held_.size;
+  Alarm("witness_quorum", message,
+        {{"size", cp.size},
+         {"witnesses", names},
+         {"quorum", manifest_->witness_quorum},
+         {"witnesses_say", said}},
+        ev);
+}
+
+std::vector<std::string> Monitor::AskWitnesses() {
+  std::vector<std::string> out;
+  if (!options_.witness_checkpoint) return out;
+  for (size_t i = 0; i < manifest_->witnesses.size(); ++i) {
+    const ManifestWitness& w = manifest_->witnesses[i];
+    auto note = options_.witness_checkpoint(w);
+    if (!note) {
+      out.push_back(w.name + ": no answer (" + note.error().message + ")");
+      continue;
+    }
+    log::SignerQuorum only{{log::NoteKey::Of(w.key)}, 1};
+    auto theirs = log::VerifyCosignedCheckpoint(*note, manifest_->centers,
+                                                log::LogOrigin(manifest_->election_id), only);
+    if (!theirs || !theirs->quorum) {
+      out.push_back(w.name +
+                    ": its checkpoint does not verify as signed by a center key and "
+                    "cosigned by it" +
+                    (theirs ? std::string() : " (" + theirs.error().message + ")"));
+      continue;
+    }
+    const log::Checkpoint& c = theirs->checkpoint;
+    const std::string said = w.name + " cosigned size " + std::to_string(c.size) + " root " +
+                             HexEncode(c.root).substr(0, 16);
+    if (c.size > held_.size) {
+      out.push_back(said + ", beyond the log this monitor is shown (size " +
+                    std::to_string(held_.size) + ")");
+      continue;
+    }
+    auto ours = tree_.RootAt(c.size);
+    if (ours && *ours == c.root) {
+      out.push_back(said + ", a prefix of the log this monitor is shown");
+      continue;
+    }
+    out.push_back(said + ", which is NOT the log this monitor is shown: split view");
+    // Two center-signed trees of one size, or a larger one this log is not
+    // a prefix of: the witness's copy proves the fork offline.
+    Evidence ev;
+    ev.pinned_note = held_.note;
+    ev.listed = {{*note, 0}, {held_.note, 0}};
+    ev.entries = held_.size;
+    Alarm("fork",
+          "the center signed size " + std::to_string(c.size) + " with root " + HexEncode(c.root) +
+              " (cosigned by witness " + w.name + ") but shows this monitor root " +
+              (ours ? HexEncode(*ours) : std::string("?")) + " at that size: a split view",
+          {{"size", c.size}, {"held_size", held_.size}, {"witness", w.name}}, ev);
+  }
+  return out;
 }
 
 void Monitor::CheckBulletin() {

@@ -5,6 +5,13 @@
 // monitor holds (persisted in the state directory, so a restarted monitor
 // goes on where it stopped):
 //  - a valid signature by a center key of the manifest;
+//  - the cosignatures of the manifest's witnesses (log::VerifyCheckpointForManifest):
+//    a failing one is an alarm; a latest checkpoint below the witness
+//    quorum is normal for a moment (witnesses cosign after the center
+//    signs), an alarm once no checkpoint with the quorum has been seen for
+//    witness_grace. The alarm says who cosigned and asks each witness what
+//    it last cosigned: a witness holding another tree of this log proves a
+//    split view (the center shows others a different log);
 //  - same size: the same root, else a fork; smaller: a prefix of what it
 //    holds (else a fork), and for a center a rollback (a mirror may lag);
 //  - larger: only the new entry bundles are fetched; the tree it holds is
@@ -67,6 +74,14 @@ struct MonitorOptions {
   // Entries of a signed checkpoint that stay unserved this long are a
   // checkpoint beyond the log (shorter gaps are unavailability).
   std::chrono::milliseconds missing_entries_grace{30'000};
+  // How long the latest checkpoint may stay below the manifest's witness
+  // quorum, counted from the first one seen below it and restarted by any
+  // seen with the quorum, before the witness_quorum alarm.
+  std::chrono::milliseconds witness_grace{30'000};
+  // Reads a witness's latest cosigned checkpoint of this log (C2SP
+  // tlog-witness GET <url>/<hex SHA-256 of the origin>/checkpoint) to
+  // explain a quorum alarm. Null: witnesses are not asked.
+  std::function<Result<std::string>(const ManifestWitness& witness)> witness_checkpoint;
 };
 
 using MonitorSink = std::function<void(const nlohmann::json& event)>;
@@ -74,6 +89,7 @@ using MonitorSink = std::function<void(const nlohmann::json& event)>;
 struct MonitorStats {
   uint64_t size = 0;  // of the checkpoint held (verified)
   uint64_t checkpoints_verified = 0;
+  uint64_t checkpoints_cosigned = 0;  // of those, seen with the witness quorum
   uint64_t entries_verified = 0;
   uint64_t entries_invalid = 0;
   uint64_t conflicts = 0;
@@ -130,6 +146,12 @@ class Monitor {
   // The three outcomes of a larger checkpoint.
   Status Extend(const log::Checkpoint& cp, const std::string& note);
   Status JudgeSmallerOrEqual(const log::Checkpoint& cp, const std::string& note);
+  // The witness cosignatures of the served note (see the top of the file).
+  void CheckWitnesses(const log::Checkpoint& cp, const std::string& note);
+  // What each witness says it last cosigned, judged against the log held:
+  // one line per witness for the alarm, and a fork alarm for a witness that
+  // cosigned another tree.
+  std::vector<std::string> AskWitnesses();
   void CheckBulletin();
   void ScanReceipts();
   void CheckReceipts();
@@ -152,6 +174,9 @@ class Monitor {
   std::set<std::string> alarmed_kinds_;  // evidence written for these
   std::set<std::string> alarm_keys_;     // each distinct alarm is raised once
   std::optional<int64_t> missing_since_ms_;
+  std::optional<int64_t> below_quorum_since_ms_;  // no checkpoint seen with the quorum since
+  uint64_t quorum_size_ = 0;                      // largest size seen with the quorum
+  bool quorum_alarmed_ = false;                   // for the current below-quorum spell
   int64_t last_bulletin_ms_ = 0;
   uint64_t bulletin_checked_size_ = 0;
   std::set<std::string> receipt_files_;

@@ -5,7 +5,7 @@
 namespace acta::verify {
 
 std::string_view ProblemKindName(ProblemKind kind) {
-  static constexpr std::array<std::string_view, 19> kNames = {"missing_file",
+  static constexpr std::array<std::string_view, 21> kNames = {"missing_file",
                                                               "malformed_file",
                                                               "checksum",
                                                               "manifest",
@@ -23,7 +23,9 @@ std::string_view ProblemKindName(ProblemKind kind) {
                                                               "csv",
                                                               "state",
                                                               "inclusion",
-                                                              "table_status"};
+                                                              "table_status",
+                                                              "witness_signature",
+                                                              "witness_quorum"};
   auto i = static_cast<size_t>(kind);
   return i < kNames.size() ? kNames[i] : "unknown";
 }
@@ -88,6 +90,17 @@ std::string FormatReport(const Report& r, size_t max_problems) {
             std::to_string(r.later_consistent) + " proven to extend it" +
             (r.later_unproven > 0 ? ", " + std::to_string(r.later_unproven) + " without a proof"
                                   : std::string()));
+  }
+  if (r.witnesses_listed > 0) {
+    std::string names;
+    for (const auto& n : r.latest_witnesses) names += (names.empty() ? "" : ", ") + n;
+    out +=
+        line("witnesses",
+             std::to_string(r.witness_quorum) + " of " + std::to_string(r.witnesses_listed) +
+                 " required; latest cosigned by " + (names.empty() ? std::string("none") : names) +
+                 (r.latest_quorum ? " (quorum)" : " (BELOW QUORUM)"));
+    out += line("", std::to_string(r.cosigned.size()) + " of " + std::to_string(r.checkpoints) +
+                        " checkpoints carry cosignatures");
   }
   out += line("bulletins", std::to_string(r.bulletins) + " recomputed and compared");
   out += line("tables.csv", r.csv_compared ? "recomputed and compared" : "not compared");

@@ -34,6 +34,8 @@ enum class ProblemKind {
   kState,                // the remembered state file is unusable
   kInclusion,            // (observer) the acta is not in the log, or its proof fails
   kTableStatus,          // (observer) the table is not counted with the acta's counts
+  kWitnessSignature,     // a cosignature by a witness of the manifest does not verify
+  kWitnessQuorum,        // --require-witnesses: the pinned checkpoint is below quorum
 };
 std::string_view ProblemKindName(ProblemKind kind);  // "entry", "fork", ...
 
@@ -66,9 +68,19 @@ struct Report {
   uint64_t later_checkpoints = 0;
   uint64_t later_consistent = 0;
   uint64_t later_unproven = 0;
-  std::string latest_note;        // the latest checkpoint's signed note, if it verified
-  uint64_t problems_total = 0;    // problems.size() plus those dropped past the cap
-  std::vector<Problem> problems;  // first kMaxProblems, in the order found
+  std::string latest_note;  // the latest checkpoint's signed note, if it verified
+  // Witnesses (the manifest's policy) and who cosigned what.
+  struct Cosigned {
+    uint64_t size = 0;
+    std::vector<std::string> witnesses;  // names, in manifest order
+  };
+  uint64_t witnesses_listed = 0;
+  uint64_t witness_quorum = 0;
+  std::vector<Cosigned> cosigned;  // checkpoints with a valid cosignature, in signing order
+  std::vector<std::string> latest_witnesses;  // who cosigned the latest checkpoint
+  bool latest_quorum = false;                 // latest_witnesses reach witness_quorum
+  uint64_t problems_total = 0;                // problems.size() plus those dropped past the cap
+  std::vector<Problem> problems;              // first kMaxProblems, in the order found
 
   static constexpr size_t kMaxProblems = 1000;
   bool ok() const { return problems_total == 0; }

@@ -110,6 +110,7 @@ Report VerifyFiles(const Files& files, const VerifyOptions& options) {
 
   if (options.progress) options.progress("checkpoints", 0, 1);
   auto checkpoints = internal::CheckCheckpoints(files, *manifest, report);
+  if (options.require_witnesses) internal::RequireWitnesses(*manifest, report);
   uint64_t size = 0;
   for (const auto& cp : checkpoints) {
     if (!cp.after_pin) size = std::max(size, cp.size);

@@ -10,7 +10,10 @@
 //  3. every checkpoint in checkpoints.json and the latest one: a valid
 //     signature by a center key listed in the manifest, origin
 //     acta/<election id>, the JSON fields equal to the signed note, sizes
-//     that never shrink, never two roots for one size;
+//     that never shrink, never two roots for one size; the cosignatures of
+//     the manifest's witnesses (which witnesses signed each checkpoint; a
+//     failing one is a problem; with require_witnesses, the pinned
+//     checkpoint, the "checkpoint" file, must reach the manifest's quorum);
 //  4. every log entry (in a thread pool): it decodes and its acta verifies
 //     against the manifest (VerifyActa: election, table, shape, signature);
 //  5. the Merkle tree recomputed from the entries: each checkpoint's root
@@ -47,7 +50,10 @@ struct VerifyOptions {
   // Checkpoints remembered from earlier runs; nullptr: none.
   const VerifierState* state = nullptr;
   unsigned threads = 0;  // signature workers; 0: every core
-  ProgressFn progress;   // called from the calling thread only
+  // The pinned checkpoint must carry the manifest's witness quorum (and the
+  // manifest must list witnesses); FetchOptions::pin_cosigned picks it.
+  bool require_witnesses = false;
+  ProgressFn progress;  // called from the calling thread only
 };
 
 // Never fails: everything found goes into the report.

@@ -31,11 +31,12 @@ export const chromiumArgs = [
 ];
 
 // An election directory with `tables` tables, its manifest, table ids and
-// the synthesizer's truth (what each table counted).
-export async function makeElection(tables, seed) {
+// the synthesizer's truth (what each table counted). `extra`: more
+// `acta election synth` options (--witnesses 3 --witness-quorum 2).
+export async function makeElection(tables, seed, extra = []) {
   const dir = await mkdtemp(path.join(tmpdir(), 'acta-browser-'));
   const e = path.join(dir, 'e');
-  await run(actaBin, ['election', 'synth', '--tables', String(tables), '--seed', String(seed), '--out', e]);
+  await run(actaBin, ['election', 'synth', '--tables', String(tables), '--seed', String(seed), '--out', e, ...extra]);
   const manifest = JSON.parse(await readFile(path.join(e, 'manifest.json'), 'utf8'));
   const bin = await readFile(path.join(e, 'tables.bin'));
   const ids = [];
@@ -150,6 +151,37 @@ export async function startCenter(el, extraArgs = [], { db, batchDelayMs = 50, s
       if (child.exitCode !== null || child.signalCode !== null) return;
       const done = new Promise((res) => child.once('exit', res));
       child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await done;
+      clearTimeout(t);
+    },
+  };
+}
+
+// Runs `bin args` and resolves once its stdout matches `pattern` (within
+// `timeoutMs`), with the match and a stop() that sends `signal` (SIGKILL
+// after 15 s).
+export async function spawnUntil(bin, args, pattern, { timeoutMs = 30_000, signal = 'SIGTERM', cwd } = {}) {
+  const child = spawn(bin, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-20000)));
+  const match = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${path.basename(bin)} ${args[0]} did not start:\n${out}\n${stderr}`)), timeoutMs);
+    child.once('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`${args[0]} exited ${code ?? sig}:\n${out}\n${stderr}`)); });
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = pattern.exec(out);
+      if (m) { clearTimeout(timer); resolve(m); }
+    });
+  });
+  return {
+    match,
+    child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const done = new Promise((res) => child.once('exit', res));
+      child.kill(signal);
       const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await done;
       clearTimeout(t);

@@ -18,6 +18,7 @@ void CenterFixture::SetUp() {
   opts.tables = TableCount();
   opts.seed = 11;
   opts.anomalies = 0;
+  AdjustElection(opts);
   auto synth = sim::SynthesizeElection(opts);
   ASSERT_TRUE(synth) << synth.error().ToString();
   synth_ = std::make_unique<sim::SynthResult>(std::move(*synth));
@@ -25,6 +26,7 @@ void CenterFixture::SetUp() {
   auto m = LoadManifest(election_dir_);
   ASSERT_TRUE(m) << m.error().ToString();
   manifest_ = std::make_unique<Manifest>(std::move(*m));
+  BeforeCenter();
   StartCenter();
 }
 
@@ -39,6 +41,7 @@ center::CenterOptions CenterFixture::Options() const {
   o.db_url = "sqlite:" + db_path_;
   o.key_file = election_dir_ + "/secrets/center.key";
   o.sequencer.batch_delay = std::chrono::milliseconds(20);
+  AdjustCenter(o);
   return o;
 }
 

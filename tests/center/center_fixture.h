@@ -25,6 +25,12 @@ class CenterFixture : public ::testing::Test {
   void SetUp() override;
   void TearDown() override;
 
+  // Hooks for suites built on this one: the election's options, and what to
+  // start before the center (the witnesses of tests/witness).
+  virtual void AdjustElection(sim::SynthOptions& /*options*/) {}
+  virtual void BeforeCenter() {}
+  virtual void AdjustCenter(center::CenterOptions& /*options*/) const {}
+
   center::CenterOptions Options() const;
   void StartCenter();
   void StopCenter();

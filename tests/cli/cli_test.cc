@@ -28,7 +28,7 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
       {"election cosign", {"--election", "--key", "--fingerprint"}},
       {"election synth",
        {"--tables", "--seed", "--out", "--name", "--centers", "--anomalies", "--threads",
-        "--polls-close-from", "--polls-close-to"}},
+        "--polls-close-from", "--polls-close-to", "--witnesses", "--witness-quorum"}},
       {"election init", {"--from", "--out"}},
       {"keygen", {"--name", "--out", "--public-out"}},
       {"sign",
@@ -41,6 +41,7 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
       {"compare",
        {"--photos", "--actas", "--center", "--csv", "--json", "--threads", "--authority",
         "--election-id", "--ca-file"}},
+      {"verify", {"--require-witnesses", "--all-witnesses"}},
       // Every limit of the center is an option with its default shown.
       {"center",
        {"--election",
@@ -69,7 +70,9 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
         "--max-body-bytes",
         "--header-timeout-ms",
         "--body-timeout-ms",
-        "--idle-timeout-ms"}},
+        "--idle-timeout-ms",
+        "--witness-url",
+        "--no-witnesses"}},
   };
   return kOptions;
 }

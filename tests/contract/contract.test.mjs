@@ -151,6 +151,11 @@ describe('openapi contract', () => {
     assert.equal((await P('/v1/proof/consistency?from=x')).status, 400);
     assert.equal((await P('/v1/proof/consistency?from=5&to=2')).status, 404);
 
+    // The witness policy (none in this election) and a malformed size.
+    const witnesses = JSON.parse((await P('/v1/witnesses')).body);
+    assert.deepEqual(witnesses.witnesses, []);
+    assert.equal((await P('/v1/witnesses?size=x')).status, 400);
+
     // Open data, arrivals, telemetry, metrics, the dashboard.
     await P('/v1/export/tables.csv');
     await P('/v1/arrivals?top=3');

@@ -1,6 +1,6 @@
 // Fetches from the center this page was served by (same origin only).
 
-import type { Arrivals, Bulletin, CheckpointInfo, Manifest, RegionDetail, TableDetail, Telemetry } from './types';
+import type { Arrivals, Bulletin, CheckpointInfo, Manifest, RegionDetail, TableDetail, Telemetry, Witnesses } from './types';
 
 // Checkpoints the page loads for the log-size chart: a long night can sign
 // hundreds of thousands; the center spreads these over the history.
@@ -60,6 +60,37 @@ const paths = onMirror
       manifest: '/v1/manifest',
     };
 
+// The manifest's witnesses that have a cosignature line in `note` (a
+// C2SP signed note: text, a blank line, "— <name> <base64(key id || sig)>"
+// lines).
+export function witnessesOfNote(m: Manifest, note: string): Witnesses {
+  const blank = note.indexOf('\n\n');
+  const size = Number(note.split('\n')[1]);
+  const lines = new Set<string>();
+  for (const line of note.slice(blank + 2).split('\n')) {
+    const [dash, name, b64] = line.split(' ');
+    if (dash !== '\u2014' || !name || !b64) continue;
+    let id = '';
+    try {
+      const raw = atob(b64);
+      for (let i = 0; i < 4 && i < raw.length; i++) id += raw.charCodeAt(i).toString(16).padStart(2, '0');
+    } catch {
+      continue;
+    }
+    lines.add(`${name}+${id}`);
+  }
+  const list = m.witnesses?.list ?? [];
+  const signed = list.filter((w) => lines.has(w.vkey.split('+').slice(0, 2).join('+')));
+  const quorum = m.witnesses?.quorum ?? 0;
+  return {
+    quorum,
+    witnesses: list.map((w) => ({ ...w, cosigned_size: signed.includes(w) ? size : 0 })),
+    size,
+    cosigned_by: signed.map((w) => w.name),
+    quorum_met: signed.length >= quorum,
+  };
+}
+
 export const api = {
   bulletin: (signal?: AbortSignal) => getJson<Bulletin>(paths.bulletin, signal),
   region: (code: string, signal?: AbortSignal) =>
@@ -82,6 +113,18 @@ export const api = {
     return { size, root };
   },
   telemetry: (signal?: AbortSignal) => getJson<Telemetry>('/v1/telemetry', signal),
+  // Who cosigned the checkpoint of `size`: the center says (/v1/witnesses);
+  // a static mirror has no such route, so the page reads the cosignature
+  // lines of its /checkpoint against the manifest's witnesses (matched by
+  // key name and id, not verified here: `acta verify --require-witnesses`
+  // does that, and the mirror checked them before publishing).
+  async witnesses(size: number, signal?: AbortSignal): Promise<Witnesses> {
+    if (!onMirror) return getJson<Witnesses>(`/v1/witnesses?size=${size}`, signal);
+    const m = await getJson<Manifest>(paths.manifest, signal);
+    const r = await fetch('/checkpoint', { cache: 'no-cache', signal });
+    if (!r.ok) throw new HttpError(r.status, '/checkpoint', `${r.status}`);
+    return witnessesOfNote(m, await r.text());
+  },
   async tablesBin(): Promise<ArrayBuffer> {
     const r = await fetch('/v1/manifest/tables.bin');
     if (!r.ok) throw new HttpError(r.status, '/v1/manifest/tables.bin', `${r.status}`);

@@ -4,7 +4,7 @@ import { barList, PALETTE, progressBar } from './charts';
 import { copyText, h, type Child } from './dom';
 import { contestTotals, pct } from './format';
 import { flagName, fmtDateTime, fmtInt, fmtPct, levelName, t } from './i18n';
-import type { ContestInfo, ContestTotals, RegionTotals } from './types';
+import type { ContestInfo, ContestTotals, RegionTotals, Witnesses } from './types';
 
 export function link(href: string, ...children: Child[]): HTMLElement {
   return h('a', { href }, ...children);
@@ -117,7 +117,39 @@ export function contests(infos: ContestInfo[], totals: ContestTotals[]): HTMLEle
   return h('div', { class: 'contests' }, infos.map((info, i) => (totals[i] ? contestCard(info, totals[i]) : null)));
 }
 
-export function checkpointCard(size: number, root: string, ms: number | null): HTMLElement {
+// The witnesses of the bulletin's checkpoint by name, and whether they
+// reach the manifest's quorum.
+export function witnessCard(w: Witnesses): HTMLElement {
+  const signed = new Set(w.cosigned_by);
+  return h(
+    'section',
+    { class: 'card witnesses', 'aria-labelledby': 'wit-title', 'data-testid': 'witnesses' },
+    h(
+      'div',
+      { class: 'card-head' },
+      h('h3', { id: 'wit-title' }, t('witnesses')),
+      w.quorum_met
+        ? h('span', { class: 'badge ok', 'data-testid': 'witness-quorum' }, '✔ ', t('witness_quorum_met', { k: w.cosigned_by.length, q: w.quorum }))
+        : h('span', { class: 'badge below-quorum', 'data-testid': 'witness-quorum' }, t('witness_below_quorum', { k: w.cosigned_by.length, q: w.quorum })),
+    ),
+    h(
+      'ul',
+      { class: 'witness-list' },
+      w.witnesses.map((x) =>
+        h(
+          'li',
+          { 'data-testid': 'witness', 'data-signed': signed.has(x.name) ? '1' : '0' },
+          h('span', { class: signed.has(x.name) ? 'wit-yes' : 'wit-no' }, signed.has(x.name) ? '✔' : '—'),
+          ' ',
+          x.name,
+        ),
+      ),
+    ),
+    h('p', { class: 'note' }, t('witness_note', { n: fmtInt(w.size), q: w.quorum, m: w.witnesses.length })),
+  );
+}
+
+export function checkpointCard(size: number, root: string, ms: number | null, belowQuorum = false): HTMLElement {
   return h(
     'section',
     { class: 'card checkpoint', 'aria-labelledby': 'cp-title' },
@@ -129,6 +161,7 @@ export function checkpointCard(size: number, root: string, ms: number | null): H
       ms !== null ? h('div', null, h('dt', null, t('time')), h('dd', null, fmtDateTime(ms))) : null,
       h('div', null, h('dt', null, t('root')), h('dd', null, h('code', { class: 'hash', 'data-testid': 'cp-root' }, root))),
     ),
+    belowQuorum ? h('p', { class: 'chip flag-below-quorum', 'data-testid': 'bulletin-below-quorum' }, t('bulletin_below_quorum')) : null,
     h('p', { class: 'note' }, t('checkpoint_note', { n: fmtInt(size) })),
   );
 }

@@ -6,7 +6,7 @@
 // their own small resources (/v1/regions, /v1/arrivals) after each bulletin.
 
 import { api, HttpError, kCheckpointsShown, onMirror, setCountryCode } from './api';
-import type { Bulletin, CheckpointInfo, RegionTotals } from './types';
+import type { Bulletin, CheckpointInfo, RegionTotals, Witnesses } from './types';
 
 export type LiveState = 'connecting' | 'on' | 'off';
 
@@ -29,6 +29,9 @@ class State {
   observed: Observation[] = [];
   checkpoints: CheckpointInfo[] | null = null; // from /v1/checkpoints, extended by events
   latest: { size: number; root: string; created_at_ms: number } | null = null;
+  // Witnesses of the bulletin's checkpoint; null for a manifest without
+  // witnesses (or a center too old to say).
+  witnesses: Witnesses | null = null;
   live: LiveState = 'connecting';
 
   private listeners = new Set<() => void>();
@@ -40,6 +43,7 @@ class State {
   private minInterval = 1000;
   private es: EventSource | null = null;
   private staleWhileHidden = false;
+  private witnessTimer: number | null = null;
   fetches = 0; // bulletin fetches made (read by the browser test)
 
   onBulletin(fn: () => void): () => void {
@@ -161,7 +165,10 @@ class State {
     try {
       const b = await api.bulletin();
       this.minInterval = Math.max(1000, Math.min(10_000, 3 * (Date.now() - this.lastStart)));
-      if (!this.bulletin || b.checkpoint.size >= this.bulletin.checkpoint.size) this.setBulletin(b);
+      if (!this.bulletin || b.checkpoint.size >= this.bulletin.checkpoint.size) {
+        this.setBulletin(b);
+        void this.fetchWitnesses(b.checkpoint.size, 0);
+      }
       this.bulletinError = null;
       this.noCheckpointYet = false;
     } catch (e) {
@@ -200,6 +207,33 @@ class State {
       this.latest = { size: b.checkpoint.size, root: b.checkpoint.root, created_at_ms: b.generated_at * 1000 };
     }
     this.listeners.forEach((fn) => fn());
+  }
+
+  // Cosignatures arrive a moment after a checkpoint is signed: while the
+  // bulletin's checkpoint is below quorum, look again every 2 s, 15 times
+  // at most (a new bulletin starts over).
+  private async fetchWitnesses(size: number, attempt: number): Promise<void> {
+    if (this.witnessTimer !== null) {
+      window.clearTimeout(this.witnessTimer);
+      this.witnessTimer = null;
+    }
+    let w: Witnesses;
+    try {
+      w = await api.witnesses(size);
+    } catch {
+      return; // no witness endpoint (an older center): nothing shown
+    }
+    if (this.bulletin?.checkpoint.size !== size) return;
+    // A mirror's /checkpoint may be another size than its bulletin for a
+    // moment: look again rather than show another checkpoint's witnesses.
+    const sameSize = w.size === size;
+    if (sameSize) {
+      this.witnesses = w.witnesses.length > 0 ? w : null;
+      this.listeners.forEach((fn) => fn());
+    }
+    if (w.witnesses.length > 0 && (!sameSize || !w.quorum_met) && attempt < 15) {
+      this.witnessTimer = window.setTimeout(() => void this.fetchWitnesses(size, attempt + 1), 2000);
+    }
   }
 
   async loadCheckpoints(): Promise<void> {

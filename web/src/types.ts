@@ -123,6 +123,24 @@ export interface CheckpointInfo {
   note?: string;
 }
 
+// GET /v1/witnesses?size=N: the manifest's witnesses and which of them
+// cosigned the checkpoint of size N (docs/API.md); on a static mirror the
+// page derives the same from the manifest and the cosigned /checkpoint.
+export interface WitnessInfo {
+  name: string;
+  vkey: string;
+  url: string;
+  cosigned_size: number; // largest size this witness cosigned for the center
+}
+
+export interface Witnesses {
+  quorum: number;
+  witnesses: WitnessInfo[];
+  size: number;
+  cosigned_by: string[];
+  quorum_met: boolean;
+}
+
 export interface ManifestRegion {
   code: string;
   name: string;
@@ -134,6 +152,8 @@ export interface Manifest {
   name: string;
   regions: ManifestRegion[];
   tables: { file: string; count: number; sha256: string };
+  // The witness policy, when the manifest has one (docs/FORMATS.md).
+  witnesses?: { quorum: number; list: { name: string; vkey: string; url: string }[] };
 }
 
 // GET /v1/telemetry: the shape this page reads (README, "Telemetry JSON";

@@ -13,6 +13,7 @@
 #include "core/acta.h"
 #include "core/manifest.h"
 #include "log/checkpoint.h"
+#include "log/cosigned_checkpoint.h"
 #include "log/merkle.h"
 #include "mirror/mirror.h"
 #include "mirror/publish_batch.h"
@@ -61,8 +62,13 @@ namespace internal {
 // path (kNotFound for 404, kUnavailable otherwise).
 Result<http::HttpResponse> GetOk(http::HttpClient& client, const std::string& path);
 
-// Verifies a checkpoint note against the manifest's center keys and origin.
-// Errors: kMalformed, kBadSignature, kWrongElection.
+// Verifies a checkpoint note as readers will (log::VerifyCheckpointForManifest):
+// a center key's signature, the origin, and every cosignature line of a
+// manifest witness (a failing one would make readers reject the whole note,
+// so the mirror must not republish it). Errors: kMalformed, kBadSignature,
+// kWrongElection.
+Result<log::CosignedCheckpoint> VerifyCosignedNote(const Mirror::State& s, std::string_view note);
+// The same, the checkpoint only.
 Result<log::Checkpoint> VerifyNote(const Mirror::State& s, std::string_view note);
 
 // Fetches entry bundles covering [from, to) (from the bundle holding

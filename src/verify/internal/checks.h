@@ -31,6 +31,7 @@ struct PublishedCp {
   bool signed_ok = false;         // signed by a manifest center key, right origin
   bool latest_file_only = false;  // from the "checkpoint" file, not in the list (no created_at_ms)
   bool after_pin = false;         // listed after the pinned ("checkpoint") one: later news
+  std::vector<std::string> witnesses;  // names of the manifest's witnesses that cosigned it
 };
 
 struct EntryInfo {
@@ -54,6 +55,8 @@ std::optional<Manifest> CheckManifest(const Files& files, const VerifyOptions& o
 // forks among the published checkpoints.
 std::vector<PublishedCp> CheckCheckpoints(const Files& files, const Manifest& manifest,
                                           Report& report);
+// The latest checkpoint must reach the manifest's witness quorum.
+void RequireWitnesses(const Manifest& manifest, Report& report);
 
 // Entries [0, size) from the entry bundles; stops at the first missing or
 // malformed bundle (reported).

@@ -8,7 +8,7 @@ import { arrivalCard, kArrivalTop } from '../arrival_chart';
 import { progressBar } from '../charts';
 import {
   checkpointCard, contests, crumbs, errorBox, flagChips, levelLabel, link, loading, notice, pager, regionHref,
-  summary, tableHref, tableSearch,
+  summary, tableHref, tableSearch, witnessCard,
 } from '../components';
 import { h, type Child } from '../dom';
 import { pct, sum } from '../format';
@@ -174,7 +174,7 @@ export class RegionView implements View {
     if (national) {
       out.push(
         h('div', { class: 'grid2' },
-          checkpointCard(b.checkpoint.size, b.checkpoint.root, b.generated_at * 1000),
+          checkpointCard(b.checkpoint.size, b.checkpoint.root, b.generated_at * 1000, state.witnesses !== null && !state.witnesses.quorum_met),
           h('section', { class: 'card' },
             h('h3', null, t('flags')),
             h('p', null, link('#/flags', t('flags_total', { n: fmtInt(b.flags_total) }))),
@@ -183,6 +183,7 @@ export class RegionView implements View {
           ),
         ),
       );
+      if (state.witnesses) out.push(witnessCard(state.witnesses));
     } else if (this.detail) {
       out.push(h('p', { class: 'note' }, t('as_of_log', { n: fmtInt(this.detail.log_size) })));
     }

@@ -1,0 +1,252 @@
+#include "center/cosignature_collector.h"
+
+#include <spdlog/spdlog.h>
+
+#include "center/metrics.h"
+#include "log/cosignature.h"
+#include "witness/add_checkpoint.h"
+
+namespace acta::center {
+namespace {
+
+std::string Label(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+CosignatureCollector::CosignatureCollector(
+    const Manifest& manifest, const LogState& state,
+    std::vector<std::unique_ptr<witness::WitnessTransport>> transports,
+    CosignatureCollectorOptions options)
+    : manifest_(manifest),
+      state_(state),
+      transports_(std::move(transports)),
+      options_(options),
+      status_(manifest.witnesses.size()),
+      known_size_(manifest.witnesses.size()),
+      next_try_(manifest.witnesses.size()),
+      backoff_(manifest.witnesses.size(), options.retry_min) {
+  for (size_t i = 0; i < status_.size(); ++i) status_[i].name = manifest.witnesses[i].name;
+}
+
+CosignatureCollector::~CosignatureCollector() { Stop(); }
+
+void CosignatureCollector::Start() {
+  std::lock_guard lock(mu_);
+  if (!threads_.empty() || stopping_) return;
+  for (size_t i = 0; i < transports_.size(); ++i) threads_.emplace_back([this, i] { Run(i); });
+}
+
+void CosignatureCollector::Stop() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    threads.swap(threads_);
+  }
+  cv_.notify_all();
+  for (auto& t : threads) t.join();
+}
+
+bool CosignatureCollector::HasLocked(size_t i, const store::StoredCheckpoint& cp) const {
+  auto it = cosigs_.find(cp.size);
+  return it != cosigs_.end() && it->second.root == cp.root && it->second.by_witness.size() > i &&
+         it->second.by_witness[i].has_value();
+}
+
+void CosignatureCollector::MaybeStartRoundLocked() {
+  if (round_.pending > 0) return;
+  auto latest = state_.latest();
+  // The empty tree needs no witness: nothing can be hidden in it.
+  if (!latest || latest->stored.size == 0) return;
+  const store::StoredCheckpoint& cp = latest->stored;
+  const bool newer = !round_.checkpoint || cp.size != round_.checkpoint->size ||
+                     cp.root != round_.checkpoint->root;
+  if (!newer) {
+    // The same checkpoint again only for a witness that lacks it and whose
+    // backoff is over (the log may have stopped growing).
+    const auto now = std::chrono::steady_clock::now();
+    bool due = false;
+    for (size_t i = 0; i < transports_.size(); ++i) {
+      due = due || (!HasLocked(i, cp) && now >= next_try_[i]);
+    }
+    if (!due) return;
+  }
+  ++round_.id;
+  round_.checkpoint = cp;
+  round_.pending = transports_.size();
+  cv_.notify_all();
+}
+
+void CosignatureCollector::Run(size_t i) {
+  uint64_t done = 0;  // the last round this thread finished
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    MaybeStartRoundLocked();
+    if (round_.id > done && round_.checkpoint) {
+      const uint64_t id = round_.id;
+      const store::StoredCheckpoint cp = *round_.checkpoint;
+      // A witness in backoff sits this round out.
+      const bool due = std::chrono::steady_clock::now() >= next_try_[i];
+      lock.unlock();
+      if (due) (void)Submit(i, cp);
+      lock.lock();
+      done = id;
+      if (round_.id == id && round_.pending > 0) --round_.pending;
+      cv_.notify_all();
+      continue;
+    }
+    // New checkpoints are not signalled here: look again after `poll`.
+    cv_.wait_for(lock, options_.poll);
+  }
+}
+
+bool CosignatureCollector::Fail(size_t i, int status, std::string why) {
+  std::lock_guard lock(mu_);
+  ++status_[i].failures;
+  status_[i].last_status = status;
+  if (status_[i].last_error != why) {
+    spdlog::warn("witness {} ({}): {}", manifest_.witnesses[i].name, manifest_.witnesses[i].url,
+                 why);
+  }
+  status_[i].last_error = std::move(why);
+  next_try_[i] = std::chrono::steady_clock::now() + backoff_[i];
+  backoff_[i] = std::min(backoff_[i] * 2, options_.retry_max);
+  return false;
+}
+
+bool CosignatureCollector::Submit(size_t i, const store::StoredCheckpoint& cp) {
+  const ManifestWitness& w = manifest_.witnesses[i];
+  std::optional<uint64_t> known;
+  {
+    std::lock_guard lock(mu_);
+    if (HasLocked(i, cp)) return true;
+    known = known_size_[i];
+  }
+  // A 409 tells the size the witness holds; then one more try with a proof
+  // from there. More than that means the witness moves under us: back off.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    witness::AddCheckpointRequest request;
+    request.old_size = known.value_or(0);
+    if (request.old_size > cp.size) {
+      return Fail(i, 409,
+                  "the witness holds size " + std::to_string(request.old_size) +
+                      ", above our checkpoint " + std::to_string(cp.size) +
+                      " (it follows another log of this election, or ours was rolled back)");
+    }
+    if (request.old_size > 0 && request.old_size < cp.size) {
+      auto proof = state_.tree().ConsistencyProof(request.old_size, cp.size);
+      if (!proof) return Fail(i, 0, "consistency proof: " + proof.error().message);
+      request.proof = std::move(*proof);
+    }
+    request.checkpoint = cp.note;
+    auto reply = transports_[i]->AddCheckpoint(witness::FormatAddCheckpoint(request));
+    if (!reply) return Fail(i, 0, reply.error().message);
+    if (reply->status == 409) {
+      auto held = witness::ParseTreeSize(reply->body);
+      if (!held) return Fail(i, 409, "409 with a malformed size: " + held.error().message);
+      known = *held;
+      std::lock_guard lock(mu_);
+      known_size_[i] = known;
+      continue;
+    }
+    if (reply->status != 200) {
+      return Fail(i, reply->status,
+                  "HTTP " + std::to_string(reply->status) + ": " + reply->body.substr(0, 200));
+    }
+    // The answer is signature lines: appended to our note they make a note
+    // whose signature by this witness's key must verify.
+    auto note = log::ParseNote(cp.note + reply->body);
+    if (!note) return Fail(i, 200, "cosignature lines do not parse: " + note.error().message);
+    const log::NoteKey key = log::NoteKey::Of(w.key);
+    auto signers = log::VerifyNoteSigners(*note, std::span(&key, 1));
+    if (!signers) return Fail(i, 200, signers.error().message);
+    if (signers->empty()) return Fail(i, 200, "no cosignature by " + w.key.ToString());
+    for (const auto& sig : note->signatures) {
+      if (sig.name == w.key.name && sig.key_id == w.key.key_id) {
+        Keep(i, cp, sig);
+        break;
+      }
+    }
+    std::lock_guard lock(mu_);
+    known_size_[i] = cp.size;
+    status_[i].cosigned_size = std::max(status_[i].cosigned_size, cp.size);
+    ++status_[i].cosignatures;
+    status_[i].last_status = 200;
+    status_[i].last_error.clear();
+    backoff_[i] = options_.retry_min;
+    return true;
+  }
+  return Fail(i, 409, "the witness's size kept changing");
+}
+
+void CosignatureCollector::Keep(size_t witness, const store::StoredCheckpoint& cp,
+                                log::NoteSignature sig) {
+  std::lock_guard lock(mu_);
+  Kept& kept = cosigs_[cp.size];
+  if (kept.root != cp.root) kept = Kept{cp.root, {}};
+  kept.by_witness.resize(manifest_.witnesses.size());
+  kept.by_witness[witness] = std::move(sig);
+  while (cosigs_.size() > options_.max_checkpoints) cosigs_.erase(cosigs_.begin());
+}
+
+std::string CosignatureCollector::CosignedNote(const store::StoredCheckpoint& cp) const {
+  std::lock_guard lock(mu_);
+  auto it = cosigs_.find(cp.size);
+  if (it == cosigs_.end() || it->second.root != cp.root) return cp.note;
+  std::string out = cp.note;
+  for (const auto& sig : it->second.by_witness) {
+    if (sig) out += log::FormatNoteSignature(*sig);
+  }
+  return out;
+}
+
+std::vector<size_t> CosignatureCollector::CosignersOf(uint64_t size) const {
+  std::lock_guard lock(mu_);
+  std::vector<size_t> out;
+  auto it = cosigs_.find(size);
+  if (it == cosigs_.end()) return out;
+  for (size_t i = 0; i < it->second.by_witness.size(); ++i) {
+    if (it->second.by_witness[i]) out.push_back(i);
+  }
+  return out;
+}
+
+std::vector<WitnessStatus> CosignatureCollector::Status() const {
+  std::lock_guard lock(mu_);
+  return status_;
+}
+
+void CosignatureCollector::RenderMetrics(std::string& out) const {
+  const auto status = Status();
+  MetricHeader(out, "acta_witness_cosigned_size", "gauge",
+               "Largest checkpoint size each witness cosigned for this center.");
+  for (const auto& s : status) {
+    out += "acta_witness_cosigned_size{witness=\"" + Label(s.name) + "\"} " +
+           std::to_string(s.cosigned_size) + "\n";
+  }
+  MetricHeader(out, "acta_witness_cosignatures_total", "counter",
+               "Valid cosignatures received, per witness.");
+  for (const auto& s : status) {
+    out += "acta_witness_cosignatures_total{witness=\"" + Label(s.name) + "\"} " +
+           std::to_string(s.cosignatures) + "\n";
+  }
+  MetricHeader(out, "acta_witness_failures_total", "counter",
+               "Submissions that did not end in a valid cosignature, per witness.");
+  for (const auto& s : status) {
+    out += "acta_witness_failures_total{witness=\"" + Label(s.name) + "\"} " +
+           std::to_string(s.failures) + "\n";
+  }
+}
+
+}  // namespace acta::center

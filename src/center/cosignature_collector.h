@@ -1,0 +1,137 @@
+// Collects witness cosignatures for the center's checkpoints (DESIGN.md,
+// Publication). One thread per witness of the manifest submits checkpoints
+// with a consistency proof from the size that witness holds (C2SP
+// tlog-witness add-checkpoint), checks the cosignature line it gets against
+// the witness's key in the manifest, and keeps it.
+//
+// Rounds: every witness is offered the same checkpoint, and the next round
+// (the newest published checkpoint) starts once each witness has answered
+// or failed. A quorum needs k witnesses on one checkpoint; witnesses each
+// chasing the newest one on their own would rarely meet on the same size
+// while the log grows. Intermediate checkpoints need no cosignature (a
+// witness cosigns the largest tree it has seen consistent).
+//
+// It never delays ingest: it only reads published checkpoints and the tree,
+// in its own threads. A witness that fails is retried with exponential
+// backoff (retry_min..retry_max) and sits out the rounds meanwhile, so one
+// witness down never holds the others back; a round is repeated for the
+// same checkpoint while a witness that is due again lacks it (the log may
+// have stopped growing).
+//
+// Cosignatures live in memory (the latest `max_checkpoints` cosigned
+// checkpoints): after a restart the latest checkpoint is submitted again and
+// cosigned again (same size and root: the witness agrees); older checkpoints
+// are then served with the center's signature only.
+//
+// Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "center/log_state.h"
+#include "core/manifest.h"
+#include "log/note.h"
+#include "store/store.h"
+#include "witness/witness_client.h"
+
+namespace acta::center {
+
+struct CosignatureCollectorOptions {
+  std::chrono::milliseconds retry_min{200};
+  std::chrono::milliseconds retry_max{30'000};
+  // How often a waiting thread looks for a newer checkpoint.
+  std::chrono::milliseconds poll{50};
+  size_t max_checkpoints = 100'000;
+};
+
+struct WitnessStatus {
+  std::string name;
+  uint64_t cosigned_size = 0;  // largest size this witness cosigned for us (0: none yet)
+  uint64_t cosignatures = 0;   // accepted cosignatures
+  uint64_t failures = 0;       // requests that did not end in a valid cosignature
+  int last_status = 0;         // last HTTP status, 0 if no answer
+  std::string last_error;
+};
+
+class CosignatureCollector {
+ public:
+  // transports[i] reaches manifest.witnesses[i]. REQUIRES: same sizes;
+  // manifest and state outlive this object.
+  CosignatureCollector(const Manifest& manifest, const LogState& state,
+                       std::vector<std::unique_ptr<witness::WitnessTransport>> transports,
+                       CosignatureCollectorOptions options = {});
+  // Stop()s.
+  ~CosignatureCollector();
+  CosignatureCollector(const CosignatureCollector&) = delete;
+  CosignatureCollector& operator=(const CosignatureCollector&) = delete;
+
+  void Start();
+  // Wakes and joins the threads; an in-flight request ends by its timeout.
+  void Stop();
+
+  // The note of `cp` (a checkpoint signed by this center) with the
+  // cosignatures kept for its size and root appended, in manifest order;
+  // the note itself if none. This is the one form every reader gets
+  // (/checkpoint, /v1/checkpoints, mirrors copy it byte for byte).
+  std::string CosignedNote(const store::StoredCheckpoint& cp) const;
+  // Indexes (into manifest.witnesses) of the witnesses that cosigned `size`.
+  std::vector<size_t> CosignersOf(uint64_t size) const;
+  std::vector<WitnessStatus> Status() const;
+  // Prometheus: per witness, last cosigned size, cosignatures, failures.
+  void RenderMetrics(std::string& out) const;
+
+  // Offers `cp` to witness `i` (the threads call it for each round).
+  // Returns true when a valid cosignature for it is kept (now or before).
+  bool Submit(size_t i, const store::StoredCheckpoint& cp);
+
+ private:
+  struct Round {
+    uint64_t id = 0;
+    std::optional<store::StoredCheckpoint> checkpoint;
+    size_t pending = 0;  // witnesses that have not finished this round
+  };
+
+  void Run(size_t i);
+  // Under mu_: starts the next round when the current one is finished and
+  // there is something to do (a newer checkpoint, or a witness due again
+  // that lacks the current one).
+  void MaybeStartRoundLocked();
+  bool HasLocked(size_t i, const store::StoredCheckpoint& cp) const;
+  void Keep(size_t witness, const store::StoredCheckpoint& cp, log::NoteSignature sig);
+  bool Fail(size_t i, int status, std::string why);
+
+  const Manifest& manifest_;
+  const LogState& state_;
+  std::vector<std::unique_ptr<witness::WitnessTransport>> transports_;
+  const CosignatureCollectorOptions options_;
+
+  mutable std::mutex mu_;  // guards everything below
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  Round round_;
+  std::vector<WitnessStatus> status_;
+  // The size each witness holds for our log, as far as we know (409 tells).
+  std::vector<std::optional<uint64_t>> known_size_;
+  // Per witness: when it may be asked again after a failure, and its backoff.
+  std::vector<std::chrono::steady_clock::time_point> next_try_;
+  std::vector<std::chrono::milliseconds> backoff_;
+  // size -> the root cosigned and one cosignature slot per witness. The
+  // root is kept so that a line is never appended to another tree's note.
+  struct Kept {
+    Hash256 root{};
+    std::vector<std::optional<log::NoteSignature>> by_witness;
+  };
+  std::map<uint64_t, Kept> cosigs_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace acta::center

@@ -71,19 +71,6 @@ class MirrorTest : public CenterFixture {
     return "http://127.0.0.1:" + std::to_string(center_->public_port());
   }
 
-  // nginx keeps open files for up to open_file_cache_valid (1 s): waits,
-  // bounded, until it serves `rel`'s new bytes.
-  void WaitUntilServed(const std::string& url, const std::string& path, const std::string& body) {
-    auto client = Clients(url)();
-    ASSERT_TRUE(client);
-    for (int i = 0; i < 100; ++i) {  // 5 s
-      auto got = (*client)->Get(path);
-      if (got && got->status == 200 && got->BodyText() == body) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL() << url << path << " never served the new bytes";
-  }
-
   mirror::ClientFactory Clients(const std::string& url) const {
     return [url]() {
       http::HttpClientOptions o;
@@ -316,13 +303,13 @@ TEST_F(MirrorTest, ServedByNginxItVerifiesCanBeMirroredAndTamperingIsCaught) {
   std::string altered = original_bundle;
   altered.back() ^= 1;
   ASSERT_TRUE(WriteFileAtomic(out + "/" + bundle_rel, std::string_view(altered)));
-  WaitUntilServed(nginx.url(), "/" + bundle_rel, altered);
+  ASSERT_TRUE(nginx.WaitUntilServed("/" + bundle_rel, altered));
   const std::string work2 = (dir_ / "work-bundle").string();
   fs::create_directories(work2);
   auto bad_entry = RunActa({"verify", "--center", nginx.url()}, work2);
   EXPECT_NE(bad_entry.exit_code, 0) << bad_entry.out << bad_entry.err;
   ASSERT_TRUE(WriteFileAtomic(out + "/" + bundle_rel, std::string_view(original_bundle)));
-  WaitUntilServed(nginx.url(), "/" + bundle_rel, original_bundle);
+  ASSERT_TRUE(nginx.WaitUntilServed("/" + bundle_rel, original_bundle));
 
   // Someone edits a vote count in the mirror's latest bulletin.
   const std::string bulletin = out + "/" + mirror::BulletinAtPath(21);
@@ -331,7 +318,7 @@ TEST_F(MirrorTest, ServedByNginxItVerifiesCanBeMirroredAndTamperingIsCaught) {
   ASSERT_NE(votes, std::string::npos);
   text.insert(votes + 9, "1");
   ASSERT_TRUE(WriteFileAtomic(bulletin, std::string_view(text)));
-  WaitUntilServed(nginx.url(), "/v1/bulletin?size=21", text);
+  ASSERT_TRUE(nginx.WaitUntilServed("/v1/bulletin?size=21", text));
   auto caught = RunActa({"verify", "--center", nginx.url()}, work);
   EXPECT_NE(caught.exit_code, 0) << caught.out << caught.err;
   EXPECT_NE((caught.out + caught.err).find("bulletin"), std::string::npos) << caught.out;

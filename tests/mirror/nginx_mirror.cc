@@ -13,6 +13,8 @@
 #include <sstream>
 #include <thread>
 
+#include "terminal/http_client.h"
+
 namespace acta::testing {
 namespace {
 
@@ -93,6 +95,20 @@ NginxMirror::~NginxMirror() {
     int status = 0;
     ::waitpid(pid_, &status, 0);
   }
+}
+
+bool NginxMirror::WaitUntilServed(const std::string& path, const std::string& body) const {
+  http::HttpClientOptions o;
+  o.base_url = url();
+  o.max_response_bytes = 64 * 1024 * 1024;
+  auto client = http::HttpClient::Create(o);
+  if (!client) return false;
+  for (int i = 0; i < 100; ++i) {
+    auto got = (*client)->Get(path);
+    if (got && got->status == 200 && got->BodyText() == body) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
 }
 
 }  // namespace acta::testing

@@ -24,6 +24,12 @@ class NginxMirror {
   uint16_t port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
+  // nginx keeps open files for up to open_file_cache_valid (1 s), so a file
+  // replaced by rename may be served in its previous version for that long:
+  // waits, bounded (5 s), until GET `path` answers 200 with `body`. False if
+  // it never did.
+  bool WaitUntilServed(const std::string& path, const std::string& body) const;
+
  private:
   pid_t pid_ = -1;
   uint16_t port_ = 0;

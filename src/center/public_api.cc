@@ -225,7 +225,7 @@ void PublicApi::Route(const http::Request& request, const Reply& reply) {
       }
       json j = {
           {"size", it->size}, {"root", HexEncode(it->root)}, {"created_at_ms", it->created_at_ms}};
-      if (with_note) j["note"] = it->note;
+      if (with_note) j["note"] = CosignedNote(*it);
       out.push_back(std::move(j));
       return reply(JsonOk(out.dump() + "\n"));
     }

@@ -1,10 +1,10 @@
 # `make deb` (the `deb` target): acta_<version>_amd64.deb with CPack. The
 # package holds the binary (/usr/bin/acta), the dashboard
 # (/usr/share/acta/web, where the binary looks first: center/web_root.h), man
-# pages generated from --help, the systemd units (acta-center@, acta-mirror@)
-# with their user (sysusers.d), example configurations
-# (/etc/acta/{center,mirror}.toml.example, from `acta center|mirror
-# --print-config`), the nginx configuration for a mirror
+# pages generated from --help, the systemd units (acta-center@, acta-mirror@,
+# acta-witness@) with their user (sysusers.d), example configurations
+# (/etc/acta/{center,mirror,witness}.toml.example, from `acta
+# center|mirror|witness --print-config`), the nginx configuration for a mirror
 # (/usr/share/acta/nginx) and the operator docs. Every install
 # rule is in the `package` component so that installing ALL builds nothing
 # else. scripts/check-deb.sh installs the result into an empty tree and
@@ -14,7 +14,7 @@ set(ACTA_PACKAGE_STAGE ${CMAKE_BINARY_DIR}/package-stage)
 # Man pages and the example configuration come from the built binary.
 add_custom_command(
   OUTPUT ${ACTA_PACKAGE_STAGE}/man/acta.1.gz ${ACTA_PACKAGE_STAGE}/center.toml.example
-         ${ACTA_PACKAGE_STAGE}/mirror.toml.example
+         ${ACTA_PACKAGE_STAGE}/mirror.toml.example ${ACTA_PACKAGE_STAGE}/witness.toml.example
   COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/make-man-pages.sh $<TARGET_FILE:acta> ${ACTA_PACKAGE_STAGE}/man
   COMMAND $<TARGET_FILE:acta> center --print-config
           --election /etc/acta/NAME/election --key /etc/acta/NAME/center.key
@@ -24,6 +24,10 @@ add_custom_command(
   COMMAND $<TARGET_FILE:acta> mirror --print-config
           --center https://results.example.org --out /var/lib/acta-mirror/NAME
           > ${ACTA_PACKAGE_STAGE}/mirror.toml.example
+  COMMAND $<TARGET_FILE:acta> witness --print-config
+          --key /etc/acta/witness-NAME.key --state /var/lib/acta-witness/NAME/witness.db
+          --election /etc/acta/NAME/election --listen 0.0.0.0:7380
+          > ${ACTA_PACKAGE_STAGE}/witness.toml.example
   DEPENDS acta ${PROJECT_SOURCE_DIR}/scripts/make-man-pages.sh
   COMMENT "Man pages from --help, example configuration from --print-config"
   VERBATIM)
@@ -34,12 +38,14 @@ install(DIRECTORY ${ACTA_WEB_DIST}/ DESTINATION share/acta/web COMPONENT package
 install(DIRECTORY ${ACTA_PACKAGE_STAGE}/man/ DESTINATION share/man/man1 COMPONENT package)
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/systemd/acta-center@.service
               ${PROJECT_SOURCE_DIR}/packaging/systemd/acta-mirror@.service
+              ${PROJECT_SOURCE_DIR}/packaging/systemd/acta-witness@.service
         DESTINATION lib/systemd/system COMPONENT package)
 install(FILES ${PROJECT_SOURCE_DIR}/examples/nginx/acta-mirror.conf
         DESTINATION share/acta/nginx COMPONENT package)
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/debian/acta.sysusers
         DESTINATION lib/sysusers.d RENAME acta.conf COMPONENT package)
 install(FILES ${ACTA_PACKAGE_STAGE}/center.toml.example ${ACTA_PACKAGE_STAGE}/mirror.toml.example
+              ${ACTA_PACKAGE_STAGE}/witness.toml.example
         DESTINATION /etc/acta COMPONENT package)
 install(FILES ${PROJECT_SOURCE_DIR}/monitoring/acta-alerts.yml
               ${PROJECT_SOURCE_DIR}/monitoring/grafana-acta-center.json

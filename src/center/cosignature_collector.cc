@@ -227,8 +227,28 @@ std::vector<WitnessStatus> CosignatureCollector::Status() const {
   return status_;
 }
 
+uint64_t CosignatureCollector::QuorumSize() const {
+  std::lock_guard lock(mu_);
+  for (auto it = cosigs_.rbegin(); it != cosigs_.rend(); ++it) {
+    size_t n = 0;
+    for (const auto& sig : it->second.by_witness) n += sig.has_value() ? 1 : 0;
+    if (n >= manifest_.witness_quorum) return it->first;
+  }
+  return 0;
+}
+
 void CosignatureCollector::RenderMetrics(std::string& out) const {
   const auto status = Status();
+  // For the alert rules (monitoring/acta-alerts.yml): the log beyond the
+  // newest checkpoint with the quorum is what readers requiring witnesses
+  // cannot see yet.
+  MetricHeader(out, "acta_witness_quorum", "gauge",
+               "Cosignatures the manifest requires on a checkpoint (k of n).");
+  out += "acta_witness_quorum " + std::to_string(manifest_.witness_quorum) + "\n";
+  MetricHeader(
+      out, "acta_witness_quorum_size", "gauge",
+      "Size of the newest checkpoint this center holds with the witness quorum (0: none).");
+  out += "acta_witness_quorum_size " + std::to_string(QuorumSize()) + "\n";
   MetricHeader(out, "acta_witness_cosigned_size", "gauge",
                "Largest checkpoint size each witness cosigned for this center.");
   for (const auto& s : status) {

@@ -86,7 +86,11 @@ class CosignatureCollector {
   // Indexes (into manifest.witnesses) of the witnesses that cosigned `size`.
   std::vector<size_t> CosignersOf(uint64_t size) const;
   std::vector<WitnessStatus> Status() const;
-  // Prometheus: per witness, last cosigned size, cosignatures, failures.
+  // The newest size whose kept cosignatures reach the manifest's quorum; 0
+  // if none.
+  uint64_t QuorumSize() const;
+  // Prometheus: the quorum and QuorumSize(); per witness, last cosigned
+  // size, cosignatures, failures.
   void RenderMetrics(std::string& out) const;
 
   // Offers `cp` to witness `i` (the threads call it for each round).

@@ -17,6 +17,7 @@ struct DumpOptions {
   std::string ca_file;
   std::optional<uint64_t> size;
   bool all_bulletins = false;
+  bool require_witnesses = false;
   bool quiet = false;
 };
 
@@ -32,6 +33,7 @@ int RunDump(const DumpOptions& o) {
   fo.all_bulletins = o.all_bulletins;
   fo.center_url = o.center;
   fo.pin_size = o.size;
+  fo.pin_cosigned = o.require_witnesses;
   if (!o.quiet) {
     auto stage_now = std::make_shared<std::string>();
     fo.progress = [stage_now](std::string_view stage, uint64_t done, uint64_t total) {
@@ -51,6 +53,18 @@ int RunDump(const DumpOptions& o) {
       static_cast<unsigned long long>(stats->fetched),
       static_cast<unsigned long long>(stats->bytes),
       static_cast<unsigned long long>(stats->skipped));
+  if (o.require_witnesses && !stats->pinned_quorum) {
+    // The dump is written (it is still evidence), but it is not what was
+    // asked for: `acta verify --dump DIR --require-witnesses` will say who
+    // did not cosign.
+    return ReportError(
+        "dump",
+        Error{ErrorCode::kFailedPrecondition,
+              "no published checkpoint carries the manifest's witness quorum (or it lists no "
+              "witnesses); the dump is "
+              "pinned at the latest (size " +
+                  std::to_string(stats->latest_size) + ")"});
+  }
   return kExitOk;
 }
 
@@ -68,8 +82,13 @@ void RegisterDump(CLI::App& app, RunFn& run) {
                   "Dump directory (created; an existing dump is brought up to date)")
       ->required();
   cmd->add_option("--ca-file", o->ca_file, "PEM CA bundle to trust for https");
-  cmd->add_option("--size", o->size,
-                  "Pin the published checkpoint of this size instead of the latest");
+  CLI::Option* size_opt = cmd->add_option(
+      "--size", o->size, "Pin the published checkpoint of this size instead of the latest");
+  cmd->add_flag("--require-witnesses", o->require_witnesses,
+                "Pin the newest published checkpoint that carries the manifest's witness quorum "
+                "(the latest may not be cosigned yet); fails, after writing the dump at the "
+                "latest, when none does or the manifest lists no witnesses")
+      ->excludes(size_opt);
   cmd->add_flag("--all-bulletins", o->all_bulletins,
                 "Fetch the bulletin of every checkpoint, not only the latest");
   cmd->add_flag("--quiet", o->quiet, "No progress on stderr");

@@ -23,6 +23,7 @@
 
 #include "center/center.h"
 #include "center/web_root.h"
+#include "log/checkpoint.h"
 #include "sim/attack.h"
 #include "sim/demo_audit.h"
 #include "sim/demo_display.h"
@@ -339,7 +340,10 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
     monitored = static_cast<size_t>(*primary) % centers.size();
   }
   if (o.monitor) {
-    monitor.emplace(centers[monitored]->public_url(), (fs::path(workdir) / "monitor").string());
+    DemoMonitorWitnesses asked{log::LogOrigin(manifest.election_id), manifest.witnesses};
+    for (auto& w : asked.witnesses) w.url = witness_urls[w.name];
+    monitor.emplace(centers[monitored]->public_url(), (fs::path(workdir) / "monitor").string(),
+                    std::move(asked));
   }
   CheckpointsSeen seen;
   int64_t site_down_ms = -1;  // after t0
@@ -584,6 +588,10 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
                  m.entries > 0 ? m.cpu_seconds * 1e6 / static_cast<double>(m.entries) : 0.0,
                  Thousands(m.alarms), Thousands(m.conflicts), Thousands(m.unavailable));
       for (const auto& line : m.alarm_lines) fmt::print(out, "  ALARM {}\n", line);
+      if (!m.witness_lines.empty()) {
+        fmt::print(out, "  {} checkpoints seen with the witness quorum; asked at their URLs: {}\n",
+                   Thousands(m.cosigned), fmt::join(m.witness_lines, "; "));
+      }
       if (m.size < final_size)
         fmt::print(out, "  the monitor was still {} entries behind after 30 s\n",
                    Thousands(final_size - m.size));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/manifest.h"
 
 namespace acta::sim {
 
@@ -27,13 +28,26 @@ struct DemoMonitorReport {
   double lag_p50_ms = 0, lag_p99_ms = 0, lag_max_ms = 0;
   double cpu_seconds = 0;                // the monitor thread's own CPU time
   std::vector<std::string> alarm_lines;  // the first few alarms, for the summary
+  uint64_t cosigned = 0;                 // checkpoints seen with the witness quorum
+  // What each witness said it last cosigned of this log, asked at its URL
+  // when the monitor finished ("Alianza Cívica: size 30,000" or the error).
+  std::vector<std::string> witness_lines;
+};
+
+// The witnesses the monitor asks (acta monitor --witness-url): the
+// manifest's, at the URLs where they really run.
+struct DemoMonitorWitnesses {
+  std::string origin;  // log::LogOrigin of the election id
+  std::vector<ManifestWitness> witnesses;
 };
 
 class DemoMonitor {
  public:
   // Starts polling `public_url` every `poll_ms` on its own thread, with its
-  // state in `state_dir`.
-  DemoMonitor(std::string public_url, std::string state_dir, unsigned poll_ms = 200);
+  // state in `state_dir`. Witness questions (a below-quorum alarm's
+  // explanation, split-view evidence, the final report) go to `witnesses`.
+  DemoMonitor(std::string public_url, std::string state_dir, DemoMonitorWitnesses witnesses = {},
+              unsigned poll_ms = 200);
   ~DemoMonitor();
   // Polls until the monitor holds `size` entries or `timeout` passes, then
   // stops and reports.
@@ -43,6 +57,7 @@ class DemoMonitor {
   void Run();
   std::string url_;
   std::string state_dir_;
+  DemoMonitorWitnesses witnesses_;
   unsigned poll_ms_;
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> target_{UINT64_MAX};

@@ -57,6 +57,7 @@ class Fetcher {
     ++stats_.fetched;
     stats_.bytes += pinned->note.size();
     stats_.latest_size = pinned->size;
+    stats_.pinned_quorum = pinned->quorum;
 
     ACTA_RETURN_IF_ERROR(FetchBundles(pinned->size));
     ACTA_RETURN_IF_ERROR(FetchLaterProofs(*pinned));
@@ -95,6 +96,7 @@ class Fetcher {
     Hash256 root{};
     std::string note;
     size_t index = 0;            // position in `listed`; listed.size() if not listed
+    bool quorum = false;         // checked against `quorum_of` (Pin) and has its quorum
     std::vector<Listed> listed;  // the checkpoint list as served
   };
 
@@ -145,10 +147,14 @@ class Fetcher {
         auto checked = log::VerifyCheckpointForManifest(n, *quorum_of);
         return checked && checked->quorum;
       };
-      if (!has_quorum(note)) {
+      pin.quorum = has_quorum(note);
+      if (!pin.quorum) {
         const auto it = std::find_if(pin.listed.rbegin(), pin.listed.rend(),
                                      [&](const Listed& l) { return has_quorum(l.note); });
-        if (it != pin.listed.rend()) note = it->note;
+        if (it != pin.listed.rend()) {
+          note = it->note;
+          pin.quorum = true;
+        }
       }
     }
     auto cp = log::ParseCheckpointUnverified(note);

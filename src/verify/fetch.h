@@ -57,6 +57,10 @@ struct FetchStats {
   uint64_t bytes = 0;              // bytes downloaded
   uint64_t latest_size = 0;        // the pinned checkpoint's size
   uint64_t later_checkpoints = 0;  // listed after the pinned one
+  // With pin_cosigned: whether the pinned checkpoint carries the manifest's
+  // witness quorum (false: no published checkpoint does, the latest is
+  // pinned).
+  bool pinned_quorum = false;
 };
 
 // Errors: the client's (kUnavailable...), kNotFound/kUnavailable for an

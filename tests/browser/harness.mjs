@@ -189,6 +189,31 @@ export async function spawnUntil(bin, args, pattern, { timeoutMs = 30_000, signa
   };
 }
 
+// Starts `acta witness` for the election's witness N (1-based; its key is
+// secrets/witness-N.key, made by `acta election synth --witnesses`), with
+// its URL once it printed it. Stop it with stop().
+export async function startWitness(el, n) {
+  const w = await spawnUntil(actaBin, [
+    'witness', '--key', path.join(el.election, 'secrets', `witness-${n}.key`),
+    '--state', path.join(el.dir, `witness-${n}.db`), '--election', el.election, '--listen', '127.0.0.1:0',
+  ], /^witness (http:\/\/\S+)$/m);
+  return { url: w.match[1], stop: () => w.stop() };
+}
+
+// Starts every witness of the election and returns them with the
+// `--witness-url NAME=URL` arguments that point a center at them.
+export async function startWitnesses(el) {
+  const witnesses = [];
+  const args = [];
+  const list = el.manifest.witnesses?.list ?? [];
+  for (let n = 1; n <= list.length; n++) {
+    const w = await startWitness(el, n);
+    witnesses.push(w);
+    args.push('--witness-url', `${list[n - 1].name}=${w.url}`);
+  }
+  return { witnesses, args };
+}
+
 export async function getJson(url) {
   const r = await fetch(url);
   if (!r.ok) throw new Error(`${url}: ${r.status}`);

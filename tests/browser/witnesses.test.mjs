@@ -11,36 +11,22 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
-  actaBin, chromiumArgs, cleanup, getJson, loadPlaywright, makeElection, signActa, spawnUntil, startCenter,
+  actaBin, chromiumArgs, cleanup, getJson, loadPlaywright, makeElection, signActa, startCenter, startWitnesses,
   submit, until, webRoot,
 } from './harness.mjs';
 
-// Starts `acta witness` for the election's witness N (1-based), with its
-// URL once it printed it.
-async function startWitness(el, n) {
-  const w = await spawnUntil(actaBin, [
-    'witness', '--key', path.join(el.election, 'secrets', `witness-${n}.key`),
-    '--state', path.join(el.dir, `witness-${n}.db`), '--election', el.election, '--listen', '127.0.0.1:0',
-  ], /^witness (http:\/\/\S+)$/m);
-  return { url: w.match[1], stop: () => w.stop() };
-}
-
 describe('witness card', () => {
   let el, center, browser, page;
-  const witnesses = [];
+  let witnesses = [];
 
   before(async () => {
     assert.ok(actaBin && existsSync(actaBin), `ACTA_BIN must point at the acta binary (got ${actaBin})`);
     assert.ok(existsSync(path.join(webRoot, 'index.html')), `${webRoot}/index.html missing: run npm run build in web/`);
     el = await makeElection(40, 5, ['--witnesses', '3', '--witness-quorum', '2']);
     assert.equal(el.manifest.witnesses.list.length, 3);
-    const args = [];
-    for (let n = 1; n <= 3; n++) {
-      const w = await startWitness(el, n);
-      witnesses.push(w);
-      args.push('--witness-url', `${el.manifest.witnesses.list[n - 1].name}=${w.url}`);
-    }
-    center = await startCenter(el, args);
+    const started = await startWitnesses(el);
+    witnesses = started.witnesses;
+    center = await startCenter(el, started.args);
     for (let i = 0; i < 5; i++) {
       const r = await submit(center.ingest, await signActa(el, el.ids[i], el.truth(i)));
       assert.equal(r.status, 'accepted');

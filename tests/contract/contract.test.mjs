@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { actaBin, cleanup, getJson, makeElection, signActa, startCenter, until } from '../browser/harness.mjs';
+import { actaBin, cleanup, getJson, makeElection, signActa, startCenter, startWitnesses, until } from '../browser/harness.mjs';
 import { Contract } from './openapi_contract.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -19,6 +19,7 @@ describe('openapi contract', () => {
   const contract = new Contract(spec);
   const problems = [];
   let el, center;
+  let witnesses = [];
 
   // One request, checked against the spec; returns status, headers, body.
   async function call(base, target, init = {}) {
@@ -33,7 +34,11 @@ describe('openapi contract', () => {
 
   before(async () => {
     assert.ok(actaBin && existsSync(actaBin), `ACTA_BIN must point at the acta binary (got ${actaBin})`);
-    el = await makeElection(40, 5);
+    // Three witnesses (quorum 2), as `acta witness` processes, so the
+    // witness routes and metrics are the real ones.
+    el = await makeElection(40, 5, ['--witnesses', '3', '--witness-quorum', '2']);
+    const started = await startWitnesses(el);
+    witnesses = started.witnesses;
     // A published audit directory (the center serves its files as they are).
     const audit = path.join(el.dir, 'audits', 'president');
     mkdirSync(path.join(audit, 'round-1'), { recursive: true });
@@ -43,12 +48,13 @@ describe('openapi contract', () => {
     center = await startCenter(el, [
       '--table-public-rate', '0', '--table-public-burst', '2',
       '--public-rate', '1000', '--public-burst', '1000', '--public-network-rate', '1000', '--public-network-burst', '1000',
-      '--audit-dir', path.join(el.dir, 'audits'),
+      '--audit-dir', path.join(el.dir, 'audits'), ...started.args,
     ]);
   });
 
   after(async () => {
     await center?.stop();
+    for (const w of witnesses) await w.stop();
     if (el) await cleanup(el.dir);
   });
 
@@ -151,9 +157,14 @@ describe('openapi contract', () => {
     assert.equal((await P('/v1/proof/consistency?from=x')).status, 400);
     assert.equal((await P('/v1/proof/consistency?from=5&to=2')).status, 404);
 
-    // The witness policy (none in this election) and a malformed size.
-    const witnesses = JSON.parse((await P('/v1/witnesses')).body);
-    assert.deepEqual(witnesses.witnesses, []);
+    // The witness policy, once the latest checkpoint is cosigned by all
+    // three; a malformed size.
+    await until(async () => {
+      const w = await getJson(`${center.public}/v1/witnesses`).catch(() => null);
+      return w && w.size === logged && w.cosigned_by.length === 3;
+    }, 'the latest checkpoint cosigned by all three witnesses');
+    const policy = JSON.parse((await P('/v1/witnesses')).body);
+    assert.deepEqual(policy.witnesses.map((w) => w.name), el.manifest.witnesses.list.map((w) => w.name));
     assert.equal((await P('/v1/witnesses?size=x')).status, 400);
 
     // Open data, arrivals, telemetry, metrics, the dashboard.
@@ -170,8 +181,10 @@ describe('openapi contract', () => {
     assert.equal((await P('/v1/audits/president/round-1/teams.txt')).status, 404);
     const telemetry = JSON.parse((await P('/v1/telemetry')).body);
     assert.ok(telemetry.totals.rejected >= 7, 'the refusals above are in the telemetry');
-    // Every metric the alert rules and the Grafana dashboard use exists.
-    const metrics = (await P('/metrics')).body.toString('utf8');
+    // Every metric the alert rules and the Grafana dashboard use exists, on
+    // the center's /metrics or a witness's (job acta-witness).
+    const metrics = (await P('/metrics')).body.toString('utf8') +
+      await (await fetch(`${witnesses[0].url}/metrics`)).text();
     const onlyWithGeo = new Set(['acta_attack_top_country_rejected']); // needs --geoip-country
     for (const file of ['acta-alerts.yml', 'grafana-acta-center.json']) {
       const text = readFileSync(path.resolve(here, '../../monitoring', file), 'utf8');

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "log/checkpoint.h"
+#include "tests/cli/run_acta.h"
 #include "tests/witness/witness_fixture.h"
 #include "verify/log_source.h"
 #include "verify/monitor.h"
@@ -72,6 +73,27 @@ TEST_F(SplitViewTest, HonestWitnessesRefuseTheSecondLogAndItsReadersAreTold) {
   const std::string why = verify::FormatReport(rb);
   for (const auto& w : manifest_->witnesses) EXPECT_NE(why.find(w.name), std::string::npos) << why;
   EXPECT_NE(why.find("cosigned by 0 of the 3 witnesses"), std::string::npos) << why;
+
+  // `acta dump --require-witnesses` (the binary): A's dump is pinned at its
+  // cosigned checkpoint and verifies offline with the quorum; B's is written
+  // but the command fails, and the offline verifier says the same.
+  auto url = [](const center::Center& c) {
+    return "http://127.0.0.1:" + std::to_string(c.public_port());
+  };
+  for (const bool is_a : {true, false}) {
+    const std::string out = (dir_ / (is_a ? "dump-a" : "dump-b")).string();
+    auto dumped = RunActa({"dump", "--center", url(is_a ? *a : *center_), "--out", out,
+                           "--require-witnesses", "--quiet"},
+                          dir_.string());
+    EXPECT_EQ(dumped.exit_code == 0, is_a) << dumped.err;
+    if (!is_a) {
+      EXPECT_NE(dumped.err.find("no published checkpoint carries the manifest's witness quorum"),
+                std::string::npos)
+          << dumped.err;
+    }
+    auto offline = RunActa({"verify", "--dump", out, "--require-witnesses"}, dir_.string());
+    EXPECT_EQ(offline.exit_code == 0, is_a) << offline.out << offline.err;
+  }
 
   // `acta monitor` on each view, asking the witnesses over HTTP.
   FakeClock monitor_clock(clock_.NowUnixMillis());

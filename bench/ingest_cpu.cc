@@ -11,9 +11,11 @@
 //              [--perf-data FILE] [--center-args 'ARGS']
 // --center-args: the center's options after its store, key and listeners
 // (default: --threads 1 --verify-workers 1, sized to its one core).
-// --perf-data: after the measurement, `perf record -g` on the center during
-// a further load of a third of the actas (the profile's own cost stays out
-// of the measured figure).
+// --perf-data: after the measurement, `perf record --call-graph dwarf` on the
+// center during a further load of a third of the actas (the profile's own
+// cost stays out of the measured figure). DWARF unwinding splits libsodium,
+// SQLite and kernel time by caller, which frame pointers (absent in those
+// libraries) cannot.
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -27,6 +29,7 @@
 #include <thread>
 
 #include "bench/attack_load_proc.h"
+#include "bench/bench_args.h"
 #include "bench/bench_election.h"
 #include "bench/center_process.h"
 #include "bench/cpu_time.h"
@@ -91,11 +94,14 @@ struct Options {
   std::vector<std::string> center_args = {"--threads", "1", "--verify-workers", "1"};
 };
 
-// `perf record -g` on `pid` while `load` runs; the profile goes to `path`.
+// `perf record --call-graph dwarf` on `pid` while `load` runs; the profile
+// goes to `path`. 499 samples a second keeps the stack copies (16 KiB each)
+// to a few hundred MB over a minute.
 void Profile(pid_t pid, const std::string& path, const std::function<void()>& load) {
-  auto perf = ChildProcess::Spawn(
-      {"/usr/bin/perf", "record", "-g", "-o", path, "-p", std::to_string(pid)}, path + ".log",
-      /*pipe_stderr=*/false);
+  auto perf = ChildProcess::Spawn({"/usr/bin/perf", "record", "--call-graph", "dwarf,16384", "-F",
+                                   "499", "-o", path, "-p", std::to_string(pid)},
+                                  path + ".log",
+                                  /*pipe_stderr=*/false);
   if (!perf) {
     std::fprintf(stderr, "ingest_cpu: perf: %s\n", perf.error().ToString().c_str());
     return load();
@@ -234,12 +240,37 @@ int Run(const Options& o) {
 }  // namespace
 }  // namespace acta::bench
 
+namespace {
+
+constexpr char kUsage[] =
+    "usage: ingest_cpu [--tables N] [--connections C] [--acta PATH] [--out FILE]\n"
+    "                  [--perf-data FILE] [--center-args 'ARGS']\n"
+    "\n"
+    "Runs `acta center` (SQLite store) as its own process pinned to one CPU and\n"
+    "drives it from this process, pinned to the other, with N distinct terminal\n"
+    "actas over loopback HTTP. Prints (or writes) the \"Center ingest: CPU per\n"
+    "acta\" section of docs/PERFORMANCE.md as JSON for bench/report.py: the\n"
+    "center's CPU (user + system) per accepted acta beside one raw libsodium\n"
+    "verify measured in the same run.\n"
+    "\n"
+    "  --tables N          actas to send, at least 1000 (default 60000)\n"
+    "  --connections C     keep-alive connections, 1..64 (default 32)\n"
+    "  --acta PATH         the acta binary to run (default: this build's)\n"
+    "  --out FILE          write the JSON there instead of standard output\n"
+    "  --perf-data FILE    after the measurement, profile the center with\n"
+    "                      `perf record --call-graph dwarf` during a further load\n"
+    "  --center-args ARGS  the center's options after its store, key and listeners\n"
+    "                      (default '--threads 1 --verify-workers 1')\n"
+    "  --help              this text\n";
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace acta::bench;
-  acta::InitCrypto();
   Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string a = argv[i], v = argv[i + 1];
+  const auto args = ParseBenchArgs(argc, argv, "ingest_cpu", kUsage);
+  if (args.exit_code) return *args.exit_code;
+  for (const auto& [a, v] : args.options) {
     if (a == "--tables") {
       o.tables = static_cast<uint32_t>(std::stoul(v));
     } else if (a == "--connections") {
@@ -255,19 +286,16 @@ int main(int argc, char** argv) {
       std::istringstream words(v);
       for (std::string w; words >> w;) o.center_args.push_back(w);
     } else {
-      std::fprintf(stderr,
-                   "usage: ingest_cpu [--tables N] [--connections C] [--acta PATH] [--out FILE] "
-                   "[--perf-data FILE] [--center-args 'ARGS' (default '--threads 1 "
-                   "--verify-workers 1')]\n");
-      return 2;
+      return UsageError("ingest_cpu", "unknown option " + a, kUsage);
     }
   }
-  if (argc % 2 == 0 || o.tables < 1000 || o.connections < 1 || o.connections > 64 ||
+  if (o.tables < 1000 || o.connections < 1 || o.connections > 64 ||
       access(o.acta.c_str(), X_OK) != 0) {
     std::fprintf(stderr, "ingest_cpu: bad arguments, or no acta binary at %s (--acta)\n",
                  o.acta.c_str());
     return 2;
   }
+  acta::InitCrypto();
   spdlog::set_level(spdlog::level::warn);
   return Run(o);
 }

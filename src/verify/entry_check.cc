@@ -60,8 +60,7 @@ Result<Bytes> WidestPartialBundle(const Files& files, uint64_t index) {
   const std::string prefix = log::TilePath({true, 0, index, 1});  // ".../<N>.p/1"
   const std::string dir = prefix.substr(0, prefix.size() - 1);
   uint32_t best = 0;
-  for (const auto& path : files.List()) {
-    if (!path.starts_with(dir)) continue;
+  for (const auto& path : files.List(dir)) {
     auto tile = log::ParseTilePath(path);
     if (tile && tile->entries && tile->index == index && tile->width > best) best = tile->width;
   }

@@ -55,15 +55,29 @@ Status DirectoryFiles::Remove(const std::string& path) {
   return Ok();
 }
 
-std::vector<std::string> DirectoryFiles::List() const {
+std::vector<std::string> DirectoryFiles::List() const { return ListFrom(""); }
+
+std::vector<std::string> DirectoryFiles::List(const std::string& dir) const {
+  if (dir.empty() || dir.back() != '/' || !Resolve(dir.substr(0, dir.size() - 1))) return {};
+  return ListFrom(dir);
+}
+
+std::vector<std::string> DirectoryFiles::ListFrom(const std::string& dir) const {
   std::vector<std::string> out;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(root_, ec);
+  const fs::path start = fs::path(root_) / dir;
+  // Relative paths by cutting the start's prefix: fs::relative would
+  // resolve every path through the file system (a readlink per component).
+  std::string start_prefix = start.generic_string();
+  if (!start_prefix.ends_with('/')) start_prefix += '/';
+  for (auto it = fs::recursive_directory_iterator(start, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (!it->is_regular_file(ec)) continue;
-    std::string rel = fs::relative(it->path(), root_, ec).generic_string();
+    const std::string full = it->path().generic_string();
+    if (!full.starts_with(start_prefix)) continue;
+    std::string rel = dir + full.substr(start_prefix.size());
     // WriteFileAtomic's temporary files are not part of the dump.
-    if (!ec && rel.find(".tmp") == std::string::npos) out.push_back(std::move(rel));
+    if (rel.find(".tmp") == std::string::npos) out.push_back(std::move(rel));
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -88,6 +102,13 @@ Status MemoryFiles::Remove(const std::string& path) {
 std::vector<std::string> MemoryFiles::List() const {
   std::vector<std::string> out;
   for (const auto& [path, data] : files_) out.push_back(path);
+  return out;
+}
+
+std::vector<std::string> MemoryFiles::List(const std::string& dir) const {
+  std::vector<std::string> out;
+  for (auto it = files_.lower_bound(dir); it != files_.end() && it->first.starts_with(dir); ++it)
+    out.push_back(it->first);
   return out;
 }
 

@@ -360,8 +360,8 @@ Status Monitor::Extend(const log::Checkpoint& cp, const std::string& note) {
     ACTA_RETURN_IF_ERROR(local_->Write(path, b.data));
     // Narrower bundles of the same index are superseded.
     const std::string partials = log::TilePath({true, 0, b.tile.index, log::kTileWidth}) + ".p/";
-    for (const auto& other : local_->List()) {
-      if (other != path && other.starts_with(partials)) ACTA_RETURN_IF_ERROR(local_->Remove(other));
+    for (const auto& other : local_->List(partials)) {
+      if (other != path) ACTA_RETURN_IF_ERROR(local_->Remove(other));
     }
   }
   // The held log stays a dump of its own (one checkpoint, no CSV) that

@@ -95,6 +95,29 @@ TEST(FilesTest, DirectoryRefusesPathsOutsideTheDump) {
   std::filesystem::remove_all(root);
 }
 
+TEST(FilesTest, ListsOneFolderWithoutTheRest) {
+  const auto root = std::filesystem::temp_directory_path() /
+                    ("acta-verify-list-test-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(root);
+  DirectoryFiles disk(root.string());
+  MemoryFiles memory;
+  for (Files* files : std::initializer_list<Files*>{&disk, &memory}) {
+    for (const char* path : {"tile/entries/000", "tile/entries/001.p/3", "tile/entries/001.p/30",
+                             "tile/entries/001.pp", "tile/entries/002.p/1", "manifest.json"})
+      ASSERT_TRUE(files->Write(path, AsBytes("x"))) << path;
+    EXPECT_EQ(files->List("tile/entries/001.p/"),
+              (std::vector<std::string>{"tile/entries/001.p/3", "tile/entries/001.p/30"}));
+    EXPECT_EQ(files->List("tile/entries/"),
+              (std::vector<std::string>{"tile/entries/000", "tile/entries/001.p/3",
+                                        "tile/entries/001.p/30", "tile/entries/001.pp",
+                                        "tile/entries/002.p/1"}));
+    EXPECT_TRUE(files->List("tile/entries/009.p/").empty());
+    EXPECT_EQ(files->List().size(), 6u);
+  }
+  EXPECT_TRUE(disk.List("../").empty());
+  std::filesystem::remove_all(root);
+}
+
 TEST(VerifierTest, EmptyInputReportsTheMissingManifestAndStops) {
   MemoryFiles files;
   Report r = VerifyFiles(files);

@@ -142,7 +142,8 @@ int Run(uint32_t tables, const std::string& demo_json, const std::string& out_pa
       {"The log is built in memory the way a center publishes it; the monitor reads it through "
        "the same LogSource interface it uses over HTTP, so this is its own cost without the "
        "network. It writes its state (bundles, checkpoint, monitor.json) with fsync at every "
-       "checkpoint, which the wall rate includes and the CPU figure does not.",
+       "checkpoint: the CPU figure counts the CPU of those writes, the wall rate also the "
+       "wait for the disk.",
        "The center's full ingest rate on this machine is in the ingest section (about 10,500 "
        "actas/s on 2 cores): the monitor keeps up on one core when its rate is above it.",
        "Memory: the RSS growth of this process while the monitor takes in the log (the log "
@@ -150,10 +151,9 @@ int Run(uint32_t tables, const std::string& demo_json, const std::string& out_pa
        "bytes an entry before vector slack) and the tally, which keeps each counted table's first "
        "acta body.",
        Fmt("Machine load average (1 min): %.1f before, ", load_before) +
-           Fmt("%.1f after, on 2 cores shared with other jobs; the CPU figures are thread CPU "
-               "time, which that sharing disturbs least (the wall rate and restart time are "
-               "not).",
-               load_after)});
+           Fmt("%.1f after", load_after) +
+           ", on 2 cores shared with other jobs; the CPU figures are thread CPU time, which "
+           "that sharing disturbs least (the wall rate and restart time are not)."});
   if (!demo_json.empty()) {
     std::ifstream in(demo_json);
     std::stringstream text;

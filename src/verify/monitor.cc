@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <unordered_set>
 
 #include "core/acta_check.h"
 #include "core/file.h"
@@ -129,6 +128,7 @@ Status Monitor::Replay() {
     (void)tally_->Apply(acta ? acta->body : ActaBody{}, i, leaves.back());
   }
   tree_.Append(leaves);
+  if (!options_.receipts_dir.empty()) logged_.insert(leaves.begin(), leaves.end());
   if (tree_.Root() != held_.root)
     return MakeError(ErrorCode::kCorruption, "the entries in " + local_->root() +
                                                  " no longer give the root " +
@@ -345,6 +345,7 @@ Status Monitor::Extend(const log::Checkpoint& cp, const std::string& note) {
                             std::to_string(first ? first->seq : 0) + " and " +
                             std::to_string(index) + ")"}});
     }
+    if (!options_.receipts_dir.empty()) logged_.insert(leaves[i]);
     if (auto it = pending_.find(LeafKey(leaves[i])); it != pending_.end()) {
       ++stats_.receipts_logged;
       pending_.erase(it);
@@ -571,11 +572,8 @@ void Monitor::ScanReceipts() {
     }
     fresh.emplace_back(file, *receipt);
   }
-  if (fresh.empty()) return;
-  std::unordered_set<std::string> logged;
-  for (uint64_t i = 0; i < tree_.size(); ++i) logged.insert(LeafKey(*tree_.LeafHash(i)));
   for (const auto& [file, r] : fresh) {
-    if (logged.contains(LeafKey(r.leaf_hash))) {
+    if (logged_.contains(r.leaf_hash)) {
       ++stats_.receipts_logged;
     } else {
       pending_[LeafKey(r.leaf_hash)] = {file, static_cast<int64_t>(r.received_at_ms)};

@@ -34,6 +34,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -41,6 +42,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/clock.h"
@@ -137,6 +139,14 @@ class Monitor {
     std::string file;
     int64_t received_at_ms = 0;
   };
+  // Leaf hashes are SHA-256 outputs: their first bytes are already uniform.
+  struct LeafHasher {
+    size_t operator()(const Hash256& h) const {
+      size_t v;
+      std::memcpy(&v, h.data(), sizeof v);
+      return v;
+    }
+  };
 
   Monitor(LogSource& source, const MonitorOptions& options, const Clock& clock, MonitorSink sink);
   Status LoadOrStart();
@@ -181,6 +191,9 @@ class Monitor {
   uint64_t bulletin_checked_size_ = 0;
   std::set<std::string> receipt_files_;
   std::unordered_map<std::string, PendingReceipt> pending_;  // leaf hash bytes -> receipt
+  // Every leaf held, kept only with receipts_dir (about 70 MB a million
+  // entries), so a new receipt is looked up instead of the whole log scanned.
+  std::unordered_set<Hash256, LeafHasher> logged_;
 };
 
 }  // namespace acta::verify

@@ -111,22 +111,26 @@ Status Monitor::LoadOrStart() {
 
 // Rebuilds the tree and the tally from the entries held on disk. Their
 // signatures were checked when they arrived; the root, signed by the center,
-// vouches that the files are still those entries.
+// vouches that the files are still those entries. One bundle at a time, so a
+// restart at a million entries does not hold them all in memory at once.
 Status Monitor::Replay() {
   if (held_.size == 0) return Ok();
-  Report scratch;
-  auto entries = internal::LoadEntries(*local_, held_.size, scratch);
-  if (entries.size() < held_.size)
-    return MakeError(ErrorCode::kCorruption,
-                     "the state directory holds " + std::to_string(entries.size()) +
-                         " entries, not the " + std::to_string(held_.size) + " it remembers");
   std::vector<Hash256> leaves;
-  leaves.reserve(entries.size());
-  for (uint64_t i = 0; i < entries.size(); ++i) {
-    leaves.push_back(LeafHashOf(entries[i]));
-    auto acta = DecodeActa(entries[i]);
-    (void)tally_->Apply(acta ? acta->body : ActaBody{}, i, leaves.back());
+  leaves.reserve(held_.size);
+  for (const log::TileId& tile : EntryBundlesFor(held_.size)) {
+    auto data = local_->Read(log::TilePath(tile));
+    auto bundle = data ? log::ParseEntryBundle(*data) : std::unexpected(data.error());
+    if (!bundle || bundle->size() != tile.width) break;
+    for (const Bytes& entry : *bundle) {
+      leaves.push_back(LeafHashOf(entry));
+      auto acta = DecodeActa(entry);
+      (void)tally_->Apply(acta ? acta->body : ActaBody{}, leaves.size() - 1, leaves.back());
+    }
   }
+  if (leaves.size() < held_.size)
+    return MakeError(ErrorCode::kCorruption,
+                     "the state directory holds " + std::to_string(leaves.size()) +
+                         " entries, not the " + std::to_string(held_.size) + " it remembers");
   tree_.Append(leaves);
   if (!options_.receipts_dir.empty()) logged_.insert(leaves.begin(), leaves.end());
   if (tree_.Root() != held_.root)

@@ -110,6 +110,26 @@ TEST_F(MonitorTest, FollowsAnHonestCenterAndResumesAfterRestart) {
   // kept, so only those are missing).
   verify::Report r = Verify((dir_ / "monitor" / "log").string());
   for (const auto& p : r.problems) EXPECT_EQ(p.kind, ProblemKind::kMissingFile);
+  // A state whose entries no longer give the remembered root, or that lost
+  // some, is refused at restart.
+  m.reset();
+  const fs::path bundle = dir_ / "monitor" / "log" / log::TilePath({true, 0, 0, kTables + 1});
+  auto held = ReadFile(bundle.string());
+  ASSERT_TRUE(held);
+  Bytes tampered = *held;
+  tampered.back() ^= 1;  // inside the last entry: still a well-formed bundle
+  ASSERT_TRUE(WriteFileAtomic(bundle.string(), tampered));
+  verify::MonitorOptions mo;
+  mo.state_dir = (dir_ / "monitor").string();
+  auto refused = verify::Monitor::Open(source, mo, clock_, nullptr);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kCorruption);
+  EXPECT_NE(refused.error().message.find("no longer give the root"), std::string::npos);
+  fs::remove(bundle);
+  refused = verify::Monitor::Open(source, mo, clock_, nullptr);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kCorruption);
+  EXPECT_NE(refused.error().message.find("holds 0 entries"), std::string::npos);
 }
 
 TEST_F(MonitorTest, UnreachableCenterIsUnavailabilityNotAnAlarm) {

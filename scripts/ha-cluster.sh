@@ -205,8 +205,8 @@ restapi:
 # Patroni talks to etcd over its v2 API, not etcd3: Patroni 3.0.2's etcd3
 # backend renews a leader key whose lease expired (its process was frozen
 # or cut off past the ttl) by writing the key unconditionally when its
-# cached view, possibly stale, still names itself (patroni#2689, fixed in
-# 3.0.3). An old primary woken after SIGSTOP or a healed partition so took
+# cached view, possibly stale, still names itself (fixed upstream after
+# 3.0.2: patroni#2689, #2693). An old primary woken after SIGSTOP or a healed partition so took
 # the cluster back from the standby promoted meanwhile, which was rewound
 # and lost the commits its own synchronous standby had confirmed. The v2
 # backend renews the key with a compare-and-swap on its value
@@ -302,15 +302,17 @@ primary_site() {
   return 1
 }
 
-# Patroni 3.0.2 (Debian 12) on etcd3 can be left with a stale watch cache
-# after it was starved of CPU or its etcd member went away: the primary then
-# fails every compare-and-swap of the /sync key ("Synchronous replication key
-# updated by someone else", patroni#2779; upstream invalidates the cache on
-# such a failure since #2783, Patroni 3.1) and never names a synchronous
-# standby, so strict mode blocks every commit (acta answers 503: safe, but
-# the cluster never recovers by itself). A new Patroni process reads etcd
-# afresh; PostgreSQL keeps running meanwhile. Each restart is logged in
-# $DIR/patroni-restarts.
+# Patroni 3.0.2 on etcd3 (this script's earlier configuration) could be left
+# with a stale watch cache after it was starved of CPU or its etcd member
+# went away: the primary then failed every compare-and-swap of the /sync key
+# ("Synchronous replication key updated by someone else", patroni#2779;
+# upstream invalidates the cache on such a failure since #2783, Patroni 3.1)
+# and never named a synchronous standby, so strict mode blocked every commit
+# (acta answers 503: safe, but the cluster never recovered by itself). The
+# v2 backend has no such cache and a 102-fault run needed no restart; the
+# repair stays for a Patroni that keeps failing that way all the same. A new
+# Patroni process reads etcd afresh; PostgreSQL keeps running meanwhile.
+# Each restart is logged in $DIR/patroni-restarts.
 unstick_sync() {
   local p=$1 log="$DIR/site$1/patroni.log" pid
   [ -f "$log" ] || return 1

@@ -317,10 +317,12 @@ TEST_F(HaFaultTest, FaultsUnderLoadLoseNoReceiptAndForkNothing) {
   nlohmann::json rows = nlohmann::json::array();
   for (auto& [kind, v] : stalls_) {
     std::sort(v.begin(), v.end());
-    std::printf("[ha] STALL %s n=%zu p50=%ld ms max=%ld ms\n", kind.c_str(), v.size(),
-                v[v.size() / 2], v.back());
+    // p99 by nearest rank: with fewer than 100 faults of a kind it is the max.
+    const long p99 = v[(v.size() * 99 + 99) / 100 - 1];
+    std::printf("[ha] STALL %s n=%zu p50=%ld ms p99=%ld ms max=%ld ms\n", kind.c_str(), v.size(),
+                v[v.size() / 2], p99, v.back());
     rows.push_back({kind, std::to_string(v.size()), std::to_string(v[v.size() / 2]) + " ms",
-                    std::to_string(v.back()) + " ms"});
+                    std::to_string(p99) + " ms", std::to_string(v.back()) + " ms"});
   }
   std::printf("[ha] checked: %zu faults, log %llu, %zu receipts, %zu distinct checkpoints\n",
               plan.order.size(), static_cast<unsigned long long>(s.log_size), deliveries.size(),
@@ -331,12 +333,14 @@ TEST_F(HaFaultTest, FaultsUnderLoadLoseNoReceiptAndForkNothing) {
   if (!out.empty() && !HasFailure()) {
     nlohmann::json doc;
     doc["title"] = "Three sites: ingest stall after each fault (scripts/ha-faults.sh)";
-    doc["columns"] = {"fault (under terminal load)", "times", "fault -> next receipt, p50", "max"};
+    doc["columns"] = {"fault (under terminal load)", "times", "fault -> next receipt, p50", "p99",
+                      "max"};
     doc["rows"] = rows;
     doc["notes"] = {
         std::to_string(plan.order.size()) + " faults on a 3-site Patroni " +
             "(synchronous_mode_strict, ttl " + Env("ACTA_HA_TTL", "10") +
-            " s) + etcd cluster on loopback, 3 `acta center --require-sync-standby`, " +
+            " s; Patroni on etcd's v2 API) + etcd cluster on loopback, 3 `acta center "
+            "--require-sync-standby`, " +
             std::to_string(deliveries.size()) + " tables: every receipt is in the log (" +
             std::to_string(s.log_size) + " entries), and `acta verify --state` over all " +
             std::to_string(s.checkpoints_checked) +

@@ -92,7 +92,9 @@ void RegisterDemo(CLI::App& app, RunFn& run) {
                   "1 (default): one center on SQLite. 3: three sites on a local Patroni/etcd/\n"
                   "PostgreSQL 15 cluster (needs patroni, etcd-server, etcd-client, postgresql-15,\n"
                   "curl; run as root the daemons run as the postgres user), one center each\n"
-                  "(--require-sync-standby); the primary's site is blacked out mid-run")
+                  "(--require-sync-standby); the primary's site is blacked out mid-run.\n"
+                  "The cluster lives in /tmp/acta-sites-*; one left running by a demo that\n"
+                  "was killed is taken down by the next --sites 3 demo")
       ->check(CLI::IsMember({1, 3}));
   cmd->add_option("--ha-dir", o->demo.ha_dir,
                   "With --sites 3: use the running cluster of this ACTA_HA_DIR\n"

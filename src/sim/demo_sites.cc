@@ -42,6 +42,29 @@ std::string WithDatabase(const std::string& url, const std::string& db) {
   return url.substr(0, slash + 1) + db + (query == std::string::npos ? "" : url.substr(query));
 }
 
+// Runs ha-cluster.sh `args` on the cluster of `dir`; its output (stdout
+// and stderr), or kUnavailable with it if the script failed.
+Result<std::string> RunScript(const std::string& script, const std::string& dir,
+                              const std::string& args, const std::string& env) {
+  if (!Quotable(script) || !Quotable(dir))
+    return MakeError(ErrorCode::kInvalidArgument, "quote in the script or cluster path");
+  const std::string cmd =
+      "ACTA_HA_DIR='" + dir + "' " + env + " '" + script + "' " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return MakeError(ErrorCode::kIo, "cannot run " + script);
+  std::string out;
+  char buf[512];
+  while (fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  const int rc = pclose(p);
+  if (rc != 0) {
+    return MakeError(ErrorCode::kUnavailable,
+                     "ha-cluster.sh " + args + " failed (status " +
+                         std::to_string(WIFEXITED(rc) ? WEXITSTATUS(rc) : rc) +
+                         "): " + Trimmed(out));
+  }
+  return out;
+}
+
 Status AdminExec(const std::string& url, const std::string& sql) {
   auto conn = store::pg::Connection::Open(url);
   if (!conn) return std::unexpected(conn.error());
@@ -111,21 +134,54 @@ Result<std::string> FindHaScript(std::string_view requested) {
 }
 
 Result<std::string> SitesCluster::Run(const std::string& args, const std::string& env) {
-  const std::string cmd =
-      "ACTA_HA_DIR='" + dir_ + "' " + env + " '" + script_ + "' " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return MakeError(ErrorCode::kIo, "cannot run " + script_);
-  std::string out;
-  char buf[512];
-  while (fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  const int rc = pclose(p);
-  if (rc != 0) {
-    return MakeError(ErrorCode::kUnavailable,
-                     "ha-cluster.sh " + args + " failed (status " +
-                         std::to_string(WIFEXITED(rc) ? WEXITSTATUS(rc) : rc) +
-                         "): " + Trimmed(out));
+  return RunScript(script_, dir_, args, env);
+}
+
+std::string OwnerLine(int pid) {
+  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (f == nullptr) return "";
+  char buf[1024];
+  const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  const std::string stat(buf, n);
+  // Field 22 (starttime) counts from after the command name, which may hold
+  // spaces and parentheses: fields 3.. follow the last ')'.
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return "";
+  size_t pos = close + 1;
+  std::string field;
+  for (int i = 3; i <= 22; ++i) {
+    while (pos < stat.size() && stat[pos] == ' ') ++pos;
+    const size_t end = stat.find(' ', pos);
+    field = stat.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (end == std::string::npos) break;
+    pos = end;
   }
-  return out;
+  return field.empty() ? "" : std::to_string(pid) + " " + field;
+}
+
+std::vector<std::string> SweepAbandonedClusters(const std::string& script,
+                                                const std::string& parent) {
+  std::vector<std::string> swept;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(parent, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("acta-sites-", 0) != 0 || !entry.is_directory(ec)) continue;
+    const std::string owner_file = entry.path().string() + ".owner";
+    std::FILE* f = std::fopen(owner_file.c_str(), "r");
+    if (f == nullptr) continue;  // not ours, or an older demo's: leave it
+    char line[128] = {};
+    const bool read = std::fgets(line, sizeof line, f) != nullptr;
+    std::fclose(f);
+    if (!read) continue;
+    const std::string owner = Trimmed(line);
+    if (OwnerLine(std::atoi(owner.c_str())) == owner) continue;  // its demo still runs
+    if (!RunScript(script, entry.path().string(), "down", "")) continue;
+    fs::remove_all(entry.path(), ec);
+    fs::remove(owner_file, ec);
+    swept.push_back(entry.path().string());
+  }
+  return swept;
 }
 
 Result<std::unique_ptr<SitesCluster>> SitesCluster::Open(std::string script, std::string ha_dir) {
@@ -133,11 +189,21 @@ Result<std::unique_ptr<SitesCluster>> SitesCluster::Open(std::string script, std
   if (own) {
     // Its own directory, reachable by the postgres user the daemons run as
     // when we are root (mkdtemp makes it 0700).
+    // First the clusters of demos killed from outside.
+    for (const auto& dir : SweepAbandonedClusters(script, "/tmp")) {
+      std::fprintf(stderr, "acta demo: took down %s, left running by a demo that was killed\n",
+                   dir.c_str());
+    }
     std::string tmpl = "/tmp/acta-sites-XXXXXX";
     if (mkdtemp(tmpl.data()) == nullptr)
       return MakeError(ErrorCode::kIo, "cannot create a cluster directory in /tmp");
     chmod(tmpl.c_str(), 0755);
     ha_dir = tmpl;
+    // Beside the directory, not in it: `up` clears the directory first.
+    std::FILE* owner = std::fopen((ha_dir + ".owner").c_str(), "w");
+    if (owner == nullptr) return MakeError(ErrorCode::kIo, "cannot write " + ha_dir + ".owner");
+    std::fprintf(owner, "%s\n", OwnerLine(getpid()).c_str());
+    std::fclose(owner);
   }
   if (!Quotable(script) || !Quotable(ha_dir))
     return MakeError(ErrorCode::kInvalidArgument, "quote in the script or cluster path");
@@ -159,6 +225,8 @@ Result<std::unique_ptr<SitesCluster>> SitesCluster::Open(std::string script, std
 SitesCluster::~SitesCluster() {
   if (own_) {
     (void)Run("down");
+    std::error_code ec;
+    fs::remove(dir_ + ".owner", ec);
   } else if (!db_name_.empty()) {
     (void)AdminExec(admin_url_, "DROP DATABASE IF EXISTS " + db_name_ + " WITH (FORCE)");
   }

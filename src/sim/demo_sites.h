@@ -47,6 +47,21 @@ Status CheckHaPackages();
 // kNotFound naming the places tried.
 Result<std::string> FindHaScript(std::string_view requested);
 
+// A demo that brings its own cluster up (SitesCluster::Open without a
+// directory) writes "<dir>.owner" beside it: its pid and its process start
+// time (so a reused pid is not taken for it). A demo ended from outside
+// (kill -9, or SIGTERM/SIGINT, which end it without unwinding) leaves that
+// cluster's etcd, Patroni and PostgreSQL running. Takes down, with
+// `script` down, every "acta-sites-*" directory under `parent` whose owner
+// no longer runs, and removes its owner file; a directory without an owner
+// file, or whose owner runs, is left alone. Returns the directories taken
+// down.
+std::vector<std::string> SweepAbandonedClusters(const std::string& script,
+                                                const std::string& parent);
+// The owner line for the process `pid` ("PID STARTTIME"), or empty if no
+// such process runs.
+std::string OwnerLine(int pid);
+
 // The three-site cluster, driven through ha-cluster.sh, and a database of
 // this run's own on it.
 class SitesCluster {

@@ -5,8 +5,15 @@
 #include "sim/demo_sites.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 namespace acta::sim::demo_internal {
 namespace {
@@ -24,6 +31,58 @@ TEST(DemoSitesTest, NamesEveryMissingPackageAndHowToInstallIt) {
       << msg;
   EXPECT_NE(msg.find("scripts/install-deps.sh"), std::string::npos) << msg;
   EXPECT_TRUE(HaPackagesStatus({}));
+}
+
+TEST(DemoSitesTest, OwnerLineIsThePidAndItsStartTime) {
+  const std::string me = OwnerLine(getpid());
+  ASSERT_EQ(me.rfind(std::to_string(getpid()) + " ", 0), 0u) << me;
+  EXPECT_GT(std::atoll(me.c_str() + me.find(' ') + 1), 0);
+  EXPECT_EQ(OwnerLine(getpid()), me);    // stable: the demo compares it later
+  EXPECT_EQ(OwnerLine(0x7fffffff), "");  // beyond any pid_max
+}
+
+// A demo killed from outside left its cluster running: the next demo takes
+// down exactly the clusters whose owner is gone (also a pid now reused by
+// another process), with the script's `down`, and nothing else.
+TEST(DemoSitesTest, NextDemoTakesDownClustersLeftByKilledDemos) {
+  namespace fs = std::filesystem;
+  std::string tmpl = "/tmp/acta-sweep-test-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+  const fs::path parent = tmpl;
+  const fs::path calls = parent / "calls";
+  const fs::path script = parent / "ha-cluster.sh";
+  std::ofstream(script) << "#!/bin/sh\necho \"$ACTA_HA_DIR $1\" >>'" << calls.string() << "'\n";
+  fs::permissions(script, fs::perms::owner_all);
+  const auto make = [&](const std::string& name, const std::string& owner) {
+    fs::create_directory(parent / name);
+    if (!owner.empty()) std::ofstream(parent / (name + ".owner")) << owner << "\n";
+  };
+  const std::string me = OwnerLine(getpid());
+  make("acta-sites-dead", "2147483647 12345");
+  make("acta-sites-reused", std::to_string(getpid()) + " 1");
+  make("acta-sites-alive", me);
+  make("acta-sites-unowned", "");
+  make("other-dir", "2147483647 12345");
+
+  auto swept = SweepAbandonedClusters(script.string(), parent.string());
+  std::sort(swept.begin(), swept.end());
+  EXPECT_EQ(swept, (std::vector<std::string>{(parent / "acta-sites-dead").string(),
+                                             (parent / "acta-sites-reused").string()}));
+  std::ifstream in(calls);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const std::string got = buf.str();
+  EXPECT_NE(got.find((parent / "acta-sites-dead").string() + " down\n"), std::string::npos) << got;
+  EXPECT_NE(got.find((parent / "acta-sites-reused").string() + " down\n"), std::string::npos)
+      << got;
+  EXPECT_EQ(std::count(got.begin(), got.end(), '\n'), 2) << got;
+  EXPECT_FALSE(fs::exists(parent / "acta-sites-dead"));
+  EXPECT_FALSE(fs::exists(parent / "acta-sites-dead.owner"));
+  EXPECT_TRUE(fs::exists(parent / "acta-sites-alive"));
+  EXPECT_TRUE(fs::exists(parent / "acta-sites-alive.owner"));
+  EXPECT_TRUE(fs::exists(parent / "acta-sites-unowned"));
+  EXPECT_TRUE(fs::exists(parent / "other-dir"));
+  fs::remove_all(parent);
 }
 
 TEST(DemoSitesTest, NothingMissingWhenEveryFileIsThere) {

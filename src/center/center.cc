@@ -64,6 +64,7 @@ Result<std::vector<TransportKey>> LoadMasters(const Manifest& m,
 // One transport per manifest witness, at its URL or the override.
 Result<std::unique_ptr<CosignatureCollector>> StartCollector(const Manifest& m,
                                                              const LogState& state,
+                                                             store::Store& store,
                                                              const CenterOptions& options) {
   std::vector<std::unique_ptr<witness::WitnessTransport>> transports;
   for (const auto& w : m.witnesses) {
@@ -84,7 +85,10 @@ Result<std::unique_ptr<CosignatureCollector>> StartCollector(const Manifest& m,
                        "--witness-url " + name + ": no witness of that name in the manifest");
     }
   }
-  auto c = std::make_unique<CosignatureCollector>(m, state, std::move(transports), options.witness);
+  auto c = std::make_unique<CosignatureCollector>(m, state, std::move(transports), options.witness,
+                                                  &store);
+  // What this center (or another node of its store) collected before.
+  if (auto st = c->Restore(); !st) return std::unexpected(st.error());
   c->Start();
   return c;
 }
@@ -170,7 +174,7 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
 
   c->metrics_ = std::make_unique<MetricsRegistry>();
   if (options.collect_cosignatures && !m.witnesses.empty()) {
-    auto collector = StartCollector(m, *c->state_, options);
+    auto collector = StartCollector(m, *c->state_, *c->store_, options);
     if (!collector) return std::unexpected(collector.error());
     c->collector_ = std::move(*collector);
     CosignatureCollector* col = c->collector_.get();

@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <deque>
+
 #include "center/metrics.h"
+#include "log/checkpoint.h"
 #include "log/cosignature.h"
 #include "witness/add_checkpoint.h"
 
@@ -27,11 +30,12 @@ std::string Label(std::string_view v) {
 CosignatureCollector::CosignatureCollector(
     const Manifest& manifest, const LogState& state,
     std::vector<std::unique_ptr<witness::WitnessTransport>> transports,
-    CosignatureCollectorOptions options)
+    CosignatureCollectorOptions options, store::Store* store)
     : manifest_(manifest),
       state_(state),
       transports_(std::move(transports)),
       options_(options),
+      store_(store),
       status_(manifest.witnesses.size()),
       known_size_(manifest.witnesses.size()),
       next_try_(manifest.witnesses.size()),
@@ -45,6 +49,85 @@ void CosignatureCollector::Start() {
   std::lock_guard lock(mu_);
   if (!threads_.empty() || stopping_) return;
   for (size_t i = 0; i < transports_.size(); ++i) threads_.emplace_back([this, i] { Run(i); });
+  if (store_ != nullptr && options_.refresh.count() > 0)
+    threads_.emplace_back([this] { RunRefresh(); });
+}
+
+::acta::Status CosignatureCollector::Restore() {
+  if (store_ == nullptr) return Ok();
+  auto latest = state_.latest();
+  const uint64_t size = latest ? latest->stored.size : 0;
+  // The newest max_checkpoints sizes at most (sizes grow by at least one).
+  const uint64_t from = size > options_.max_checkpoints ? size - options_.max_checkpoints : 0;
+  auto rows = store_->ListCosignatures(from);
+  if (!rows) return std::unexpected(rows.error());
+  const size_t kept = Merge(*rows);
+  if (!rows->empty()) {
+    spdlog::info("witness cosignatures: {} of {} stored lines restored", kept, rows->size());
+  }
+  return Ok();
+}
+
+void CosignatureCollector::RunRefresh() {
+  // (time, latest size) samples: lines for a size are stored at most a
+  // request's timeout after it stopped being the latest.
+  std::deque<std::pair<std::chrono::steady_clock::time_point, uint64_t>> seen;
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    cv_.wait_for(lock, options_.refresh);
+    if (stopping_) break;
+    lock.unlock();
+    const auto now = std::chrono::steady_clock::now();
+    auto latest = state_.latest();
+    seen.emplace_back(now, latest ? latest->stored.size : 0);
+    while (seen.size() > 1 && now - seen[1].first > options_.refresh_window) seen.pop_front();
+    auto rows = store_->ListCosignatures(seen.front().second);
+    if (rows) {
+      (void)Merge(*rows);
+    } else {
+      spdlog::warn("witness cosignatures: reading the store: {}", rows.error().ToString());
+    }
+    lock.lock();
+  }
+}
+
+size_t CosignatureCollector::Merge(const std::vector<store::StoredCosignature>& rows) {
+  const std::string origin = log::LogOrigin(manifest_.election_id);
+  size_t kept = 0;
+  for (const auto& row : rows) {
+    if (row.witness >= manifest_.witnesses.size()) continue;
+    {
+      std::lock_guard lock(mu_);
+      auto it = cosigs_.find(row.size);
+      if (it != cosigs_.end() && it->second.root == row.root &&
+          it->second.by_witness.size() > row.witness && it->second.by_witness[row.witness])
+        continue;
+    }
+    // The center's checkpoints have no extension lines: the text is
+    // determined by size and root, so the line is checked without the note.
+    log::Checkpoint cp;
+    cp.origin = origin;
+    cp.size = row.size;
+    cp.root = row.root;
+    auto note = log::ParseNote(log::CheckpointText(cp) + "\n" + row.line);
+    const ManifestWitness& w = manifest_.witnesses[row.witness];
+    const log::NoteKey key = log::NoteKey::Of(w.key);
+    bool valid = note && note->signatures.size() == 1;
+    if (valid) {
+      auto signers = log::VerifyNoteSigners(*note, std::span(&key, 1));
+      valid = signers && !signers->empty();
+    }
+    if (!valid) {
+      spdlog::warn("witness {}: stored cosignature of size {} does not verify; not served", w.name,
+                   row.size);
+      continue;
+    }
+    Keep(row.witness, row.size, row.root, note->signatures[0], /*persist=*/false);
+    std::lock_guard lock(mu_);
+    status_[row.witness].cosigned_size = std::max(status_[row.witness].cosigned_size, row.size);
+    ++kept;
+  }
+  return kept;
 }
 
 void CosignatureCollector::Stop() {
@@ -174,7 +257,7 @@ bool CosignatureCollector::Submit(size_t i, const store::StoredCheckpoint& cp) {
     if (signers->empty()) return Fail(i, 200, "no cosignature by " + w.key.ToString());
     for (const auto& sig : note->signatures) {
       if (sig.name == w.key.name && sig.key_id == w.key.key_id) {
-        Keep(i, cp, sig);
+        Keep(i, cp.size, cp.root, sig, /*persist=*/true);
         break;
       }
     }
@@ -190,13 +273,24 @@ bool CosignatureCollector::Submit(size_t i, const store::StoredCheckpoint& cp) {
   return Fail(i, 409, "the witness's size kept changing");
 }
 
-void CosignatureCollector::Keep(size_t witness, const store::StoredCheckpoint& cp,
-                                log::NoteSignature sig) {
+void CosignatureCollector::Keep(size_t witness, uint64_t size, const Hash256& root,
+                                log::NoteSignature sig, bool persist) {
+  if (persist && store_ != nullptr) {
+    // Durable before it is served from memory, so that what readers saw a
+    // restarted center serves again; a failed write only costs that (the
+    // line is served from memory all the same).
+    auto st = store_->AddCosignature(
+        {size, root, static_cast<uint32_t>(witness), log::FormatNoteSignature(sig)});
+    if (!st) {
+      spdlog::warn("witness {}: storing its cosignature of size {}: {}",
+                   manifest_.witnesses[witness].name, size, st.error().ToString());
+    }
+  }
   std::lock_guard lock(mu_);
-  Kept& kept = cosigs_[cp.size];
-  if (kept.root != cp.root) kept = Kept{cp.root, {}};
+  Kept& kept = cosigs_[size];
+  if (kept.root != root) kept = Kept{root, {}};
   kept.by_witness.resize(manifest_.witnesses.size());
-  kept.by_witness[witness] = std::move(sig);
+  if (!kept.by_witness[witness]) kept.by_witness[witness] = std::move(sig);
   while (cosigs_.size() > options_.max_checkpoints) cosigs_.erase(cosigs_.begin());
 }
 

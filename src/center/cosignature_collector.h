@@ -18,10 +18,14 @@
 // same checkpoint while a witness that is due again lacks it (the log may
 // have stopped growing).
 //
-// Cosignatures live in memory (the latest `max_checkpoints` cosigned
-// checkpoints): after a restart the latest checkpoint is submitted again and
-// cosigned again (same size and root: the witness agrees); older checkpoints
-// are then served with the center's signature only.
+// Cosignatures are kept in memory (the latest `max_checkpoints` cosigned
+// checkpoints) and, with a store, durably in it (Store::AddCosignature):
+// Restore() reads them back at start, so a restarted center serves the
+// lines it collected before, and every `refresh` the lines stored by other
+// center nodes on the same store are merged, so every node serves the same
+// cosigned note and none asks a witness for a line another node already
+// has. Lines read from the store are verified against the witness's key
+// before they are served.
 //
 // Thread-safe.
 #pragma once
@@ -51,6 +55,11 @@ struct CosignatureCollectorOptions {
   // How often a waiting thread looks for a newer checkpoint.
   std::chrono::milliseconds poll{50};
   size_t max_checkpoints = 100'000;
+  // With a store: how often lines other center nodes stored are read, and
+  // how far back (a node's request may finish this long after its
+  // checkpoint stopped being the latest: the witness client's timeouts).
+  std::chrono::milliseconds refresh{1'000};
+  std::chrono::milliseconds refresh_window{30'000};
 };
 
 struct WitnessStatus {
@@ -64,16 +73,21 @@ struct WitnessStatus {
 
 class CosignatureCollector {
  public:
-  // transports[i] reaches manifest.witnesses[i]. REQUIRES: same sizes;
-  // manifest and state outlive this object.
+  // transports[i] reaches manifest.witnesses[i]. `store` (may be null:
+  // memory only) keeps the lines. REQUIRES: same sizes; manifest, state and
+  // store outlive this object.
   CosignatureCollector(const Manifest& manifest, const LogState& state,
                        std::vector<std::unique_ptr<witness::WitnessTransport>> transports,
-                       CosignatureCollectorOptions options = {});
+                       CosignatureCollectorOptions options = {}, store::Store* store = nullptr);
   // Stop()s.
   ~CosignatureCollector();
   CosignatureCollector(const CosignatureCollector&) = delete;
   CosignatureCollector& operator=(const CosignatureCollector&) = delete;
 
+  // Reads the stored lines (the newest `max_checkpoints` sizes) into
+  // memory, verifying each; before Start. OK without a store. Errors: the
+  // store's.
+  [[nodiscard]] ::acta::Status Restore();
   void Start();
   // Wakes and joins the threads; an in-flight request ends by its timeout.
   void Stop();
@@ -105,18 +119,26 @@ class CosignatureCollector {
   };
 
   void Run(size_t i);
+  // The refresh thread: merges what other nodes stored, every `refresh`.
+  void RunRefresh();
+  // Verifies stored lines against their witness's key and keeps the valid
+  // ones not already held; returns how many were kept.
+  size_t Merge(const std::vector<store::StoredCosignature>& rows);
   // Under mu_: starts the next round when the current one is finished and
   // there is something to do (a newer checkpoint, or a witness due again
   // that lacks the current one).
   void MaybeStartRoundLocked();
   bool HasLocked(size_t i, const store::StoredCheckpoint& cp) const;
-  void Keep(size_t witness, const store::StoredCheckpoint& cp, log::NoteSignature sig);
+  // Keeps a line in memory; with `persist`, also in the store.
+  void Keep(size_t witness, uint64_t size, const Hash256& root, log::NoteSignature sig,
+            bool persist);
   bool Fail(size_t i, int status, std::string why);
 
   const Manifest& manifest_;
   const LogState& state_;
   std::vector<std::unique_ptr<witness::WitnessTransport>> transports_;
   const CosignatureCollectorOptions options_;
+  store::Store* const store_;
 
   mutable std::mutex mu_;  // guards everything below
   std::condition_variable cv_;

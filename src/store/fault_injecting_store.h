@@ -66,6 +66,12 @@ class FaultInjectingStore final : public Store {
   Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override {
     return base_.LatestCheckpoint();
   }
+  Status AddCosignature(const StoredCosignature& cosignature) override {
+    return base_.AddCosignature(cosignature);
+  }
+  Result<std::vector<StoredCosignature>> ListCosignatures(uint64_t min_size) override {
+    return base_.ListCosignatures(min_size);
+  }
   Result<uint64_t> SequencedCount() override { return base_.SequencedCount(); }
   Status ForEachSequenced(uint64_t from, uint64_t to, const Visitor& fn) override {
     return base_.ForEachSequenced(from, to, fn);

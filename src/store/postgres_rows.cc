@@ -104,4 +104,28 @@ Result<std::vector<StoredCheckpoint>> ReadCheckpoints(const QueryResult& rows) {
   return out;
 }
 
+Result<std::vector<StoredCosignature>> ReadCosignatures(const QueryResult& rows) {
+  std::vector<StoredCosignature> out;
+  for (int i = 0; i < rows.Rows(); ++i) {
+    StoredCosignature c;
+    auto size = rows.Int8(i, 0);
+    auto root = ReadHash(rows, i, 1, "cosignature root");
+    auto witness = rows.Int8(i, 2);
+    auto line = rows.Bytes(i, 3);
+    if (!size) return std::unexpected(std::move(size).error());
+    if (!root) return std::unexpected(std::move(root).error());
+    if (!witness) return std::unexpected(std::move(witness).error());
+    if (!line) return std::unexpected(std::move(line).error());
+    if (*size < 0 || *witness < 0 || *witness > UINT32_MAX) {
+      return MakeError(ErrorCode::kCorruption, "stored cosignature out of range");
+    }
+    c.size = static_cast<uint64_t>(*size);
+    c.root = *root;
+    c.witness = static_cast<uint32_t>(*witness);
+    c.line.assign(AsChars(*line));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 }  // namespace acta::store::pg

@@ -26,5 +26,7 @@ inline constexpr char kCheckpointColumns[] =
 [[nodiscard]] Result<AcceptedActa> ReadRow(const QueryResult& rows, int row);
 // Every row of a kCheckpointColumns query.
 [[nodiscard]] Result<std::vector<StoredCheckpoint>> ReadCheckpoints(const QueryResult& rows);
+// Every row of a "SELECT size, root, witness, line FROM cosignatures" query.
+[[nodiscard]] Result<std::vector<StoredCosignature>> ReadCosignatures(const QueryResult& rows);
 
 }  // namespace acta::store::pg

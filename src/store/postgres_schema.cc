@@ -102,6 +102,24 @@ CREATE TRIGGER log_head_root_fixed BEFORE UPDATE ON log_head
                      AND NEW.root IS DISTINCT FROM OLD.root)
   EXECUTE FUNCTION acta_refuse('the log head root changes only when the log grows');
 )sql"},
+    {3, R"sql(
+-- Witness cosignatures of stored checkpoints (issue #16), one per
+-- (size, root, witness): every center node serves the same cosigned note.
+CREATE TABLE cosignatures (
+  size    BIGINT NOT NULL CHECK (size >= 0),
+  root    BYTEA  NOT NULL CHECK (length(root) = 32),
+  witness BIGINT NOT NULL CHECK (witness BETWEEN 0 AND 4294967295),
+  line    BYTEA  NOT NULL,  -- the signature line's exact bytes
+  PRIMARY KEY (size, root, witness)
+);
+CREATE INDEX checkpoints_by_size ON checkpoints (size, root);
+CREATE TRIGGER cosignatures_no_delete BEFORE DELETE ON cosignatures
+  FOR EACH ROW EXECUTE FUNCTION acta_refuse('cosignatures are never deleted');
+CREATE TRIGGER cosignatures_no_truncate BEFORE TRUNCATE ON cosignatures
+  FOR EACH STATEMENT EXECUTE FUNCTION acta_refuse('cosignatures are never deleted');
+CREATE TRIGGER cosignatures_immutable BEFORE UPDATE ON cosignatures
+  FOR EACH ROW EXECUTE FUNCTION acta_refuse('cosignatures are never modified');
+)sql"},
 };
 
 }  // namespace

@@ -480,4 +480,44 @@ Result<uint64_t> PostgresStore::SequencedCount() {
   return pool_.Run([&](Connection& db) { return ReadLogSize(db, /*lock=*/false); });
 }
 
+Status PostgresStore::AddCosignature(const StoredCosignature& cosignature) {
+  ACTA_RETURN_IF_ERROR(CheckInitialized());
+  ACTA_RETURN_IF_ERROR(ValidateCosignature(cosignature));
+  return pool_.Run([&](Connection& db) -> Status {
+    // One statement: inserted only beside a stored checkpoint of that tree;
+    // a second line for (size, root, witness) is ignored.
+    auto rows = db.Query(
+        "WITH known AS (SELECT 1 FROM checkpoints WHERE size = $1 AND root = $2 LIMIT 1), "
+        "ins AS (INSERT INTO cosignatures (size, root, witness, line) "
+        "SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM known) ON CONFLICT DO NOTHING) "
+        "SELECT count(*) FROM known",
+        Params()
+            .Int8(static_cast<int64_t>(cosignature.size))
+            .Bytes(cosignature.root)
+            .Int8(cosignature.witness)
+            .Bytes(AsBytes(cosignature.line)));
+    if (!rows) return std::unexpected(std::move(rows).error());
+    auto known = rows->Int8(0, 0);
+    if (!known) return std::unexpected(std::move(known).error());
+    if (*known == 0) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "no stored checkpoint of size " + std::to_string(cosignature.size) +
+                           " has the cosigned root " + HexEncode(cosignature.root));
+    }
+    return Confirm(db);
+  });
+}
+
+Result<std::vector<StoredCosignature>> PostgresStore::ListCosignatures(uint64_t min_size) {
+  ACTA_RETURN_IF_ERROR(CheckInitialized());
+  return pool_.Run([&](Connection& db) -> Result<std::vector<StoredCosignature>> {
+    auto rows = db.Query(
+        "SELECT size, root, witness, line FROM cosignatures WHERE size >= $1 "
+        "ORDER BY size, root, witness",
+        Params().Int8(static_cast<int64_t>(std::min<uint64_t>(min_size, INT64_MAX))));
+    if (!rows) return std::unexpected(std::move(rows).error());
+    return pg::ReadCosignatures(*rows);
+  });
+}
+
 }  // namespace acta::store

@@ -76,6 +76,8 @@ class PostgresStore final : public Store {
   Status AddCheckpoint(const StoredCheckpoint& checkpoint) override;
   Result<std::vector<StoredCheckpoint>> ListCheckpoints() override;
   Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
+  Status AddCosignature(const StoredCosignature& cosignature) override;
+  Result<std::vector<StoredCosignature>> ListCosignatures(uint64_t min_size) override;
   Result<uint64_t> SequencedCount() override;
   Status ForEachSequenced(uint64_t from, uint64_t to, const Visitor& fn) override;
   Status ForEachAccepted(const Visitor& fn) override;

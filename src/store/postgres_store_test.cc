@@ -92,12 +92,15 @@ TEST_F(PostgresStoreTest, SchemaRefusesDeletesAndRewrites) {
   ACTA_ASSERT_OK(store->InsertAccepted({&a, 1}));
   std::vector<Hash256> leaves = {a.leaf_hash};
   ACTA_ASSERT_OK(store->Sequence(0, leaves, TestCheckpoint(1)));
+  const StoredCheckpoint cp = TestCheckpoint(1);
+  ACTA_ASSERT_OK(store->AddCosignature({cp.size, cp.root, 0, "\u2014 w AAAA\n"}));
 
   for (const char* sql :
        {"DELETE FROM accepted", "TRUNCATE accepted CASCADE", "UPDATE accepted SET bytes = '\\x00'",
         "UPDATE accepted SET conflict = true", "UPDATE accepted SET seq = 5",
         "DELETE FROM checkpoints", "TRUNCATE checkpoints", "UPDATE checkpoints SET size = 0",
-        "UPDATE log_head SET size = 0", "DELETE FROM log_head"}) {
+        "UPDATE log_head SET size = 0", "DELETE FROM log_head", "DELETE FROM cosignatures",
+        "TRUNCATE cosignatures", "UPDATE cosignatures SET line = '\\x00'"}) {
     ACTA_ASSERT_ERROR(PgExec(url_, sql), ErrorCode::kFailedPrecondition);
   }
   // A second sequencer that bypasses Sequence still cannot reuse an index.

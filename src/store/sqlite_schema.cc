@@ -60,6 +60,22 @@ BEGIN SELECT RAISE(ABORT, 'checkpoints are never deleted'); END;
 CREATE TRIGGER checkpoints_immutable BEFORE UPDATE ON checkpoints
 BEGIN SELECT RAISE(ABORT, 'checkpoints are never modified'); END;
 )sql"},
+    {2, R"sql(
+-- Witness cosignatures of stored checkpoints (issue #16), one per
+-- (size, root, witness): a restarted center serves what it collected.
+CREATE TABLE cosignatures (
+  size    INTEGER NOT NULL CHECK (size >= 0),
+  root    BLOB    NOT NULL CHECK (length(root) = 32),
+  witness INTEGER NOT NULL CHECK (witness BETWEEN 0 AND 4294967295),
+  line    TEXT    NOT NULL,
+  PRIMARY KEY (size, root, witness)
+) WITHOUT ROWID;
+CREATE INDEX checkpoints_by_size ON checkpoints (size, root);
+CREATE TRIGGER cosignatures_no_delete BEFORE DELETE ON cosignatures
+BEGIN SELECT RAISE(ABORT, 'cosignatures are never deleted'); END;
+CREATE TRIGGER cosignatures_immutable BEFORE UPDATE ON cosignatures
+BEGIN SELECT RAISE(ABORT, 'cosignatures are never modified'); END;
+)sql"},
 };
 
 }  // namespace

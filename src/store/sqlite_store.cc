@@ -464,4 +464,59 @@ Result<uint64_t> SqliteStore::SequencedCount() {
   return CountSequenced(**reader);
 }
 
+Status SqliteStore::AddCosignature(const StoredCosignature& cosignature) {
+  ACTA_RETURN_IF_ERROR(CheckInitialized());
+  ACTA_RETURN_IF_ERROR(ValidateCosignature(cosignature));
+  std::lock_guard lock(write_mu_);
+  auto txn = WriteTransaction::Begin(*writer_);
+  if (!txn) return std::unexpected(std::move(txn).error());
+  {
+    auto known = writer_->Prepare("SELECT 1 FROM checkpoints WHERE size = ? AND root = ? LIMIT 1");
+    if (!known) return std::unexpected(std::move(known).error());
+    known->BindInt(1, static_cast<int64_t>(cosignature.size));
+    known->BindBlob(2, cosignature.root);
+    auto row = known->Step();
+    if (!row) return std::unexpected(std::move(row).error());
+    if (!*row) {
+      return MakeError(ErrorCode::kFailedPrecondition,
+                       "no stored checkpoint of size " + std::to_string(cosignature.size) +
+                           " has the cosigned root " + HexEncode(cosignature.root));
+    }
+  }
+  auto insert = writer_->Prepare(
+      "INSERT OR IGNORE INTO cosignatures (size, root, witness, line) VALUES (?, ?, ?, ?)");
+  if (!insert) return std::unexpected(std::move(insert).error());
+  insert->BindInt(1, static_cast<int64_t>(cosignature.size));
+  insert->BindBlob(2, cosignature.root);
+  insert->BindInt(3, cosignature.witness);
+  insert->BindText(4, cosignature.line);
+  ACTA_RETURN_IF_ERROR(insert->Run());
+  return txn->Commit();
+}
+
+Result<std::vector<StoredCosignature>> SqliteStore::ListCosignatures(uint64_t min_size) {
+  ACTA_RETURN_IF_ERROR(CheckInitialized());
+  auto reader = AcquireReader();
+  if (!reader) return std::unexpected(std::move(reader).error());
+  auto stmt = (*reader)->Prepare(
+      "SELECT size, root, witness, line FROM cosignatures WHERE size >= ? "
+      "ORDER BY size, root, witness");
+  if (!stmt) return std::unexpected(std::move(stmt).error());
+  stmt->BindInt(1, static_cast<int64_t>(std::min<uint64_t>(min_size, INT64_MAX)));
+  std::vector<StoredCosignature> out;
+  while (true) {
+    auto row = stmt->Step();
+    if (!row) return std::unexpected(std::move(row).error());
+    if (!*row) return out;
+    StoredCosignature c;
+    c.size = static_cast<uint64_t>(stmt->Int(0));
+    auto root = FixedBlob<32>(stmt->Blob(1), "cosignature root");
+    if (!root) return std::unexpected(std::move(root).error());
+    c.root = *root;
+    c.witness = static_cast<uint32_t>(stmt->Int(2));
+    c.line = std::string(stmt->Text(3));
+    out.push_back(std::move(c));
+  }
+}
+
 }  // namespace acta::store

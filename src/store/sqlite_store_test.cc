@@ -133,6 +133,10 @@ TEST_F(SqliteStoreTest, SchemaRefusesDeletesAndRewrites) {
   ACTA_ASSERT_ERROR(RawExec("UPDATE accepted SET seq = 5"), ErrorCode::kFailedPrecondition);
   ACTA_ASSERT_ERROR(RawExec("DELETE FROM checkpoints"), ErrorCode::kFailedPrecondition);
   ACTA_ASSERT_ERROR(RawExec("UPDATE checkpoints SET size = 0"), ErrorCode::kFailedPrecondition);
+  const StoredCheckpoint cp = testing::TestCheckpoint(1);
+  ACTA_ASSERT_OK((*store)->AddCosignature({cp.size, cp.root, 0, "\u2014 w AAAA\n"}));
+  ACTA_ASSERT_ERROR(RawExec("DELETE FROM cosignatures"), ErrorCode::kFailedPrecondition);
+  ACTA_ASSERT_ERROR(RawExec("UPDATE cosignatures SET line = 'x'"), ErrorCode::kFailedPrecondition);
   auto found = (*store)->FindByLeaf(a.leaf_hash);
   ACTA_ASSERT_OK(found);
   a.seq = 0;

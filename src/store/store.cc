@@ -51,6 +51,15 @@ Status ValidateCheckpoint(const StoredCheckpoint& checkpoint) {
   return Ok();
 }
 
+Status ValidateCosignature(const StoredCosignature& cosignature) {
+  const std::string& line = cosignature.line;
+  if (line.size() < 2 || line.back() != '\n' || line.find('\n') != line.size() - 1) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "cosignature line must be one non-empty line ending in a newline");
+  }
+  return Ok();
+}
+
 Status CheckCheckpointPlacement(const StoredCheckpoint& checkpoint, uint64_t log_size,
                                 bool exact_size, const std::optional<StoredCheckpoint>& latest) {
   ACTA_RETURN_IF_ERROR(ValidateCheckpoint(checkpoint));

@@ -1,6 +1,7 @@
 // The center's durable state behind one backend-neutral interface: every
 // accepted acta (with its receipt and, once sequenced, its log index) and
-// every checkpoint ever signed. SQLite is the embedded backend
+// every checkpoint ever signed, with the witnesses' cosignatures of them.
+// SQLite is the embedded backend
 // (store/sqlite_store.h); PostgreSQL will implement the same interface, and
 // store/store_conformance.h holds the tests every backend must pass.
 //
@@ -56,6 +57,18 @@ struct StoredCheckpoint {
   bool operator==(const StoredCheckpoint&) const = default;
 };
 
+// A witness's cosignature line for a stored checkpoint (C2SP
+// tlog-cosignature), kept so that a restarted center and every center node
+// on one store serve the same cosigned note (center/cosignature_collector.h).
+struct StoredCosignature {
+  uint64_t size = 0;
+  Hash256 root{};        // the tree cosigned: a line is never served with another tree's note
+  uint32_t witness = 0;  // index into the manifest's witnesses (the store is one election's)
+  std::string line;      // the signature line exactly as appended to the note, "\n" at its end
+
+  bool operator==(const StoredCosignature&) const = default;
+};
+
 // The log's head: its size and the Merkle root of its entries. A fenced
 // Sequence compares and swaps it, so the store accepts an extension only
 // from a sequencer whose tree is exactly the store's.
@@ -75,6 +88,9 @@ struct TreeHead {
 // The field checks every backend makes on a checkpoint: non-empty note,
 // created_at_ms below 2^63. kInvalidArgument otherwise.
 [[nodiscard]] Status ValidateCheckpoint(const StoredCheckpoint& checkpoint);
+// The field checks every backend makes on a cosignature: `line` is one
+// non-empty line ending in "\n". kInvalidArgument otherwise.
+[[nodiscard]] Status ValidateCosignature(const StoredCosignature& cosignature);
 // Every backend refuses a store whose schema is newer than this build's:
 // kUnsupportedVersion naming both versions.
 [[nodiscard]] Status CheckSchemaNotNewer(int64_t stored_version, int64_t supported_version);
@@ -181,6 +197,19 @@ class Store {
   [[nodiscard]] virtual Result<std::vector<StoredCheckpoint>> ListCheckpoints() = 0;
   // The most recently stored checkpoint, or nullopt if none.
   [[nodiscard]] virtual Result<std::optional<StoredCheckpoint>> LatestCheckpoint() = 0;
+
+  // Stores a witness's cosignature of a stored checkpoint, durably.
+  // Idempotent: when one is already stored for (size, root, witness) that
+  // one is kept and this returns OK (a witness asked again cosigns again
+  // with a new timestamp; both lines verify). Rows are never deleted or
+  // changed.
+  // Errors: kInvalidArgument if it fails ValidateCosignature;
+  // kFailedPrecondition if no stored checkpoint has that size and root.
+  [[nodiscard]] virtual Status AddCosignature(const StoredCosignature& cosignature) = 0;
+  // The stored cosignatures of checkpoints of at least `min_size` entries,
+  // ordered by size, root, then witness.
+  [[nodiscard]] virtual Result<std::vector<StoredCosignature>> ListCosignatures(
+      uint64_t min_size) = 0;
 
   // Number of sequenced entries; they hold indexes 0 .. count-1.
   [[nodiscard]] virtual Result<uint64_t> SequencedCount() = 0;

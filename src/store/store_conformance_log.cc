@@ -186,6 +186,56 @@ TEST_P(StoreConformanceTest, CheckpointsAreListedInOrderAndNeverGoBack) {
   EXPECT_EQ(**latest, TestCheckpoint(5, 3));
 }
 
+// Witness cosignatures (issue #16): one per (size, root, witness), only
+// beside a stored checkpoint of that tree, kept as first stored, visible to
+// a second store object on the same location (another center node or a
+// restarted one).
+TEST_P(StoreConformanceTest, CosignaturesAreKeptOnceBesideTheirCheckpoint) {
+  std::unique_ptr<Store> store, other;
+  ASSERT_NO_FATAL_FAILURE(OpenInitialized(store));
+  std::vector<AcceptedActa> actas = {TestActa(1), TestActa(2), TestActa(3)};
+  ACTA_ASSERT_OK(store->InsertAccepted(actas));
+  auto leaves = Leaves(actas);
+  ACTA_ASSERT_OK(store->Sequence(0, std::span(leaves).subspan(0, 2), TestCheckpoint(2, 1)));
+  ACTA_ASSERT_OK(store->Sequence(2, std::span(leaves).subspan(2), TestCheckpoint(3, 2)));
+  const StoredCheckpoint two = TestCheckpoint(2, 1), three = TestCheckpoint(3, 2);
+  const StoredCosignature a{two.size, two.root, 0, "\u2014 w0 AAAA\n"};
+  const StoredCosignature b{three.size, three.root, 1, "\u2014 w1 BBBB\n"};
+  const StoredCosignature c{three.size, three.root, 0, "\u2014 w0 CCCC\n"};
+  ACTA_ASSERT_OK(store->AddCosignature(b));
+  ACTA_ASSERT_OK(store->AddCosignature(a));
+  ACTA_ASSERT_OK(store->AddCosignature(c));
+  // The same witness again for the same tree: the first line stays.
+  StoredCosignature again = b;
+  again.line = "\u2014 w1 DDDD\n";
+  ACTA_ASSERT_OK(store->AddCosignature(again));
+  // No stored checkpoint of that tree: size 3 with another root, size 9.
+  StoredCosignature other_root = b;
+  other_root.root = Root(0xEE);
+  ACTA_ASSERT_ERROR(store->AddCosignature(other_root), ErrorCode::kFailedPrecondition);
+  StoredCosignature beyond = b;
+  beyond.size = 9;
+  ACTA_ASSERT_ERROR(store->AddCosignature(beyond), ErrorCode::kFailedPrecondition);
+  // Not one line ending in a newline.
+  for (const char* bad : {"", "\n", "\u2014 w1 BBBB", "\u2014 w1 BB\nBB\n"}) {
+    StoredCosignature malformed = b;
+    malformed.line = bad;
+    ACTA_ASSERT_ERROR(store->AddCosignature(malformed), ErrorCode::kInvalidArgument);
+  }
+
+  ASSERT_NO_FATAL_FAILURE(Open(other));
+  ACTA_ASSERT_OK(other->Initialize(kElectionA));
+  auto all = other->ListCosignatures(0);
+  ACTA_ASSERT_OK(all);
+  EXPECT_EQ(*all, (std::vector<StoredCosignature>{a, c, b}));  // by size, root, witness
+  auto newer = other->ListCosignatures(3);
+  ACTA_ASSERT_OK(newer);
+  EXPECT_EQ(*newer, (std::vector<StoredCosignature>{c, b}));
+  auto none = other->ListCosignatures(4);
+  ACTA_ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_P(StoreConformanceTest, ForEachSequencedStreamsRangesInSeqOrder) {
   std::unique_ptr<Store> store;
   ASSERT_NO_FATAL_FAILURE(OpenInitialized(store));

@@ -59,6 +59,12 @@ class InterleavingStore final : public store::Store {
   Result<std::optional<store::StoredCheckpoint>> LatestCheckpoint() override {
     return base_.LatestCheckpoint();
   }
+  Status AddCosignature(const store::StoredCosignature& c) override {
+    return base_.AddCosignature(c);
+  }
+  Result<std::vector<store::StoredCosignature>> ListCosignatures(uint64_t min_size) override {
+    return base_.ListCosignatures(min_size);
+  }
   Result<uint64_t> SequencedCount() override { return base_.SequencedCount(); }
   Status ForEachSequenced(uint64_t from, uint64_t to, const Visitor& fn) override {
     return base_.ForEachSequenced(from, to, fn);

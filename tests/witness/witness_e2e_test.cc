@@ -123,6 +123,29 @@ TEST_F(WitnessE2eTest, BelowQuorumFailsOnlyWhenRequiredAndARestartedWitnessResum
   EXPECT_EQ(witnesses_[1]->witness().counters().cosigned, 1u);
 }
 
+// Cosignatures are in the store: a center restarted while every witness is
+// down serves the same cosigned notes it served before, and the quorum.
+TEST_F(WitnessE2eTest, ARestartedCenterServesTheCosignaturesItStored) {
+  SubmitTables(0, 4);
+  ASSERT_EQ(WaitForCosigners(3), 3u);
+  const std::string latest(Get("/checkpoint").BodyText());
+  const std::string listed(Get("/v1/checkpoints").BodyText());
+  witnesses_.clear();  // all three down from here on
+  StopCenter();
+  StartCenter();
+  EXPECT_EQ(Get("/checkpoint").BodyText(), latest);
+  EXPECT_EQ(Get("/v1/checkpoints").BodyText(), listed);
+  auto checked = log::VerifyCheckpointForManifest(latest, *manifest_);
+  ASSERT_TRUE(checked) << checked.error().ToString();
+  EXPECT_EQ(checked->witnesses.size(), 3u);
+  EXPECT_EQ(center_->cosignatures()->CosignersOf(4).size(), 3u);
+  EXPECT_NE(center_->RenderMetrics().find("acta_witness_quorum_size 4\n"), std::string::npos)
+      << center_->RenderMetrics();
+  verify::Report r = Verify(true);
+  EXPECT_TRUE(r.ok()) << verify::FormatReport(r);
+  EXPECT_EQ(r.latest_size, 4u);
+}
+
 TEST_F(WitnessE2eTest, AMirrorRepublishesTheCosignedNoteAndReadersCheckTheSameQuorum) {
   SubmitTables(0, 10);
   ASSERT_EQ(WaitForCosigners(3), 3u);

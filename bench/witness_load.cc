@@ -183,7 +183,7 @@ int main(int argc, char** argv) {
                                        o.collect_cosignatures = witnesses;
                                        o.witness_urls = urls;
                                      });
-      LoadOptions lo;
+      bench::LoadOptions lo;
       lo.port = center->ingest_port();
       LoadResult r = RunLoad(lo, requests);
       WaitLogSize(*center, r.ok);

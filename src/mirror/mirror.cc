@@ -1,6 +1,11 @@
 #include "mirror/mirror.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <span>
@@ -35,6 +40,23 @@ Status RemoveLeftoverTempFiles(const std::string& root) {
   }
   if (ec) return MakeError(ErrorCode::kIo, "cannot list " + root + ": " + ec.message());
   for (const auto& p : stale) fs::remove(p, ec);
+  return Ok();
+}
+
+// What an earlier run renamed into place is served from now on, even if
+// that run then stopped on an error before it made the directory entries
+// durable (a failed fsync of a directory after the checkpoint's rename):
+// flush the whole file system before going on, or refuse to start.
+Status SyncPublished(const std::string& root) {
+  const int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return MakeError(ErrorCode::kIo, "cannot open " + root + ": " + std::strerror(errno));
+  const int rc = ::syncfs(fd);
+  const int saved = errno;
+  ::close(fd);
+  if (rc != 0) {
+    return MakeError(ErrorCode::kIo, "cannot syncfs " + root + ": " + std::strerror(saved) +
+                                         " (the files it serves may not be on disk)");
+  }
   return Ok();
 }
 
@@ -190,6 +212,7 @@ Result<std::unique_ptr<Mirror>> Mirror::Open(MirrorOptions options, ClientFactor
   fs::create_directories(root, ec);
   if (ec) return MakeError(ErrorCode::kIo, "cannot create " + root + ": " + ec.message());
   ACTA_RETURN_IF_ERROR(RemoveLeftoverTempFiles(root));
+  ACTA_RETURN_IF_ERROR(SyncPublished(root));
   auto client = s->clients();
   if (!client) return std::unexpected(client.error());
   s->client = std::move(*client);

@@ -19,8 +19,10 @@
 // tables, CSV, checkpoint list, arrivals, the dashboard); the checkpoint
 // last, byte for byte as the source served it (cosignature lines included).
 //
-// Resumable: Open re-derives the tree and tally from the directory's own
-// bundles and refuses a directory that does not reproduce its checkpoint.
+// Resumable: Open flushes the directory's file system (what a run that
+// stopped on an error renamed into place is durable before it is served
+// on), re-derives the tree and tally from the directory's own bundles and
+// refuses a directory that does not reproduce its checkpoint.
 // Not thread-safe.
 #pragma once
 

@@ -157,13 +157,13 @@ Connection::~Connection() {
   sqlite3_close(db_);
 }
 
-Status Connection::Exec(const char* sql) {
+Status Connection::Exec(const char* sql, std::string_view what) {
   char* message = nullptr;
   int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &message);
   if (rc == SQLITE_OK) return Ok();
   std::string text = message != nullptr ? message : sqlite3_errstr(rc);
   sqlite3_free(message);
-  Error error = SqliteError(rc, db_, sql);
+  Error error = SqliteError(rc, db_, what.empty() ? std::string_view(sql) : what);
   if (error.message.find(text) == std::string::npos) error.message += " (" + text + ")";
   return std::unexpected(std::move(error));
 }

@@ -77,7 +77,9 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   // Runs one or more statements that return no rows (DDL, BEGIN...).
-  [[nodiscard]] Status Exec(const char* sql);
+  // `what` names the SQL in an error (default: the SQL itself; a schema
+  // of many statements is better named than quoted).
+  [[nodiscard]] Status Exec(const char* sql, std::string_view what = {});
   // Returns the cached statement for `sql`, preparing it on first use.
   // kInternal if the same statement is already lent out.
   [[nodiscard]] Result<Statement> Prepare(const std::string& sql);

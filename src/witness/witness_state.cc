@@ -31,9 +31,20 @@ WitnessState::WitnessState(std::unique_ptr<store::sqlite::Connection> db) : db_(
 WitnessState::~WitnessState() = default;
 
 Result<std::unique_ptr<WitnessState>> WitnessState::Open(const std::string& path) {
+  // Start-up errors name the file, so that an operator knows which one failed.
+  auto opened = OpenAt(path);
+  if (!opened) {
+    Error e = opened.error();
+    if (!e.message.starts_with(path)) e.message = "witness state " + path + ": " + e.message;
+    return std::unexpected(std::move(e));
+  }
+  return opened;
+}
+
+Result<std::unique_ptr<WitnessState>> WitnessState::OpenAt(const std::string& path) {
   auto db = store::sqlite::Connection::Open(path, /*read_only=*/false, /*busy_timeout_ms=*/5000);
   if (!db) return std::unexpected(db.error());
-  ACTA_RETURN_IF_ERROR((*db)->Exec(kSchema));
+  ACTA_RETURN_IF_ERROR((*db)->Exec(kSchema, "create the witness schema"));
   auto get = (*db)->Prepare("SELECT value FROM witness_meta WHERE key = 'schema_version'");
   if (!get) return std::unexpected(get.error());
   auto row = get->Step();

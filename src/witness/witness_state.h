@@ -36,8 +36,8 @@ struct CosignedRecord {
 
 class WitnessState {
  public:
-  // Opens (creating) the database at `path`. Errors: kIo, kCorruption,
-  // kUnsupportedVersion (a newer schema).
+  // Opens (creating) the database at `path`. Errors (their messages name
+  // the file): kIo, kCorruption, kUnsupportedVersion (a newer schema).
   [[nodiscard]] static Result<std::unique_ptr<WitnessState>> Open(const std::string& path);
   ~WitnessState();
   WitnessState(const WitnessState&) = delete;
@@ -56,6 +56,7 @@ class WitnessState {
 
  private:
   explicit WitnessState(std::unique_ptr<store::sqlite::Connection> db);
+  [[nodiscard]] static Result<std::unique_ptr<WitnessState>> OpenAt(const std::string& path);
   std::unique_ptr<store::sqlite::Connection> db_;
 };
 

@@ -15,6 +15,7 @@
 #include "terminal/http_client.h"
 #include "verify/state.h"
 #include "witness/add_checkpoint.h"
+#include "witness/testing/test_log.h"
 #include "witness/witness_service.h"
 
 namespace acta::witness {
@@ -24,35 +25,6 @@ using acta::testing::FixedSeed;
 using acta::testing::VectorCenter;
 
 constexpr std::string_view kOrigin = "acta/witness-test";
-
-// A log the test controls: entries are "<tag>-<i>", so two tags give two
-// histories of the same sizes (a split view).
-struct TestLog {
-  NamedSigningKey key = VectorCenter();
-  log::MerkleTree tree;
-  std::string tag;
-
-  explicit TestLog(std::string t = "a") : tag(std::move(t)) {}
-  void Grow(uint64_t n) {
-    while (tree.size() < n) {
-      const std::string e = tag + "-" + std::to_string(tree.size());
-      tree.Append(log::HashLeaf(AsBytes(e)));
-    }
-  }
-  log::Checkpoint At(uint64_t n) {
-    Grow(n);
-    return log::Checkpoint{std::string(kOrigin), n, tree.RootAt(n).value(), {}};
-  }
-  std::string Note(uint64_t n) { return log::SignCheckpoint(At(n), key); }
-  std::string Body(uint64_t old, uint64_t n) {
-    AddCheckpointRequest r;
-    r.old_size = old;
-    Grow(n);
-    if (old > 0) r.proof = tree.ConsistencyProof(old, n).value();
-    r.checkpoint = Note(n);
-    return FormatAddCheckpoint(r);
-  }
-};
 
 class WitnessTest : public ::testing::Test {
  protected:
@@ -82,7 +54,7 @@ class WitnessTest : public ::testing::Test {
   std::filesystem::path dir_;
   FakeClock clock_{1'800'000'000'123};
   NamedCosignerKey key_ = NamedCosignerKey::From("witness.test/w", FixedSeed(0x61));
-  TestLog log_;
+  testing::TestLog log_{std::string(kOrigin)};
   std::unique_ptr<WitnessState> state_;
   std::unique_ptr<Witness> witness_;
 };
@@ -154,7 +126,7 @@ TEST_F(WitnessTest, StateSurvivesARestart) {
 TEST_F(WitnessTest, SplitViewIsRefusedAndCaught) {
   // The center shows log A to witness 1 and 2, then a different log B of
   // the same size to witness 2.
-  TestLog b("b");
+  testing::TestLog b(std::string(kOrigin), "b");
   ASSERT_EQ(Add(log_.Body(0, 5)).status, 200);
   WitnessAnswer second_root = Add(b.Body(5, 5));
   EXPECT_EQ(second_root.status, 422) << second_root.body;

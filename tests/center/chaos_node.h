@@ -1,8 +1,7 @@
-// A real `acta center` process for the chaos tests (tests/center/chaos_test.cc):
-// started with fork/exec of the built binary so that SIGKILL is a real crash
-// (no destructor, no final checkpoint, sockets and PostgreSQL sessions torn
-// down by the kernel), and restartable on the same ports so terminals keep
-// their URLs.
+// A real `acta center` process for the chaos tests (tests/center/chaos_test.cc)
+// on an ActaProcess (acta_process.h: SIGKILL is a real crash, no final
+// checkpoint, PostgreSQL sessions torn down by the kernel), restartable on
+// the same ports so terminals keep their URLs.
 //
 // Thread-safety: none; one test thread drives a NodeProcess.
 #pragma once
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "tests/center/acta_process.h"
 
 namespace acta::testing::chaos {
 
@@ -22,12 +22,6 @@ namespace acta::testing::chaos {
 // closed). Another process may take it before we bind it again; the
 // listeners set SO_REUSEADDR, so a restart on the same port works.
 uint16_t PickFreePort();
-
-// Runs `acta args...` to completion with stdout and stderr into `log_path`;
-// returns its exit code (128 + signal), or -1 if it did not finish within
-// `timeout` (it is then killed) or could not start.
-int RunActa(const std::vector<std::string>& args, const std::string& log_path,
-            std::chrono::milliseconds timeout);
 
 struct NodeConfig {
   std::string name;          // "node1": names the log files
@@ -51,7 +45,6 @@ class NodeProcess {
  public:
   // Picks the node's two ports; starts nothing.
   explicit NodeProcess(NodeConfig config);
-  ~NodeProcess();  // SIGKILLs a process still running
   NodeProcess(const NodeProcess&) = delete;
   NodeProcess& operator=(const NodeProcess&) = delete;
 
@@ -62,29 +55,30 @@ class NodeProcess {
   [[nodiscard]] Status Start(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   // SIGKILL of the node's whole process group (the node and its wrapper)
   // and reap. No-op if not running.
-  void Kill();
+  void Kill() { process_.Kill(); }
   // SIGTERM and wait at most `timeout` for a graceful exit; returns the
   // exit code (128 + signal if killed by one), or -1 after a timeout (then
   // it is SIGKILLed).
-  int Terminate(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  int Terminate(std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+    return process_.Terminate(timeout);
+  }
   // Whether the process still runs (reaps it if it exited by itself).
-  bool Running();
+  bool Running() { return process_.Running(); }
 
   const std::string& name() const { return config_.name; }
   std::string ingest_url() const;
   std::string public_url() const;
   // The log files of the current (or last) incarnation.
-  std::string out_path() const;
-  std::string err_path() const;
+  std::string out_path() const { return process_.out_path(); }
+  std::string err_path() const { return process_.err_path(); }
   // The ends of both, for failure messages.
-  std::string LogTail(size_t max_bytes = 1500) const;
+  std::string LogTail(size_t max_bytes = 1500) const { return process_.LogTail(max_bytes); }
 
  private:
   NodeConfig config_;
   uint16_t ingest_port_;
   uint16_t public_port_;
-  pid_t pid_ = -1;
-  int incarnation_ = 0;
+  ActaProcess process_;
 };
 
 }  // namespace acta::testing::chaos

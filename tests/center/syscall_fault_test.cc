@@ -27,11 +27,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -41,6 +38,7 @@
 #include "tests/center/chaos_load.h"
 #include "tests/center/chaos_node.h"
 #include "tests/center/chaos_watch.h"
+#include "tests/center/strace_faults.h"
 
 namespace acta::testing::chaos {
 namespace {
@@ -53,13 +51,6 @@ constexpr uint32_t kTables = 8;
 // others are listed so that a change of SQLite's habits is noticed).
 const std::vector<std::string> kSyscalls = {"openat", "pwrite64",  "write",  "pread64", "fdatasync",
                                             "fsync",  "ftruncate", "unlink", "rename"};
-const std::vector<std::string> kFaults = {"EIO", "ENOSPC", "KILL"};
-
-struct FaultCase {
-  std::string syscall;
-  std::string fault;
-  int nth = 0;
-};
 
 struct CaseResult {
   FaultCase fault;
@@ -71,28 +62,6 @@ struct CaseResult {
   size_t receipts_final = 0;
   bool passed = false;
 };
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Failed assertions so far in the running test (a case passed when it
-// added none).
-int FailedParts() {
-  const auto* result = ::testing::UnitTest::GetInstance()->current_test_info()->result();
-  int failed = 0;
-  for (int i = 0; i < result->total_part_count(); ++i) {
-    failed += result->GetTestPartResult(i).failed() ? 1 : 0;
-  }
-  return failed;
-}
-
-bool StraceWorks() {
-  return std::system("strace -f -qq -o /dev/null /bin/true >/dev/null 2>&1") == 0;
-}
 
 class SyscallFaultTest : public ::testing::Test {
  protected:
@@ -134,28 +103,6 @@ class SyscallFaultTest : public ::testing::Test {
     return c;
   }
 
-  // strace 6.1 with --seccomp-bpf (which stops the center only on the traced
-  // syscalls, so it runs near full speed) never delivers an injected
-  // signal: the kill cases run without it.
-  std::vector<std::string> Strace(const std::string& store_dir, const std::string& trace_out,
-                                  const std::string& inject, bool seccomp = true) const {
-    std::vector<std::string> w = {"/usr/bin/strace", "-f", "-qq", "-o", trace_out};
-    if (seccomp) w.push_back("--seccomp-bpf");
-    for (const auto& p : StorePaths(store_dir)) {
-      w.push_back("-P");
-      w.push_back(p);
-    }
-    std::string set;
-    for (const auto& s : kSyscalls) set += (set.empty() ? "" : ",") + s;
-    w.push_back("-e");
-    w.push_back("trace=" + set);
-    if (!inject.empty()) {
-      w.push_back("-e");
-      w.push_back("inject=" + inject);
-    }
-    return w;
-  }
-
   // Every terminal sends its acta to `node` until it has a receipt or the
   // deadline passes. Returns the deliveries.
   std::vector<TableDelivery> Load(NodeProcess& node, milliseconds deadline,
@@ -180,7 +127,7 @@ class SyscallFaultTest : public ::testing::Test {
     std::filesystem::create_directories(store_dir);
     const std::string trace = store_dir + "/trace.txt";
     NodeConfig c = Config("count", store_dir);
-    c.wrapper = Strace(store_dir, trace, "");
+    c.wrapper = StraceWrapper(StorePaths(store_dir), kSyscalls, trace);
     NodeProcess node(c);
     auto st = node.Start();
     EXPECT_TRUE(st) << st.error().ToString();
@@ -192,20 +139,7 @@ class SyscallFaultTest : public ::testing::Test {
     EXPECT_EQ(node.Terminate(), 0) << node.LogTail();
     EXPECT_EQ(std::count_if(d.begin(), d.end(), [](const auto& x) { return x.delivered; }),
               static_cast<long>(kTables));
-    // Lines are "<tid> <syscall>(...". Count per (tid, syscall).
-    std::map<std::pair<std::string, std::string>, int> per_thread;
-    std::istringstream in(Slurp(trace));
-    for (std::string line; std::getline(in, line);) {
-      std::istringstream words(line);
-      std::string tid, call;
-      words >> tid >> call;
-      const auto paren = call.find('(');
-      if (paren == std::string::npos) continue;  // "<... resumed>" and exits
-      ++per_thread[{tid, call.substr(0, paren)}];
-    }
-    std::map<std::string, int> most;
-    for (const auto& [key, n] : per_thread) most[key.second] = std::max(most[key.second], n);
-    return most;
+    return MostCallsPerThread(Slurp(trace));
   }
 
   CaseResult RunCase(const FaultCase& f, int index) {
@@ -215,11 +149,8 @@ class SyscallFaultTest : public ::testing::Test {
     const std::string store_dir = dir_ + "/case-" + std::to_string(index);
     std::filesystem::create_directories(store_dir);
     const std::string trace = store_dir + "/trace.txt";
-    const std::string action = f.fault == "KILL" ? "signal=SIGKILL" : "error=" + f.fault;
     NodeConfig c = Config("faulted", store_dir);
-    c.wrapper =
-        Strace(store_dir, trace, f.syscall + ":" + action + ":when=" + std::to_string(f.nth),
-               f.fault != "KILL");
+    c.wrapper = StraceWrapper(StorePaths(store_dir), kSyscalls, trace, &f);
 
     std::vector<SeenCheckpoint> seen;
     std::vector<TableDelivery> faulted;
@@ -313,44 +244,9 @@ class SyscallFaultTest : public ::testing::Test {
     return r;
   }
 
-  static std::string Describe(const FaultCase& f) {
-    return f.syscall + " call " + std::to_string(f.nth) + " -> " + f.fault;
-  }
-
   std::string dir_;
   std::unique_ptr<sim::SynthResult> synth_;
 };
-
-// The cases to run: every N (full), every k-th N, or one spread sample.
-std::vector<FaultCase> Plan(const std::map<std::string, int>& counts) {
-  const char* mode = std::getenv("ACTA_SYSCALL_FAULTS");
-  const bool full = mode && std::string(mode) == "full";
-  int step = 0;
-  if (const char* s = std::getenv("ACTA_SYSCALL_STEP")) step = std::max(1, std::atoi(s));
-  std::vector<FaultCase> plan;
-  int salt = 0;
-  for (const auto& syscall : kSyscalls) {
-    auto it = counts.find(syscall);
-    if (it == counts.end() || it->second == 0) continue;
-    const int n = it->second;
-    for (const auto& fault : kFaults) {
-      ++salt;
-      if (full || step > 0) {
-        for (int k = 1; k <= n; k += full ? 1 : step) plan.push_back({syscall, fault, k});
-      } else {
-        // Two N per (syscall, fault), one in each half of 1..n, so that the
-        // early calls (opening, schema) and the late ones (commits,
-        // shutdown) both get hit; which ones varies with the salt.
-        const int half = std::max(1, n / 2);
-        const int early = 1 + (salt * 7919) % half;
-        const int late = std::min(n, half + 1 + (salt * 104729) % std::max(1, n - half));
-        plan.push_back({syscall, fault, early});
-        if (late != early) plan.push_back({syscall, fault, late});
-      }
-    }
-  }
-  return plan;
-}
 
 TEST_F(SyscallFaultTest, EveryReceiptSurvivesAFailingStoreCall) {
   const auto counts = CountCalls();
@@ -360,7 +256,7 @@ TEST_F(SyscallFaultTest, EveryReceiptSurvivesAFailingStoreCall) {
   std::printf("[syscall-faults] calls per thread in a clean run:%s\n", summary.c_str());
   ASSERT_GT(counts.count("pwrite64") + counts.count("write"), 0u) << "no store writes traced";
 
-  const auto plan = Plan(counts);
+  const auto plan = PlanFaultCases(counts, kSyscalls);
   std::vector<CaseResult> results;
   size_t injected = 0, refused_at_start = 0;
   for (size_t i = 0; i < plan.size(); ++i) {
@@ -381,21 +277,9 @@ TEST_F(SyscallFaultTest, EveryReceiptSurvivesAFailingStoreCall) {
               results.size(), injected, refused_at_start);
   EXPECT_GT(injected, 0u) << "no fault was injected: the trace filter matched nothing";
 
-  if (const char* out = std::getenv("ACTA_SYSCALL_OUT")) {
-    nlohmann::json rows = nlohmann::json::array();
-    std::map<std::string, nlohmann::json> by_call;
-    for (const auto& r : results) {
-      auto& row = by_call[r.fault.syscall + "/" + r.fault.fault];
-      row["syscall"] = r.fault.syscall;
-      row["fault"] = r.fault.fault;
-      row["cases"] = row.value("cases", 0) + 1;
-      row["injected"] = row.value("injected", 0) + (r.injected ? 1 : 0);
-      row["passed"] = row.value("passed", 0) + (r.passed ? 1 : 0);
-      row["max_n"] = std::max(row.value("max_n", 0), r.fault.nth);
-    }
-    for (auto& [k, row] : by_call) rows.push_back(row);
-    std::ofstream(out) << nlohmann::json{{"rows", rows}}.dump(2) << "\n";
-  }
+  std::vector<FaultOutcome> outcomes;
+  for (const auto& r : results) outcomes.push_back({r.fault, r.injected, r.passed});
+  WriteFaultResults(outcomes);
 }
 
 }  // namespace

@@ -27,4 +27,10 @@ set(ACTA_FUZZ_TARGET_DEPS
     http_fast_request:acta_http
     photo_decode:acta_photo
     audit_files:acta_audit
-    event_stream:acta_mirror)
+    event_stream:acta_mirror
+    note_keys:acta_core
+    manifest_trust:acta_log
+    verifier_inputs:acta_verify
+    config_file:acta_cli_config
+    url:acta_terminal
+    manifest_csv:acta_core)

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "audit/audit_dir.h"
+#include "core/strict_json.h"
 
 namespace acta::audit {
 
@@ -30,7 +31,7 @@ Status FetchPublishedAudit(http::HttpClient& client, std::string_view name, veri
     ACTA_RETURN_IF_ERROR(get(RoundPath(round, "sample.csv")));
     ACTA_RETURN_IF_ERROR(get(RoundPath(round, "teams.txt")));
     const auto& r = j["rounds"][k - 1];
-    if (r.is_object() && r.value("recorded", false))
+    if (JsonBool(r, "recorded") == true)
       ACTA_RETURN_IF_ERROR(get(RoundPath(round, "hand_counts.csv")));
   }
   return Ok();

@@ -117,4 +117,32 @@ Result<nlohmann::json> ParseStrictJson(std::string_view text, std::string_view w
   return root;
 }
 
+namespace {
+
+const nlohmann::json* Field(const nlohmann::json& j, std::string_view key) {
+  if (!j.is_object()) return nullptr;
+  auto it = j.find(key);
+  return it == j.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+std::optional<uint64_t> JsonUint(const nlohmann::json& j, std::string_view key) {
+  const auto* v = Field(j, key);
+  if (v == nullptr || !v->is_number_unsigned()) return std::nullopt;
+  return v->get<uint64_t>();
+}
+
+std::optional<std::string> JsonString(const nlohmann::json& j, std::string_view key) {
+  const auto* v = Field(j, key);
+  if (v == nullptr || !v->is_string()) return std::nullopt;
+  return v->get<std::string>();
+}
+
+std::optional<bool> JsonBool(const nlohmann::json& j, std::string_view key) {
+  const auto* v = Field(j, key);
+  if (v == nullptr || !v->is_boolean()) return std::nullopt;
+  return v->get<bool>();
+}
+
 }  // namespace acta

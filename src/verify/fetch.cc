@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/strict_json.h"
 #include "log/checkpoint.h"
 #include "log/cosigned_checkpoint.h"
 #include "log/tiles.h"
@@ -248,8 +249,7 @@ class Fetcher {
     const std::string path = BulletinPath(size);
     if (auto have = files_.Read(path); have) {
       json j = json::parse(AsChars(*have), nullptr, false);
-      if (j.is_object() && j.contains("checkpoint") && j["checkpoint"].is_object() &&
-          j["checkpoint"].value("size", UINT64_MAX) == size) {
+      if (j.is_object() && j.contains("checkpoint") && JsonUint(j["checkpoint"], "size") == size) {
         ++stats_.skipped;
         return Ok();
       }

@@ -5,6 +5,7 @@
 // beyond the pinned size (a verifier pinned below its state).
 #include <nlohmann/json.hpp>
 
+#include "core/strict_json.h"
 #include "log/proof.h"
 #include "verify/dump_layout.h"
 #include "verify/internal/checks.h"
@@ -60,7 +61,7 @@ bool ProveExtends(const Files& files, const Report& pinned, uint64_t size, const
 Result<std::vector<Hash256>> ParseConsistencyProofJson(ByteSpan data, uint64_t from, uint64_t to) {
   json j = json::parse(AsChars(data), nullptr, false);
   if (!j.is_object() || !j.contains("hashes") || !j["hashes"].is_array() ||
-      j.value("from", UINT64_MAX) != from || j.value("to", UINT64_MAX) != to)
+      JsonUint(j, "from") != from || JsonUint(j, "to") != to)
     return MakeError(ErrorCode::kMalformed, "not a consistency proof from " + std::to_string(from) +
                                                 " to " + std::to_string(to));
   std::vector<Hash256> hashes;

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "core/strict_json.h"
 #include "verify/dump_layout.h"
 
 namespace acta::verify {
@@ -43,7 +44,7 @@ std::optional<int64_t> HttpLogSource::PublishedAtMs(uint64_t size) {
   auto j = nlohmann::json::parse(r->BodyText(), nullptr, false);
   if (!j.is_array() || j.size() != 1 || !j[0].is_object()) return std::nullopt;
   const auto& cp = j[0];
-  if (cp.value("size", UINT64_MAX) != size) return std::nullopt;
+  if (JsonUint(cp, "size") != size) return std::nullopt;
   if (!cp.contains("created_at_ms") || !cp["created_at_ms"].is_number_unsigned())
     return std::nullopt;
   return cp["created_at_ms"].get<int64_t>();

@@ -6,6 +6,7 @@
 #include "core/acta_check.h"
 #include "core/file.h"
 #include "core/receipt.h"
+#include "core/strict_json.h"
 #include "log/checkpoint.h"
 #include "log/cosigned_checkpoint.h"
 #include "log/proof.h"
@@ -80,12 +81,12 @@ Status Monitor::LoadOrStart() {
     ACTA_RETURN_IF_ERROR(SaveState());
   } else {
     json j = json::parse(*text, nullptr, false);
-    if (!j.is_object() || j.value("format", "") != kStateFormat || !j.contains("note") ||
-        !j["note"].is_string())
+    if (JsonString(j, "format") != kStateFormat || !JsonString(j, "note"))
       return MakeError(ErrorCode::kMalformed, state_path + ": not an acta monitor state");
-    if (j.value("origin", "") != log::LogOrigin(manifest_->election_id))
+    const std::string origin = JsonString(j, "origin").value_or("");
+    if (origin != log::LogOrigin(manifest_->election_id))
       return MakeError(ErrorCode::kWrongElection,
-                       state_path + " follows log " + j.value("origin", "") + ", not this one");
+                       state_path + " follows log " + origin + ", not this one");
     held_.note = j["note"].get<std::string>();
     if (!held_.note.empty()) {
       auto cp = internal::VerifyCenterCheckpoint(held_.note, *manifest_);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/file.h"
+#include "core/strict_json.h"
 
 namespace acta::verify {
 namespace {
@@ -30,7 +31,7 @@ Result<VerifierState> ParseVerifierState(std::string_view text) {
   auto bad = [](const std::string& why) {
     return MakeError(ErrorCode::kMalformed, "verifier state: " + why);
   };
-  if (!j.is_object() || j.value("format", "") != kStateFormat)
+  if (JsonString(j, "format") != kStateFormat)
     return bad("not an " + std::string(kStateFormat) + " file");
   VerifierState state;
   try {

@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 ACTA := $(BUILD_DIR)/src/cli/acta
 
 .PHONY: all deps configure configure-demo build demo demo-ha ha-faults deb test bench fmt fuzz \
-	fuzz-long syscall-faults asan clean
+	fuzz-long syscall-faults asan tsan clean
 
 all: build
 
@@ -66,6 +66,12 @@ syscall-faults: build
 
 asan: deps
 	$(MAKE) test PRESET=asan
+
+# The threaded parts' tests under ThreadSanitizer (scripts/run-tsan.sh; its
+# own build in build/tsan, so not part of `make test`: docs/SECURITY.md,
+# "Data races").
+tsan: deps
+	bash scripts/run-tsan.sh
 
 fmt:
 	git ls-files '*.h' '*.cc' | xargs clang-format -i

@@ -67,9 +67,8 @@ syscall-faults: build
 asan: deps
 	$(MAKE) test PRESET=asan
 
-# The threaded parts' tests under ThreadSanitizer (scripts/run-tsan.sh; its
-# own build in build/tsan, so not part of `make test`: docs/SECURITY.md,
-# "Data races").
+# Every threaded test program under ThreadSanitizer (scripts/run-tsan.sh, its
+# own build in build/tsan; docs/SECURITY.md, "Data races").
 tsan: deps
 	bash scripts/run-tsan.sh
 

@@ -155,8 +155,8 @@ PublishedCheck VerifyPublished(const std::string& public_url, const Manifest& ma
   vo.require_witnesses = !manifest.witnesses.empty();
   const verify::Report report = verify::VerifyFiles(check.files, vo);
   fmt::print(out, "\n== Public verification (acta verify --center {}{}{}) ==\n{}", public_url,
-             state != nullptr ? " --state" : "",
-             vo.require_witnesses ? " --require-witnesses" : "", verify::FormatReport(report, 10));
+             state != nullptr ? " --state" : "", vo.require_witnesses ? " --require-witnesses" : "",
+             verify::FormatReport(report, 10));
   check.ok = report.ok() && report.tables_counted == manifest.tables.size();
   return check;
 }

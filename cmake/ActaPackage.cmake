@@ -15,7 +15,8 @@ set(ACTA_PACKAGE_STAGE ${CMAKE_BINARY_DIR}/package-stage)
 add_custom_command(
   OUTPUT ${ACTA_PACKAGE_STAGE}/man/acta.1.gz ${ACTA_PACKAGE_STAGE}/center.toml.example
          ${ACTA_PACKAGE_STAGE}/mirror.toml.example ${ACTA_PACKAGE_STAGE}/witness.toml.example
-  COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/make-man-pages.sh $<TARGET_FILE:acta> ${ACTA_PACKAGE_STAGE}/man
+  COMMAND ${ACTA_REPRODUCIBLY}
+          bash ${PROJECT_SOURCE_DIR}/scripts/make-man-pages.sh $<TARGET_FILE:acta> ${ACTA_PACKAGE_STAGE}/man
   COMMAND $<TARGET_FILE:acta> center --print-config
           --election /etc/acta/NAME/election --key /etc/acta/NAME/center.key
           --db sqlite:/var/lib/acta/NAME/center.db
@@ -79,9 +80,13 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_OUTPUT_FILE_PREFIX ${CMAKE_BINARY_DIR}/deb)
 include(CPack)
 
-# Builds the binary, the dashboard, the man pages, then the package.
+# Builds the binary, the dashboard, the man pages, then the package. CPack
+# writes every member of the package with owner root:root, in sorted order,
+# with SOURCE_DATE_EPOCH as its time; the modes are those of the install
+# rules, and of the umask that scripts/reproducibly.sh fixes for the rest
+# (cmake/Reproducible.cmake).
 add_custom_target(deb
-  COMMAND ${CMAKE_CPACK_COMMAND} --config ${CMAKE_BINARY_DIR}/CPackConfig.cmake
+  COMMAND ${ACTA_REPRODUCIBLY} ${CMAKE_CPACK_COMMAND} --config ${CMAKE_BINARY_DIR}/CPackConfig.cmake
   DEPENDS acta web package_files
   WORKING_DIRECTORY ${CMAKE_BINARY_DIR}
   COMMENT "Building the Debian package (build/<preset>/deb/)"

@@ -24,8 +24,9 @@ PACKAGES=(
   strace
   # Keys and builds (#23): PKCS#11 tokens (SoftHSM2 for tests, p11-kit to load
   # modules), and the reproducible-build check (reprotest varies the build,
-  # diffoscope explains a difference, faketime moves the clock).
-  softhsm2 p11-kit libp11-kit-dev opensc reprotest diffoscope faketime
+  # diffoscope explains a difference, faketime moves the clock, disorderfs
+  # shuffles directory order, sudo lets reprotest build as another user).
+  softhsm2 p11-kit libp11-kit-dev opensc reprotest diffoscope faketime disorderfs sudo
 )
 
 missing=()

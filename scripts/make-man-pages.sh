@@ -6,6 +6,9 @@
 #
 #   scripts/make-man-pages.sh ACTA_BINARY OUT_DIR
 set -euo pipefail
+# The pages must not depend on the builder's locale or time zone: help2man
+# takes the date from SOURCE_DATE_EPOCH (in UTC) and its words from the locale.
+export LC_ALL=C.UTF-8 TZ=UTC
 acta="$1"
 out="$2"
 mkdir -p "$out"

@@ -22,6 +22,17 @@ fs::path ExecutableDir() {
   return ec ? fs::path() : exe.parent_path();
 }
 
+// The build tree holding the running binary (the nearest directory above it
+// with CMakeCache.txt), or "" for an installed binary.
+fs::path BuildTreeOf(const fs::path& exe_dir) {
+  std::error_code ec;
+  for (fs::path dir = exe_dir; !dir.empty(); dir = dir.parent_path()) {
+    if (fs::is_regular_file(dir / "CMakeCache.txt", ec)) return dir;
+    if (dir == dir.parent_path()) break;
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::string> FindWebRoot(std::string_view requested) {
@@ -35,8 +46,13 @@ Result<std::string> FindWebRoot(std::string_view requested) {
   std::vector<fs::path> candidates;
   if (const fs::path dir = ExecutableDir(); !dir.empty()) {
     candidates.push_back(dir.parent_path() / "share" / "acta" / "web");
+    // The source tree's web/dist, named relative to the build tree so that
+    // no absolute path of the machine that built it is in the binary (a
+    // reproducible build: docs/SECURITY.md).
+    if (const fs::path build = BuildTreeOf(dir); !build.empty()) {
+      candidates.push_back(build / ACTA_WEB_DIST_FROM_BUILD_TREE);
+    }
   }
-  candidates.emplace_back(ACTA_SOURCE_WEB_ROOT);
   candidates.emplace_back("web/dist");
   for (const fs::path& dir : candidates) {
     if (HasIndex(dir)) {

@@ -14,7 +14,10 @@ namespace acta::center {
 // Otherwise the first of these that holds index.html:
 //   1. the installed location beside the binary: <dir of acta>/../share/acta/web
 //      (/usr/bin/acta -> /usr/share/acta/web, as `make deb` installs it);
-//   2. the source tree the binary was built from (its web/dist);
+//   2. the source tree the binary was built from (its web/dist), for a binary
+//      still in its build tree (found as the nearest directory above the
+//      binary holding CMakeCache.txt; the path from there to web/dist is
+//      compiled in relative, so the binary holds no absolute path);
 //   3. web/dist under the working directory.
 // Returns "" when none does: the API still works and `/` answers 404, so
 // callers say so once at start-up.

@@ -58,6 +58,7 @@ if [ -z "$cxx" ]; then
 fi
 
 build_dir=build/fuzz
+mkdir -p build
 echo "run-fuzz: building the fuzz targets with $cxx in $build_dir"
 cmake --preset fuzz -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" >"$build_dir.configure.log" 2>&1 || {
   cat "$build_dir.configure.log" >&2; exit 1; }

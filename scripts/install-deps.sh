@@ -27,6 +27,9 @@ PACKAGES=(
   # diffoscope explains a difference, faketime moves the clock, disorderfs
   # shuffles directory order, sudo lets reprotest build as another user).
   softhsm2 p11-kit libp11-kit-dev opensc reprotest diffoscope faketime disorderfs sudo
+  # An independent signed-note verifier for token-signed checkpoints
+  # (tests/token/verify_note.py) and the receipt-key test vector.
+  python3-cryptography
 )
 
 missing=()

@@ -66,6 +66,11 @@ if [ -x "$build_dir/bench/witness_load" ]; then
       --tables "${ACTA_BENCH_WITNESS_TABLES:-20000}" --out "$out/witness.json"
   python3 bench/report.py witness "$out/witness.json" --title "Witnesses" --build "$build"
 fi
+if [ -x "$build_dir/bench/sign_paths" ]; then
+  echo "run-bench: sign_paths (signatures/s: key in memory, SoftHSM2 token, receipt key)"
+  "$build_dir/bench/sign_paths" --seconds "${ACTA_BENCH_SIGN_SECONDS:-3}" --out "$out/sign_paths.json"
+  python3 bench/report.py sign_paths "$out/sign_paths.json" --title "Signing keys" --build "$build"
+fi
 if [ -x "$build_dir/bench/monitor_load" ]; then
   echo "run-bench: monitor_load (the monitor following a 1,000,000-acta log; the demo's monitor lag)"
   "$build_dir/src/cli/acta" demo --json --no-verify > "$out/demo-monitor.json" 2>/dev/null || true

@@ -106,15 +106,10 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   auto files = ReadElectionFiles(options.election_dir);
   if (!files) return std::unexpected(files.error());
 
-  auto key = LoadSigningKeyFile(options.key_file);
+  auto key = OpenCenterKey(options.key_file, options.pin_file, m);
   if (!key) return std::unexpected(key.error());
-  const VerifierKey* listed = m.FindCenter(key->key_id);
-  if (listed == nullptr || listed->key != key->key.public_key()) {
-    return MakeError(ErrorCode::kPermissionDenied, options.key_file + ": this center key (" +
-                                                       key->verifier().ToString() +
-                                                       ") is not listed in the manifest's centers");
-  }
-  c->key_ = std::make_unique<NamedSigningKey>(std::move(*key));
+  c->key_ = std::move(*key);
+  spdlog::info("center key {} ({})", c->key_.name, c->key_.signer->Describe());
   if (options.transport_key_files.empty()) {
     options.transport_key_files.push_back(
         (std::filesystem::path(options.election_dir) / "secrets" / "transport.key").string());
@@ -153,7 +148,7 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   auto state = LogState::Create(m);
   if (!state) return std::unexpected(state.error());
   c->state_ = std::move(*state);
-  c->sequencer_ = std::make_unique<Sequencer>(*c->store_, *c->state_, *c->key_, clock,
+  c->sequencer_ = std::make_unique<Sequencer>(*c->store_, *c->state_, c->key_.named(), clock,
                                               options.sequencer, c->lease_.get());
   if (auto st = c->sequencer_->Recover(); !st) return in_store(st.error());
 
@@ -161,8 +156,8 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   store::GroupCommitOptions commit = options.commit;
   commit.on_commit = c->operations_metrics_->CommitObserver();
   c->committer_ = std::make_unique<store::GroupCommitter>(*c->store_, std::move(commit));
-  c->ingest_ = std::make_unique<IngestService>(m, std::move(*masters), *c->key_, *c->committer_,
-                                               clock, options.ingest);
+  c->ingest_ = std::make_unique<IngestService>(m, std::move(*masters), c->key_.named(),
+                                               *c->committer_, clock, options.ingest);
   if (auto st = c->ingest_->Recover(*c->store_); !st) return in_store(st.error());
   // Replays are answered from what Recover read: only once a synchronous
   // standby (if any) holds it, since a restarted primary shows commits that

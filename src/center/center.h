@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "center/center_key.h"
 #include "center/cosignature_collector.h"
 #include "center/http/server.h"
 #include "center/ingest.h"
@@ -30,7 +31,10 @@ struct CenterOptions {
   std::string election_dir;  // manifest.json, tables.bin, manifest.sig
   std::string db_url;        // "sqlite:PATH"
   store::OpenOptions db;     // PostgreSQL only: synchronous standby, answer timeout
-  std::string key_file;      // the center's signer key (must be listed in the manifest)
+  // The center's key (must be listed in the manifest): a key file, or a
+  // pkcs11: URI naming an Ed25519 key in a token (center/center_key.h).
+  std::string key_file;
+  std::string pin_file;  // the token's PIN, with a pkcs11: key
   // Transport master secrets, one per manifest transport_key_ids entry (matched by id).
   std::vector<std::string> transport_key_files;
   std::vector<std::string> ingest_listen = {"127.0.0.1:0"};
@@ -65,7 +69,8 @@ class Center {
  public:
   // Loads and checks everything, recovers state from the store, starts the
   // sequencer and both listeners. Errors name what is wrong (manifest,
-  // key not in the manifest, store of another election, bind failure...).
+  // key not in the manifest, a token's wrong PIN or missing token or key,
+  // store of another election, bind failure...).
   static Result<std::unique_ptr<Center>> Start(CenterOptions options, const Clock& clock);
   ~Center();
 
@@ -88,7 +93,7 @@ class Center {
   Center() = default;
   struct Parts;
   std::unique_ptr<Manifest> manifest_;
-  std::unique_ptr<NamedSigningKey> key_;
+  CenterKey key_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::SequencerLease> lease_;
   std::unique_ptr<LogState> state_;

@@ -101,18 +101,30 @@ std::vector<TransportKey> DeriveTableKeys(const Manifest& manifest,
 }  // namespace
 
 IngestService::IngestService(const Manifest& manifest, std::vector<TransportKey> transport_masters,
-                             const NamedSigningKey& center_key, store::GroupCommitter& committer,
+                             NamedSigner receipt_key, store::GroupCommitter& committer,
                              const Clock& clock, IngestOptions options)
     : manifest_(manifest),
       masters_(std::move(transport_masters)),
       table_keys_(DeriveTableKeys(manifest, masters_)),
-      center_key_(center_key),
+      receipt_key_(std::move(receipt_key)),
       committer_(committer),
       clock_(clock),
       public_budget_(clock, options.public_budget),
       table_limiter_(clock, manifest.tables.size(), options.table_limits),
       table_first_(manifest.tables.size()),
-      pool_(options.verify) {}
+      pool_(options.verify) {
+  if (receipt_key_.signer != nullptr) receipt_key_id_ = receipt_key_.verifier().key_id;
+}
+
+IngestService::IngestService(const Manifest& manifest, std::vector<TransportKey> transport_masters,
+                             const NamedSigningKey& center_key, store::GroupCommitter& committer,
+                             const Clock& clock, IngestOptions options)
+    : IngestService(manifest, std::move(transport_masters), NamedSigner{center_key.name, nullptr},
+                    committer, clock, std::move(options)) {
+  owned_signer_ = std::make_unique<MemorySigner>(center_key.key, "key " + center_key.name);
+  receipt_key_.signer = owned_signer_.get();
+  receipt_key_id_ = center_key.key_id;
+}
 
 IngestService::~IngestService() { Stop(); }
 
@@ -320,8 +332,15 @@ void IngestService::VerifyAndCommit(IngestRequest& req, uint32_t table_id, size_
   }
   // Register, sign the receipt, commit.
   const uint64_t now_ms = static_cast<uint64_t>(clock_.NowUnixMillis());
-  Receipt receipt = Receipt::Sign(manifest_.election_id, leaf, now_ms, center_key_);
-  Bytes receipt_bytes = receipt.Encode();
+  auto receipt =
+      Receipt::SignWith(manifest_.election_id, leaf, now_ms, *receipt_key_.signer, receipt_key_id_);
+  if (!receipt) {
+    table_limiter_.Refund(table_index, req.has_mac ? VerifyLane::kTerminal : VerifyLane::kPublic);
+    return refuse(IngestStatus::kUnavailable, "cannot sign the receipt (" +
+                                                  receipt_key_.signer->Describe() +
+                                                  "): " + receipt.error().message);
+  }
+  Bytes receipt_bytes = receipt->Encode();
   bool conflict = false;
   {
     std::unique_lock lock(mu_);

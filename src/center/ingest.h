@@ -38,6 +38,7 @@
 #include "core/keys.h"
 #include "core/manifest.h"
 #include "core/receipt.h"
+#include "core/signer.h"
 #include "store/group_commit.h"
 #include "store/store.h"
 
@@ -100,6 +101,13 @@ class IngestService {
 
   // All references must outlive the service. `transport_masters[i]` is the
   // master secret with id manifest.transport_key_ids[i].
+  // `receipt_key` signs the receipts: the center key (a key file's, in
+  // memory) or a receipt key (log/receipt_key.h). Receipts are signed once
+  // per acta on the verify workers, so it must be fast.
+  IngestService(const Manifest& manifest, std::vector<TransportKey> transport_masters,
+                NamedSigner receipt_key, store::GroupCommitter& committer, const Clock& clock,
+                IngestOptions options);
+  // With a key file's key, held in memory by the service.
   IngestService(const Manifest& manifest, std::vector<TransportKey> transport_masters,
                 const NamedSigningKey& center_key, store::GroupCommitter& committer,
                 const Clock& clock, IngestOptions options);
@@ -184,7 +192,9 @@ class IngestService {
   // MAC check, which is what a wrong-MAC flood costs us. Zero (and never
   // used) where the manifest names a master key we were not given.
   const std::vector<TransportKey> table_keys_;
-  const NamedSigningKey& center_key_;
+  std::unique_ptr<MemorySigner> owned_signer_;  // a key file's key, or null
+  NamedSigner receipt_key_;
+  uint32_t receipt_key_id_ = 0;
   store::GroupCommitter& committer_;
   const Clock& clock_;
   PublicBudget public_budget_;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "log/signer_notes.h"
+
 namespace acta::center {
 namespace {
 
@@ -20,27 +22,36 @@ ActaBody BodyOrEmpty(const store::AcceptedActa& row, uint64_t seq) {
 
 }  // namespace
 
-Sequencer::Sequencer(store::Store& store, LogState& state, const NamedSigningKey& key,
-                     const Clock& clock, SequencerOptions options, store::SequencerLease* lease)
+Sequencer::Sequencer(store::Store& store, LogState& state, NamedSigner key, const Clock& clock,
+                     SequencerOptions options, store::SequencerLease* lease)
     : store_(store),
       state_(state),
-      key_(key),
+      key_(std::move(key)),
       clock_(clock),
       options_(options),
       origin_(log::LogOrigin(state.manifest().election_id)),
       lease_(lease),
       leader_(lease == nullptr || lease->StillHeld()) {}
 
+Sequencer::Sequencer(store::Store& store, LogState& state, const NamedSigningKey& key,
+                     const Clock& clock, SequencerOptions options, store::SequencerLease* lease)
+    : Sequencer(store, state, NamedSigner{key.name, nullptr}, clock, options, lease) {
+  owned_signer_ = std::make_unique<MemorySigner>(key.key, "key " + key.name);
+  key_.signer = owned_signer_.get();
+}
+
 Sequencer::~Sequencer() { Stop(); }
 
-PublishedCheckpoint Sequencer::MakeCheckpoint(uint64_t size, const Hash256& root) {
+Result<PublishedCheckpoint> Sequencer::MakeCheckpoint(uint64_t size, const Hash256& root) {
   PublishedCheckpoint cp;
   cp.parsed.origin = origin_;
   cp.parsed.size = size;
   cp.parsed.root = root;
   cp.stored.size = size;
   cp.stored.root = root;
-  cp.stored.note = log::SignCheckpoint(cp.parsed, key_);
+  auto note = log::SignCheckpointWith(cp.parsed, key_);
+  if (!note) return std::unexpected(note.error());
+  cp.stored.note = std::move(*note);
   cp.stored.created_at_ms = static_cast<uint64_t>(clock_.NowUnixMillis());
   return cp;
 }
@@ -104,9 +115,10 @@ Status Sequencer::Recover() {
     // No checkpoint yet (a new log), or entries past the last one: sign one
     // for the current tree so there is always a checkpoint to serve.
     state_.RestoreHistory(std::move(*checkpoints));
-    PublishedCheckpoint cp = MakeCheckpoint(*count, tree.Root());
-    if (auto st = store_.AddCheckpoint(cp.stored); !st) return st;
-    state_.PublishOnly(std::move(cp));
+    auto cp = MakeCheckpoint(*count, tree.Root());
+    if (!cp) return std::unexpected(cp.error());
+    if (auto st = store_.AddCheckpoint(cp->stored); !st) return st;
+    state_.PublishOnly(std::move(*cp));
   }
   spdlog::info("log recovered: {} entries, root {}", *count, HexEncode(tree.Root()));
   return Ok();
@@ -178,9 +190,10 @@ Result<size_t> Sequencer::SequencePending(size_t max_entries) {
 Status Sequencer::CheckpointAndPublish(std::span<const ActaBody> bodies,
                                        std::span<const Hash256> leaves, uint64_t first) {
   const log::MerkleTree& tree = state_.tree();
-  PublishedCheckpoint cp = MakeCheckpoint(tree.size(), tree.Root());
-  ACTA_RETURN_IF_ERROR(store_.AddCheckpoint(cp.stored));
-  state_.ApplyAndPublish(bodies, leaves, first, std::move(cp));
+  auto cp = MakeCheckpoint(tree.size(), tree.Root());
+  if (!cp) return std::unexpected(cp.error());
+  ACTA_RETURN_IF_ERROR(store_.AddCheckpoint(cp->stored));
+  state_.ApplyAndPublish(bodies, leaves, first, std::move(*cp));
   return Ok();
 }
 

@@ -38,6 +38,7 @@
 #include "center/log_state.h"
 #include "core/clock.h"
 #include "core/keys.h"
+#include "core/signer.h"
 #include "store/sequencer_lease.h"
 #include "store/store.h"
 
@@ -54,6 +55,11 @@ class Sequencer {
  public:
   // `lease` may be null (a store no other node writes to); when set, this
   // node sequences only while it holds it.
+  // `key` signs the checkpoints (a key in memory or in a PKCS#11 token);
+  // its signer must outlive the sequencer.
+  Sequencer(store::Store& store, LogState& state, NamedSigner key, const Clock& clock,
+            SequencerOptions options, store::SequencerLease* lease = nullptr);
+  // With a key file's key, held in memory by the sequencer.
   Sequencer(store::Store& store, LogState& state, const NamedSigningKey& key, const Clock& clock,
             SequencerOptions options, store::SequencerLease* lease = nullptr);
   ~Sequencer();
@@ -102,11 +108,13 @@ class Sequencer {
   // checkpoint, once ConfirmReplicated holds, and checkpoints them.
   // Returns how many. REQUIRES mu_ and leadership.
   Result<uint64_t> AdoptUncheckpointed();
-  PublishedCheckpoint MakeCheckpoint(uint64_t size, const Hash256& root);
+  // Errors: the signer's (a token that went away: the batch waits).
+  Result<PublishedCheckpoint> MakeCheckpoint(uint64_t size, const Hash256& root);
 
   store::Store& store_;
   LogState& state_;
-  const NamedSigningKey& key_;
+  std::unique_ptr<MemorySigner> owned_signer_;  // a key file's key, or null
+  NamedSigner key_;
   const Clock& clock_;
   const SequencerOptions options_;
   const std::string origin_;

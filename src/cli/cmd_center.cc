@@ -236,7 +236,13 @@ void RegisterCenter(CLI::App& app, RunFn& run) {
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--key", c.key_file,
-                  "The center's signer key file (must be listed in the manifest)");
+                  "The center's key (must be listed in the manifest): a key file, or an Ed25519\n"
+                  "key in a PKCS#11 token named by an RFC 7512 URI, e.g.\n"
+                  "pkcs11:token=acta-center;object=center (docs/OPERATIONS.md, \"Center key in a\n"
+                  "token\"); the center refuses to start on a wrong PIN or a missing token or key");
+  cmd->add_option("--pin-file", c.pin_file,
+                  "With --key pkcs11:...: file holding the token's user PIN (else the URI's\n"
+                  "pin-source)");
   cmd->add_option("--transport-key", c.transport_key_files,
                   "Transport master secret file(s), one per manifest transport key id "
                   "(default: ELECTION/secrets/transport.key)");

@@ -76,6 +76,10 @@ void RegisterDemo(CLI::App& app, RunFn& run) {
                   "State code to black out (e.g. VE-05), \"auto\" (default) or \"none\"");
   cmd->add_flag("--center-restart", o->demo.center_restart,
                 "Stop the center mid-run and bring it back 2 s later");
+  cmd->add_flag("--token", o->demo.token,
+                "Move the center key into a SoftHSM2 token in the work directory (needs\n"
+                "softhsm2) and run the center with --key pkcs11:...; the last checkpoint is\n"
+                "saved as WORKDIR/checkpoint beside WORKDIR/center.vkey");
   cmd->add_flag("--lossy", o->demo.lossy,
                 "A lossy national network: extra loss and cut connections on every link");
   cmd->add_flag("--attack", o->demo.attack,

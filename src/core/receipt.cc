@@ -39,6 +39,19 @@ Receipt Receipt::Sign(const Hash256& election_id, const Hash256& leaf_hash, uint
   return r;
 }
 
+Result<Receipt> Receipt::SignWith(const Hash256& election_id, const Hash256& leaf_hash,
+                                  uint64_t received_at_ms, const Signer& signer, uint32_t key_id) {
+  Receipt r;
+  r.election_id = election_id;
+  r.leaf_hash = leaf_hash;
+  r.received_at_ms = received_at_ms;
+  r.center_key_id = key_id;
+  auto signature = signer.Sign(r.SignedMessage());
+  if (!signature) return std::unexpected(signature.error());
+  r.signature = *signature;
+  return r;
+}
+
 Result<Receipt> Receipt::Decode(ByteSpan bytes) {
   if (bytes.size() != kReceiptSize) {
     return MakeError(ErrorCode::kMalformed, "receipt must be " + std::to_string(kReceiptSize) +

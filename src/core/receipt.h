@@ -5,7 +5,9 @@
 #include <cstdint>
 
 #include "core/bytes.h"
+#include "core/error.h"
 #include "core/keys.h"
+#include "core/signer.h"
 
 namespace acta {
 
@@ -26,6 +28,10 @@ struct Receipt {
 
   static Receipt Sign(const Hash256& election_id, const Hash256& leaf_hash, uint64_t received_at_ms,
                       const NamedSigningKey& center);
+  // The same through a Signer (a receipt key in memory, or a key in a
+  // token) whose note key id is `key_id`. Errors: the signer's.
+  static Result<Receipt> SignWith(const Hash256& election_id, const Hash256& leaf_hash,
+                                  uint64_t received_at_ms, const Signer& signer, uint32_t key_id);
   // Strict: exactly kReceiptSize bytes, known version.
   static Result<Receipt> Decode(ByteSpan bytes);
   bool operator==(const Receipt&) const = default;

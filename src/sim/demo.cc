@@ -23,6 +23,7 @@
 
 #include "center/center.h"
 #include "center/web_root.h"
+#include "core/file.h"
 #include "log/checkpoint.h"
 #include "sim/attack.h"
 #include "sim/demo_audit.h"
@@ -30,6 +31,7 @@
 #include "sim/demo_monitor.h"
 #include "sim/demo_setup.h"
 #include "sim/demo_sites.h"
+#include "sim/demo_token.h"
 #include "sim/fleet.h"
 #include "sim/shaping_proxy.h"
 #include "sim/synth.h"
@@ -83,9 +85,10 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
   std::string ha_script;
   if (o.sites != 1 && o.sites != 3)
     return MakeError(ErrorCode::kInvalidArgument, "--sites must be 1 or 3");
-  if (sites && (o.center_restart || o.attack || o.serve)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "--sites 3 does not combine with --center-restart, --attack or --serve");
+  if (sites && (o.center_restart || o.attack || o.serve || o.token)) {
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "--sites 3 does not combine with --center-restart, --attack, --serve or --token");
   }
   if (sites) {
     ACTA_RETURN_IF_ERROR(demo_internal::CheckHaPackages());
@@ -149,6 +152,7 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
   }
   std::unique_ptr<SitesCluster> cluster;
   std::vector<std::unique_ptr<CenterRunner>> centers;
+  demo_internal::DemoToken demo_token;
   if (sites) {
     fmt::print(out,
                "{}three sites: etcd + Patroni + PostgreSQL 15 each, synchronous replication "
@@ -173,7 +177,18 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
       centers.push_back(std::make_unique<CenterRunner>(election_dir, workdir, *web_root, cs));
     }
   } else {
-    centers.push_back(std::make_unique<CenterRunner>(election_dir, workdir, *web_root));
+    CenterStore cs;
+    if (o.token) {
+      auto moved = demo_internal::MoveCenterKeyToToken(
+          (fs::path(election_dir) / "secrets" / "center.key").string(), workdir);
+      if (!moved) return std::unexpected(moved.error());
+      demo_token = std::move(*moved);
+      cs.key_file = demo_token.uri;
+      cs.pin_file = demo_token.pin_file;
+      fmt::print(out, "center key moved into a SoftHSM2 token (key file deleted): {}\n",
+                 demo_token.uri);
+    }
+    centers.push_back(std::make_unique<CenterRunner>(election_dir, workdir, *web_root, cs));
   }
   for (size_t i = 0; i < centers.size(); ++i) {
     centers[i]->SetWitnessUrls(witness_urls);
@@ -632,6 +647,20 @@ Result<DemoSummary> RunDemo(const DemoOptions& o) {
     }
     if (auto grew = seen.grew_after_fault_s()) summary.log_grew_seconds = *grew;
     fmt::print(out, "{}", demo_internal::SitesReport(summary));
+  }
+
+  // The token-signed checkpoint, for any signed-note verifier (tests/token
+  // checks it with Python's cryptography package).
+  if (o.token && center.get() != nullptr) {
+    if (auto cp = center.get()->log_state().latest()) {
+      const std::string note_path = (fs::path(workdir) / "checkpoint").string();
+      const std::string vkey_path = (fs::path(workdir) / "center.vkey").string();
+      auto st = WriteFileAtomic(note_path, std::string_view(cp->stored.note));
+      if (st) st = WriteFileAtomic(vkey_path, manifest.centers.front().ToString() + "\n");
+      if (!st) return std::unexpected(st.error());
+      fmt::print(out, "checkpoint signed in the token (size {}): {}, center vkey {}\n",
+                 cp->stored.size, note_path, vkey_path);
+    }
   }
 
   // 8. The risk-limiting audit of the paper against the log.

@@ -29,6 +29,10 @@ struct DemoOptions {
   // State code ("VE-05"), "auto" (a seeded pick) or "none".
   std::string blackout_state = "auto";
   bool center_restart = false;
+  // The center key moves into a SoftHSM2 token in the work directory and
+  // the center signs from there (sim/demo_token.h); the latest checkpoint
+  // is saved as WORKDIR/checkpoint for any signed-note verifier.
+  bool token = false;
   bool lossy = false;  // extra loss and cuts over every link
   // Floods the center's ingest listener (acta attack, mode mix) during the
   // window, straight from "the Internet" (not through the emulated WAN).

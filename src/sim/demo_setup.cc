@@ -67,6 +67,7 @@ CenterRunner::CenterRunner(std::string election_dir, std::string workdir, std::s
   options_.key_file = !store.key_file.empty()
                           ? store.key_file
                           : (fs::path(election_dir) / "secrets" / "center.key").string();
+  options_.pin_file = store.pin_file;
   options_.db = store.db;
   options_.ingest_threads = 2;
   options_.public_threads = 1;

@@ -47,7 +47,8 @@ std::vector<TerminalPlan> MakePlans(const std::vector<uint32_t>& table_state,
 // with a key of its own.
 struct CenterStore {
   std::string db_url;
-  std::string key_file;
+  std::string key_file;  // or a pkcs11: URI (acta demo --token)
+  std::string pin_file;
   store::OpenOptions db;
   int share_of_connections = 1;  // centers in this process sharing its descriptors
 };

@@ -4,12 +4,10 @@
 
 #include "core/crypto.h"
 #include "core/signer.h"
-#include "token/testing/soft_token.h"
+#include "token/soft_token.h"
 
 namespace acta::token {
 namespace {
-
-using testing::SoftToken;
 
 constexpr char kLabel[] = "acta-test";
 constexpr char kPin[] = "4321";
@@ -73,8 +71,7 @@ TEST_F(TokenKeyTest, WrongPinIsRefusedAtOpenNamingTheToken) {
 }
 
 TEST_F(TokenKeyTest, MissingTokenIsAnErrorListingTheTokensPresent) {
-  const std::string uri =
-      "pkcs11:token=no-such-token;object=k?module-path=" + testing::SoftHsmModule();
+  const std::string uri = "pkcs11:token=no-such-token;object=k?module-path=" + SoftHsmModule();
   auto key = TokenKey::Open(uri, token_->pin_file());
   ASSERT_FALSE(key);
   EXPECT_EQ(key.error().code, ErrorCode::kUnavailable);

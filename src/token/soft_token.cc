@@ -1,4 +1,4 @@
-#include "token/testing/soft_token.h"
+#include "token/soft_token.h"
 
 #include <unistd.h>
 
@@ -8,7 +8,7 @@
 
 #include "core/bytes.h"
 
-namespace acta::token::testing {
+namespace acta::token {
 namespace fs = std::filesystem;
 
 std::string SoftHsmModule() {
@@ -31,16 +31,22 @@ Status Run(const std::string& command) {
 }  // namespace
 
 Result<std::unique_ptr<SoftToken>> SoftToken::Create(const std::string& label,
-                                                     const std::string& pin) {
+                                                     const std::string& pin,
+                                                     const std::string& dir) {
   if (SoftHsmModule().empty() || std::system("command -v softhsm2-util >/dev/null") != 0) {
     return MakeError(ErrorCode::kUnavailable, "softhsm2 is not installed");
   }
   std::unique_ptr<SoftToken> t(new SoftToken());
-  std::string templ = (fs::temp_directory_path() / "acta-softhsm.XXXXXX").string();
-  if (::mkdtemp(templ.data()) == nullptr) {
-    return MakeError(ErrorCode::kIo, "mkdtemp failed");
+  if (dir.empty()) {
+    std::string templ = (fs::temp_directory_path() / "acta-softhsm.XXXXXX").string();
+    if (::mkdtemp(templ.data()) == nullptr) {
+      return MakeError(ErrorCode::kIo, "mkdtemp failed");
+    }
+    t->dir_ = templ;
+  } else {
+    t->dir_ = fs::absolute(dir).string();
+    t->remove_dir_ = false;
   }
-  t->dir_ = templ;
   t->label_ = label;
   t->pin_ = pin;
   fs::create_directories(fs::path(t->dir_) / "tokens");
@@ -55,6 +61,7 @@ Result<std::unique_ptr<SoftToken>> SoftToken::Create(const std::string& label,
 }
 
 SoftToken::~SoftToken() {
+  if (!remove_dir_) return;
   std::error_code ec;
   fs::remove_all(dir_, ec);
 }
@@ -69,7 +76,8 @@ std::string SoftToken::Uri(const std::string& object) const {
   return "pkcs11:token=" + label_ + ";object=" + object + "?module-path=" + SoftHsmModule();
 }
 
-Status SoftToken::ImportSeed(const std::string& object, const Seed& seed) const {
+Status SoftToken::ImportSeed(const std::string& object, const Seed& seed,
+                             const std::string& id) const {
   // PKCS#8 PrivateKeyInfo of an Ed25519 key (RFC 8410): a fixed prefix and
   // the 32-byte seed.
   Bytes der = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06,
@@ -79,9 +87,9 @@ Status SoftToken::ImportSeed(const std::string& object, const Seed& seed) const 
   std::ofstream(pem_path) << "-----BEGIN PRIVATE KEY-----\n"
                           << Base64Encode(der) << "\n-----END PRIVATE KEY-----\n";
   Status st = Run("softhsm2-util --import '" + pem_path + "' --token '" + label_ + "' --label '" +
-                  object + "' --id 01 --pin '" + pin_ + "'");
+                  object + "' --id '" + id + "' --pin '" + pin_ + "'");
   fs::remove(pem_path);
   return st;
 }
 
-}  // namespace acta::token::testing
+}  // namespace acta::token

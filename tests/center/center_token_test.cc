@@ -1,0 +1,122 @@
+// A center whose checkpoint key is in a PKCS#11 token (SoftHSM2, issue #23):
+// its checkpoints and receipts verify exactly as a key file's do, with the
+// same verifier code and byte for byte the same signatures (the token holds
+// the file key's seed here; Ed25519 is deterministic), and every start-up
+// error is precise and stops the center.
+#include "center/center_key.h"
+#include "core/receipt.h"
+#include "log/checkpoint.h"
+#include "tests/center/center_fixture.h"
+#include "token/soft_token.h"
+#include "verify/fetch.h"
+#include "verify/verifier.h"
+
+namespace acta::testing {
+namespace {
+
+constexpr char kLabel[] = "acta-center-test";
+constexpr char kPin[] = "2468";
+
+class CenterTokenTest : public CenterFixture {
+ protected:
+  void BeforeCenter() override {
+    auto t = token::SoftToken::Create(kLabel, kPin);
+    ASSERT_TRUE(t) << t.error().ToString() << " (scripts/install-deps.sh installs softhsm2)";
+    token_ = std::move(*t);
+    ASSERT_TRUE(token_->ImportSeed("center", synth_->election.centers[0].key.seed()));
+  }
+  void AdjustCenter(center::CenterOptions& o) const override {
+    o.key_file = token_->Uri("center");
+    o.pin_file = token_->pin_file();
+  }
+  // Center::Start with `o`, which must fail; its error.
+  Error StartFails(const center::CenterOptions& o) {
+    auto c = center::Center::Start(o, clock_);
+    EXPECT_FALSE(c) << "the center started";
+    return c ? Error{} : c.error();
+  }
+
+  std::unique_ptr<token::SoftToken> token_;
+};
+
+TEST_F(CenterTokenTest, CheckpointsAndReceiptsVerifyLikeAKeyFiles) {
+  constexpr size_t kActas = 12;
+  for (size_t i = 0; i < kActas; ++i) {
+    auto r = Submit(TruthActa(i).bytes, /*with_mac=*/true);
+    ASSERT_EQ(r.status, 201) << r.BodyText();
+    auto receipt = Receipt::Decode(r.body);
+    ASSERT_TRUE(receipt);
+    EXPECT_TRUE(receipt->Verify(manifest_->centers[0]));
+  }
+  WaitForLogSize(kActas);
+
+  auto note = Get("/checkpoint");
+  ASSERT_EQ(note.status, 200);
+  auto cp = log::ParseAndVerifyCheckpoint(note.BodyText(), manifest_->centers[0],
+                                          log::LogOrigin(manifest_->election_id));
+  ASSERT_TRUE(cp) << cp.error().ToString();
+  // The very bytes the key file signs.
+  EXPECT_EQ(note.BodyText(), log::SignCheckpoint(*cp, synth_->election.centers[0]));
+
+  // The public verifier (acta verify) over everything the center serves.
+  verify::MemoryFiles files;
+  verify::FetchOptions fo;
+  fo.center_url = "http://127.0.0.1:" + std::to_string(center_->public_port());
+  auto fetched = verify::FetchCenter(*public_, files, fo);
+  ASSERT_TRUE(fetched) << fetched.error().ToString();
+  verify::VerifyOptions vo;
+  vo.threads = 1;
+  const verify::Report report = verify::VerifyFiles(files, vo);
+  EXPECT_TRUE(report.ok()) << verify::FormatReport(report);
+  EXPECT_EQ(report.tables_counted, kActas);
+}
+
+TEST_F(CenterTokenTest, StartUpErrorsArePreciseAndStopTheCenter) {
+  StopCenter();
+  center::CenterOptions o = Options();
+
+  center::CenterOptions wrong_pin = o;
+  wrong_pin.pin_file = token_->PinFile("1111");
+  Error e = StartFails(wrong_pin);
+  EXPECT_EQ(e.code, ErrorCode::kPermissionDenied) << e.ToString();
+  EXPECT_NE(e.message.find(kLabel), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("PIN"), std::string::npos) << e.message;
+
+  center::CenterOptions no_token = o;
+  no_token.key_file =
+      "pkcs11:token=no-such-token;object=center?module-path=" + token::SoftHsmModule();
+  e = StartFails(no_token);
+  EXPECT_EQ(e.code, ErrorCode::kUnavailable) << e.ToString();
+  EXPECT_NE(e.message.find("no-such-token"), std::string::npos) << e.message;
+
+  center::CenterOptions no_key = o;
+  no_key.key_file = token_->Uri("no-such-key");
+  e = StartFails(no_key);
+  EXPECT_EQ(e.code, ErrorCode::kNotFound) << e.ToString();
+  EXPECT_NE(e.message.find("no-such-key"), std::string::npos) << e.message;
+
+  // A valid key in the token that the manifest does not list.
+  Seed rogue{};
+  rogue.fill(0x42);
+  ASSERT_TRUE(token_->ImportSeed("rogue", rogue, "02"));
+  center::CenterOptions not_listed = o;
+  not_listed.key_file = token_->Uri("rogue");
+  e = StartFails(not_listed);
+  EXPECT_EQ(e.code, ErrorCode::kPermissionDenied) << e.ToString();
+  EXPECT_NE(e.message.find("not one of the manifest's center keys"), std::string::npos)
+      << e.message;
+  EXPECT_NE(e.message.find(kLabel), std::string::npos) << e.message;
+
+  // A PIN file beside a key file is a mistake, not ignored.
+  center::CenterOptions file_with_pin = o;
+  file_with_pin.key_file = election_dir_ + "/secrets/center.key";
+  e = StartFails(file_with_pin);
+  EXPECT_EQ(e.code, ErrorCode::kInvalidArgument) << e.ToString();
+
+  // And the right options still start it.
+  StartCenter();
+  EXPECT_EQ(Get("/checkpoint").status, 200);
+}
+
+}  // namespace
+}  // namespace acta::testing

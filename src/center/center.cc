@@ -103,6 +103,14 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   if (!manifest) return std::unexpected(manifest.error());
   c->manifest_ = std::make_unique<Manifest>(std::move(*manifest));
   const Manifest& m = *c->manifest_;
+  // Before anything else is opened: a wrong build never touches the store.
+  auto build = ReadBuildInfo(options.executable);
+  if (!build) return std::unexpected(build.error());
+  ACTA_RETURN_IF_ERROR(CheckReleaseHash(m, *build));
+  c->build_ = std::move(*build);
+  spdlog::info("acta {} ({}) sha256 {}{}", c->build_.version, c->build_.executable,
+               HexEncode(c->build_.sha256),
+               m.release_hashes.empty() ? "" : ", one of the manifest's release hashes");
   auto files = ReadElectionFiles(options.election_dir);
   if (!files) return std::unexpected(files.error());
 
@@ -190,6 +198,7 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   popts.audit_dir = options.audit_dir;
   popts.telemetry = tel;
   popts.cosignatures = c->collector_.get();
+  popts.build = &c->build_;
   auto public_api =
       std::make_unique<PublicApi>(*c->state_, *c->store_, std::move(*files), *c->metrics_, popts);
   IngestHandler* ih = ingest_handler.get();
@@ -200,6 +209,7 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   c->metrics_->Add([tel](std::string& out) { tel->RenderPrometheus(out); });
   c->metrics_->Add([om = c->operations_metrics_.get(), gc = c->committer_.get(),
                     ls = c->state_.get()](std::string& out) { om->Render(*gc, *ls, out); });
+  c->metrics_->Add([b = &c->build_](std::string& out) { RenderBuildInfoMetric(*b, out); });
   c->metrics_->Add([ls, seq](std::string& out) {
     auto cp = ls->latest();
     MetricHeader(out, "acta_log_size", "gauge", "Entries in the latest signed checkpoint.");

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "center/build_info.h"
 #include "center/center_key.h"
 #include "center/cosignature_collector.h"
 #include "center/http/server.h"
@@ -63,6 +64,9 @@ struct CenterOptions {
   std::map<std::string, std::string> witness_urls;
   std::string witness_ca_file;  // PEM CAs for https witnesses; empty: the system's
   CosignatureCollectorOptions witness;
+  // The executable whose SHA-256 the center serves (/version, metrics) and,
+  // when the manifest pins release hashes, must find among them to start.
+  std::string executable = "/proc/self/exe";
 };
 
 class Center {
@@ -77,6 +81,7 @@ class Center {
   uint16_t ingest_port() const;
   uint16_t public_port() const;
   const Manifest& manifest() const { return *manifest_; }
+  const BuildInfo& build() const { return build_; }
   telemetry::SecurityTelemetry& telemetry() { return *telemetry_; }
   LogState& log_state() { return *state_; }
   IngestService& ingest() { return *ingest_; }
@@ -93,6 +98,7 @@ class Center {
   Center() = default;
   struct Parts;
   std::unique_ptr<Manifest> manifest_;
+  BuildInfo build_;
   CenterKey key_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::SequencerLease> lease_;

@@ -47,6 +47,7 @@ enum Route : size_t {
   kRouteArrivals,
   kRouteAudits,
   kRouteWitnesses,
+  kRouteVersion,
   kRouteCount
 };
 
@@ -124,7 +125,8 @@ PublicApi::PublicApi(LogState& state, store::Store& store, ElectionFiles files,
       workers_(static_cast<size_t>(std::max(1, options_.worker_threads))),
       requests_({"checkpoint", "tile", "manifest", "checkpoints", "bulletin", "region", "table",
                  "proof_inclusion", "proof_consistency", "export_csv", "events", "metrics",
-                 "static", "not_found", "telemetry", "arrivals", "audits", "witnesses"}) {
+                 "static", "not_found", "telemetry", "arrivals", "audits", "witnesses",
+                 "version"}) {
   state_.OnPublish([this](const PublishedCheckpoint& cp) { OnPublish(cp); });
   // A recovered log is already published: index it now rather than on the
   // first request.
@@ -301,6 +303,13 @@ void PublicApi::Route(const http::Request& request, const Reply& reply) {
     return reply(std::move(r));
   }
   if (path == "/healthz") return reply(http::Response::Text(200, "ok\n"));
+  if (path == "/version") {
+    requests_.Add(kRouteVersion);
+    if (options_.build == nullptr) {
+      return reply(http::Response::Error(404, "not_found", "this center does not know its build"));
+    }
+    return reply(JsonOk(VersionJson(*options_.build, state_.manifest())));
+  }
   requests_.Add(kRouteStatic);
   ServeStatic(path, reply);
 }

@@ -22,6 +22,7 @@
 #include <string>
 #include <utility>
 
+#include "center/build_info.h"
 #include "center/cosignature_collector.h"
 #include "center/http/handler.h"
 #include "center/log_state.h"
@@ -52,6 +53,8 @@ struct PublicApiOptions {
   // Witness cosignatures appended to /checkpoint and /v1/checkpoints notes,
   // and /v1/witnesses; null: the center's signature only.
   const CosignatureCollector* cosignatures = nullptr;
+  // The executable served at /version; null: 404.
+  const BuildInfo* build = nullptr;
 };
 
 class PublicApi final : public http::Handler {

@@ -20,12 +20,19 @@ struct SynthCliOptions {
   std::string out;
   std::string polls_close_from;
   std::string polls_close_to;
+  std::vector<std::string> release_hashes;
 };
 
 struct InitOptions {
   std::string from;
   std::string out;
+  std::vector<std::string> release_hashes;  // besides election.csv's release_hash rows
 };
+
+constexpr const char* kReleaseHashHelp =
+    "SHA-256 (64 lowercase hex) of an acta executable that centers may run for this\n"
+    "election (/usr/bin/acta of the release .deb: scripts/repro-check.sh prints it);\n"
+    "repeat for more. A center whose own hash is not listed refuses to start";
 
 void PrintSummary(const std::string& dir, const Manifest& m) {
   uint64_t voters = 0;
@@ -56,6 +63,7 @@ void PrintSummary(const std::string& dir, const Manifest& m) {
     tp.AddRow({"witness quorum",
                std::to_string(m.witness_quorum) + " of " + std::to_string(m.witnesses.size())});
   }
+  for (const Hash256& h : m.release_hashes) tp.AddRow({"release hash", HexEncode(h)});
   tp.AddRow({"fingerprint", log::ManifestFingerprint(m)});
   std::printf("wrote %s\n", dir.c_str());
   for (const auto& [k, v] : rows) std::printf("  %-18s %s\n", k.c_str(), v.c_str());
@@ -72,6 +80,10 @@ int RunSynth(SynthCliOptions o) {
     if (!t) return ReportError("election synth", t.error());
     o.synth.polls_close_not_after = *t;
   }
+  // A malformed --release-hash is refused before the synthesis, not after it.
+  Manifest scratch;
+  if (auto st = AddReleaseHashes(scratch, o.release_hashes); !st)
+    return ReportError("election synth", st.error());
   const auto start = std::chrono::steady_clock::now();
   std::string last_stage;
   auto progress = [&](std::string_view stage, uint64_t done, uint64_t total) {
@@ -84,6 +96,8 @@ int RunSynth(SynthCliOptions o) {
   auto result = sim::SynthesizeElection(o.synth, progress);
   if (!last_stage.empty()) std::fprintf(stderr, "\n");
   if (!result) return ReportError("election synth", result.error());
+  if (auto st = AddReleaseHashes(result->election.manifest, o.release_hashes); !st)
+    return ReportError("election synth", st.error());
   if (auto st = sim::WriteElectionDir(o.out, *result); !st)
     return ReportError("election synth", st.error());
   const double secs =
@@ -97,6 +111,8 @@ int RunInit(const InitOptions& o) {
   SystemRandom rng;
   auto material = BuildManifestFromCsv(o.from, rng);
   if (!material) return ReportError("election init", material.error());
+  if (auto st = AddReleaseHashes(material->manifest, o.release_hashes); !st)
+    return ReportError("election init", st.error());
   if (auto st = WriteElectionDir(o.out, *material); !st)
     return ReportError("election init", st.error());
   PrintSummary(o.out, material->manifest);
@@ -137,6 +153,7 @@ void RegisterElection(CLI::App& app, RunFn& run) {
                     "Start of the polls-close window, YYYY-MM-DDTHH:MM:SSZ");
   synth->add_option("--polls-close-to", s->polls_close_to,
                     "End of the polls-close window, YYYY-MM-DDTHH:MM:SSZ");
+  synth->add_option("--release-hash", s->release_hashes, kReleaseHashHelp);
   synth->callback([&run, s] { run = [s] { return RunSynth(*s); }; });
 
   auto i = std::make_shared<InitOptions>();
@@ -148,6 +165,8 @@ void RegisterElection(CLI::App& app, RunFn& run) {
       "leaves public_key empty).");
   init->add_option("--from", i->from, "Directory with the CSV files")->required();
   init->add_option("--out", i->out, "Directory to create")->required();
+  init->add_option("--release-hash", i->release_hashes,
+                   std::string(kReleaseHashHelp) + " (besides election.csv's release_hash rows)");
   init->callback([&run, i] { run = [i] { return RunInit(*i); }; });
 
   RegisterElectionCosign(*election, run);

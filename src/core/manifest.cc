@@ -205,6 +205,11 @@ Bytes Manifest::CanonicalBytes() const {
       AppendString(out, w.url);
     }
   }
+  if (!release_hashes.empty()) {
+    AppendString(out, "release_hashes");
+    AppendVarint(out, release_hashes.size());
+    for (const Hash256& h : release_hashes) out.insert(out.end(), h.begin(), h.end());
+  }
   return out;
 }
 

@@ -84,6 +84,11 @@ struct Manifest {
   // `witness_quorum` of `witnesses` cosigned it. Empty and 0 when absent.
   std::vector<ManifestWitness> witnesses;
   uint32_t witness_quorum = 0;
+  // Optional: the SHA-256 of each acta executable (/usr/bin/acta as the
+  // release .deb installs it) that a center may run for this election; a
+  // center whose own hash is not listed refuses to start (docs/SECURITY.md,
+  // "Reproducible build"). Empty when absent.
+  std::vector<Hash256> release_hashes;
   std::vector<std::string> transport_key_ids;  // TransportKeyId() of each master secret
   Hash256 tables_sha256{};                     // SHA-256 of tables.bin
   Hash256 election_id{};                       // SHA-256(CanonicalBytes()), set by Finalize()
@@ -103,6 +108,19 @@ struct Manifest {
   // The manifest.json text (stable key order, 2-space indent).
   std::string ToJson() const;
 };
+
+// The most release hashes a manifest may pin.
+constexpr size_t kMaxReleaseHashes = 64;
+
+// One release hash as manifest.json and the command line write it: 64
+// lowercase hex digits. kMalformed with a message that says what is wrong
+// (the length, or the first character that is not a lowercase hex digit).
+Result<Hash256> ParseReleaseHash(std::string_view hex);
+// Appends release hashes given as hex (`acta election synth/init
+// --release-hash`) and recomputes the election id. kMalformed naming the
+// hash that does not parse, repeats one already listed, or goes past
+// kMaxReleaseHashes.
+Status AddReleaseHashes(Manifest& m, const std::vector<std::string>& hex);
 
 // Parses manifest.json + tables.bin strictly. Every error names the JSON path
 // ("contests[1].candidates[0].id: duplicate id \"c3\"") or the tables.bin

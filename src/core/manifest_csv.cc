@@ -73,6 +73,7 @@ struct Election {
   std::vector<std::string> centers;
   uint64_t not_before = 0, not_after = 0;
   uint64_t witness_quorum = 0;  // 0: not given
+  std::vector<Hash256> release_hashes;
 };
 
 Result<Election> ReadElection(const std::string& dir) {
@@ -107,6 +108,10 @@ Result<Election> ReadElection(const std::string& dir) {
       if (e.witness_quorum != 0)
         return BadLine(kFile, row.line, "duplicate key \"witness_quorum\"");
       e.witness_quorum = q;
+    } else if (key == "release_hash") {
+      auto hash = ParseReleaseHash(value);
+      if (!hash) return BadLine(kFile, row.line, "release_hash " + hash.error().message);
+      e.release_hashes.push_back(*hash);
     } else if (key == "authority" || key == "center") {
       if (!IsValidKeyName(value)) {
         return BadLine(kFile, row.line,
@@ -123,7 +128,7 @@ Result<Election> ReadElection(const std::string& dir) {
           kFile, row.line,
           "unknown key \"" + key +
               "\" (name, polls_close_not_before, polls_close_not_after, authority, center, "
-              "witness_quorum)");
+              "witness_quorum, release_hash)");
     }
   }
   size_t end = rows->empty() ? 1 : rows->back().line;
@@ -371,6 +376,7 @@ Result<ElectionMaterial> BuildManifestFromCsv(const std::string& dir, Random& rn
   ACTA_RETURN_IF_ERROR(ReadContests(dir, m));
   ACTA_RETURN_IF_ERROR(ReadRegions(dir, m));
   ACTA_RETURN_IF_ERROR(ReadWitnesses(dir, election->witness_quorum, m));
+  m.release_hashes = election->release_hashes;  // repeats: the JSON parser names them
   auto with_keys = ReadTables(dir, m);
   if (!with_keys) return std::unexpected(with_keys.error());
 

@@ -148,7 +148,7 @@ TEST(ManifestCsvTest, Errors) {
                  "election.csv:2: missing key \"polls_close_not_before\"");
   ExpectCsvError("election.csv", "key,value\ncolour,blue\n",
                  "election.csv:2: unknown key \"colour\" (name, polls_close_not_before, "
-                 "polls_close_not_after, authority, center, witness_quorum)");
+                 "polls_close_not_after, authority, center, witness_quorum, release_hash)");
   // Rules only the manifest parser holds still apply, named by JSON path.
   ExpectCsvError("contests.csv",
                  "contest_id,contest_name,candidate_id,candidate_name,party\na b,A,x,X,\n",

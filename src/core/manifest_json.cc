@@ -39,8 +39,8 @@ std::string Quote(std::string_view s) {
 }
 
 // Requires `v` to be an object holding exactly `fields`.
-Status CheckObject(const Json& v, const std::string& path,
-                   std::initializer_list<std::string_view> fields) {
+template <typename Fields>
+Status CheckFields(const Json& v, const std::string& path, const Fields& fields) {
   if (!v.is_object()) return Bad(path.empty() ? "manifest.json" : path, "must be an object");
   for (std::string_view f : fields) {
     if (!v.contains(f)) return Bad(Sub(path, f), "missing");
@@ -51,6 +51,10 @@ Status CheckObject(const Json& v, const std::string& path,
     if (!known) return Bad(Sub(path, key), "unknown field");
   }
   return Ok();
+}
+Status CheckObject(const Json& v, const std::string& path,
+                   std::initializer_list<std::string_view> fields) {
+  return CheckFields(v, path, fields);
 }
 
 Result<std::string> GetString(const Json& v, const std::string& path) {
@@ -317,17 +321,40 @@ Status ParseWitnesses(const Json& w, Manifest& m) {
   return Ok();
 }
 
+// "release_hashes": ["<64 lowercase hex>"...]: 1..kMaxReleaseHashes,
+// distinct.
+Status ParseReleaseHashes(const Json& v, Manifest& m) {
+  if (!v.is_array() || v.empty() || v.size() > kMaxReleaseHashes) {
+    return Bad("release_hashes",
+               "must be an array of 1.." + std::to_string(kMaxReleaseHashes) + " hashes");
+  }
+  for (size_t i = 0; i < v.size(); ++i) {
+    auto hex = GetString(v[i], At("release_hashes", i));
+    if (!hex) return std::unexpected(hex.error());
+    auto hash = ParseReleaseHash(*hex);
+    if (!hash) return Bad(At("release_hashes", i), hash.error().message);
+    for (size_t j = 0; j < m.release_hashes.size(); ++j) {
+      if (m.release_hashes[j] == *hash) {
+        return Bad(At("release_hashes", i), "the same hash as " + At("release_hashes", j));
+      }
+    }
+    m.release_hashes.push_back(*hash);
+  }
+  return Ok();
+}
+
 Status ParseBody(const Json& root, ByteSpan tables_bin, Manifest& m) {
-  if (root.is_object() && root.contains("witnesses")) {
-    ACTA_RETURN_IF_ERROR(
-        CheckObject(root, "",
-                    {"format", "name", "polls_close", "authority", "centers", "transport_key_ids",
-                     "contests", "regions", "tables", "witnesses"}));
-    ACTA_RETURN_IF_ERROR(ParseWitnesses(root["witnesses"], m));
-  } else {
-    ACTA_RETURN_IF_ERROR(CheckObject(root, "",
-                                     {"format", "name", "polls_close", "authority", "centers",
-                                      "transport_key_ids", "contests", "regions", "tables"}));
+  std::vector<std::string_view> fields = {"format",    "name",    "polls_close",
+                                          "authority", "centers", "transport_key_ids",
+                                          "contests",  "regions", "tables"};
+  // The optional sections (FORMATS.md, "Canonical bytes").
+  for (std::string_view optional : {"witnesses", "release_hashes"}) {
+    if (root.is_object() && root.contains(optional)) fields.push_back(optional);
+  }
+  ACTA_RETURN_IF_ERROR(CheckFields(root, "", fields));
+  if (root.contains("witnesses")) ACTA_RETURN_IF_ERROR(ParseWitnesses(root["witnesses"], m));
+  if (root.contains("release_hashes")) {
+    ACTA_RETURN_IF_ERROR(ParseReleaseHashes(root["release_hashes"], m));
   }
   auto format = GetString(root["format"], "format");
   if (!format) return std::unexpected(format.error());
@@ -486,10 +513,19 @@ std::string Manifest::ToJson() const {
       field(", ", "url", witnesses[i].url);
       out += "}";
     }
-    out += "\n    ]\n  },\n  \"transport_key_ids\": [";
+    out += "\n    ]\n  }";
   } else {
-    out += "\n  ],\n  \"transport_key_ids\": [";
+    out += "\n  ]";
   }
+  if (!release_hashes.empty()) {
+    out += ",\n  \"release_hashes\": [";
+    for (size_t i = 0; i < release_hashes.size(); ++i) {
+      out += i == 0 ? "\n    " : ",\n    ";
+      str(HexEncode(release_hashes[i]));
+    }
+    out += "\n  ]";
+  }
+  out += ",\n  \"transport_key_ids\": [";
   for (size_t i = 0; i < transport_key_ids.size(); ++i) {
     out += i == 0 ? "\n    " : ",\n    ";
     str(transport_key_ids[i]);

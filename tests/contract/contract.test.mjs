@@ -6,6 +6,7 @@
 // tests/contract/node_modules (npm ci there; scripts/install-deps.sh does).
 import { describe, before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ describe('openapi contract', () => {
   const problems = [];
   let el, center;
   let witnesses = [];
+  let actaSha256;
 
   // One request, checked against the spec; returns status, headers, body.
   async function call(base, target, init = {}) {
@@ -36,7 +38,11 @@ describe('openapi contract', () => {
     assert.ok(actaBin && existsSync(actaBin), `ACTA_BIN must point at the acta binary (got ${actaBin})`);
     // Three witnesses (quorum 2), as `acta witness` processes, so the
     // witness routes and metrics are the real ones.
-    el = await makeElection(40, 5, ['--witnesses', '3', '--witness-quorum', '2']);
+    // The manifest pins this acta binary's hash (and another build's), so
+    // the center starts only because its own hash is listed (/version).
+    actaSha256 = createHash('sha256').update(readFileSync(actaBin)).digest('hex');
+    el = await makeElection(40, 5, ['--witnesses', '3', '--witness-quorum', '2',
+      '--release-hash', actaSha256, '--release-hash', 'ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb']);
     const started = await startWitnesses(el);
     witnesses = started.witnesses;
     // A published audit directory (the center serves its files as they are).
@@ -66,6 +72,10 @@ describe('openapi contract', () => {
     await P('/v1/arrivals');
     await P('/healthz');
     await call(center.ingest, '/healthz');
+    const version = JSON.parse((await P('/version')).body);
+    assert.equal(version.sha256, actaSha256, '/version serves the hash of the executable it runs');
+    assert.equal(version.release_pinned, true);
+    assert.deepEqual(el.manifest.release_hashes.slice(0, 1), [actaSha256]);
 
     // Ingest: every outcome we can cause on purpose.
     const good = [];

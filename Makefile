@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 ACTA := $(BUILD_DIR)/src/cli/acta
 
 .PHONY: all deps configure configure-demo build demo demo-ha ha-faults deb test bench fmt fuzz \
-	fuzz-long syscall-faults asan tsan clean
+	fuzz-long syscall-faults asan tsan repro-check clean
 
 all: build
 
@@ -74,6 +74,13 @@ asan: deps
 # too.
 tsan: deps
 	bash scripts/run-tsan.sh
+
+# The release acta and the .deb built twice from HEAD under varied conditions
+# (directory, time, umask, user, locale...) and compared byte for byte
+# (scripts/repro-check.sh; docs/SECURITY.md, "Reproducible build"). About 20
+# CPU minutes; `make test` runs the short check (ctest repro_short).
+repro-check: deps
+	bash scripts/repro-check.sh --full
 
 fmt:
 	git ls-files '*.h' '*.cc' | xargs clang-format -i

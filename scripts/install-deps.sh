@@ -66,6 +66,14 @@ else
   echo "install-deps: all Debian packages present"
 fi
 
+# The user reprotest's user variation builds as (scripts/repro-check.sh): a
+# system user without a home or a login shell.
+if ! id acta-repro >/dev/null 2>&1; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO useradd --system --user-group --no-create-home --shell /usr/sbin/nologin acta-repro
+fi
+
 # npm packages, each directory pinned by its package-lock.json: the dashboard
 # (web/) and, unless --demo (what `make demo` needs), the OpenAPI contract
 # tests' linter and validator (tests/contract/).

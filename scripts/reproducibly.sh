@@ -18,8 +18,11 @@ if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
   SOURCE_DATE_EPOCH=""
   # Only this tree's own repository: a copy without .git inside another
   # checkout must not take that checkout's commit.
-  if [ "$(git -C "$root" rev-parse --show-toplevel 2>/dev/null)" = "$root" ]; then
-    SOURCE_DATE_EPOCH="$(git -C "$root" log -1 --format=%ct)"
+  # safe.directory: run by another user than the checkout's owner (a
+  # packaging user, reprotest's user variation), git would refuse the
+  # repository and the date would silently become CMakeLists.txt's mtime.
+  if [ "$(git -c safe.directory="$root" -C "$root" rev-parse --show-toplevel 2>/dev/null)" = "$root" ]; then
+    SOURCE_DATE_EPOCH="$(git -c safe.directory="$root" -C "$root" log -1 --format=%ct)"
   fi
   [ -n "$SOURCE_DATE_EPOCH" ] || SOURCE_DATE_EPOCH="$(stat -c %Y "$root/CMakeLists.txt")"
 fi

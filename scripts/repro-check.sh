@@ -147,12 +147,19 @@ summary=()
 # pair NAME KIND SOURCE_ROOT USER FILEORDER [NICE]: one reprotest run.
 pair() {
   local name=$1 kind=$2 source=$3 nice=${6:-0}
+  # The full pair builds on every CPU both times (reprotest's control build
+  # takes one by default, doubling the wall time of two full builds); the
+  # small pairs vary the CPU count.
+  local cpus=1
+  if [ "$kind" = full ]; then cpus="$(nproc)"; fi
   variations "$4" "$5"
+  if [ "$cpus" -gt 1 ]; then varied="${varied/, CPU count/}; both builds on $cpus CPUs"; fi
   local store="$work/$name" log="$work/$name.log"
   echo "repro-check: $name: two builds ($kind) of ${rev:0:12}; varied: $varied"
   local start=$SECONDS rc=0
   /usr/bin/time -f "%U %S" -o "$work/$name.cpu" \
     nice -n "$nice" reprotest --verbosity 1 --no-diffoscope --store-dir "$store" "${vary[@]}" \
+    --min-cpus "$cpus" \
     --source-root "$source" "bash $work/build.sh $kind" 'out/*' -- null >"$log" 2>&1 || rc=$?
   local secs=$((SECONDS - start))
   local cpu

@@ -39,6 +39,13 @@ std::vector<PreparedRequest> PrepareTerminalRequests(const BenchElection& e);
 // `cpu_time` per second of this thread's CPU.
 double RawVerifyRate(const BenchElection& e, bool cpu_time = false);
 
+// Ed25519 signatures per second on one core by libsodium alone
+// (crypto_sign_detached), over (up to 20,000) messages shaped like the
+// center's receipts for the election's actas: what signing one receipt
+// costs at the least. Per second of wall time, or with `cpu_time` of this
+// thread's CPU.
+double RawSignRate(const BenchElection& e, bool cpu_time = false);
+
 // An in-process center for load runs: store `db_url`, the key of center
 // `node` (0: secrets/center.key, n: secrets/center-(n+1).key), loopback
 // listeners on port 0, no connection caps, one ingest thread per core.

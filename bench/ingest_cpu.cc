@@ -2,10 +2,10 @@
 // process pinned to one core, the load generator (this process) pinned to
 // the other, terminal actas over loopback HTTP with their receipts; the
 // figure is the center process's CPU time (user + system, /proc) per
-// accepted acta, beside one raw libsodium Ed25519 verification in thread
-// CPU time measured in the same run. CPU time per acta is what other jobs
-// on a shared machine disturb least, and the load generator's work is no
-// longer in it.
+// accepted acta, beside one raw libsodium Ed25519 verification and one raw
+// signature (the receipt's) in thread CPU time measured in the same run.
+// CPU time per acta is what other jobs on a shared machine disturb least,
+// and the load generator's work is no longer in it.
 //
 //   ingest_cpu [--tables N] [--connections C] [--acta PATH] [--out FILE]
 //              [--perf-data FILE] [--center-args 'ARGS']
@@ -73,6 +73,25 @@ bool WaitLogSize(const CenterProcess& center, uint64_t size) {
   return false;
 }
 
+// Context switches (voluntary + involuntary) of every thread of `pid` so
+// far: each hand-over between the center's threads on its one core is one
+// or two, and each costs CPU beyond the work it hands over.
+double ContextSwitches(pid_t pid) {
+  double total = 0;
+  std::error_code ec;
+  const auto tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
+    std::ifstream status(task.path() / "status");
+    for (std::string line; std::getline(status, line);) {
+      if (line.rfind("voluntary_ctxt_switches:", 0) == 0 ||
+          line.rfind("nonvoluntary_ctxt_switches:", 0) == 0) {
+        total += std::stod(line.substr(line.find(':') + 1));
+      }
+    }
+  }
+  return total;
+}
+
 std::string Join(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
@@ -131,6 +150,7 @@ int Run(const Options& o) {
 
   if (!PinThisThread(load_cpu)) return std::perror("sched_setaffinity"), 1;
   const double raw_before = RawVerifyRate(e, /*cpu_time=*/true);
+  const double sign_before = RawSignRate(e, /*cpu_time=*/true);
   // The center inherits this thread's pin at spawn; sized to its one core.
   if (!PinThisThread(center_cpu)) return std::perror("sched_setaffinity"), 1;
   CenterProcess center(o.acta, e.dir, "sqlite:" + (root / "center.db").string(),
@@ -155,14 +175,17 @@ int Run(const Options& o) {
   const double commits0 = center.Metric(kCommits).value_or(0);
   const double checkpoints0 = center.Metric(kCheckpoints).value_or(0);
   const ProcUsage before = MustUsage(center.pid());
+  const double switches0 = ContextSwitches(center.pid());
   const double gen0 = ThreadCpuSeconds();
   LoadResult r = RunLoad(lo, Slice(requests, warm, measured_end));
   const double gen_cpu = ThreadCpuSeconds() - gen0;
   const bool logged = WaitLogSize(center, w.ok + r.ok);
   const ProcUsage after = MustUsage(center.pid());
+  const double switches = ContextSwitches(center.pid()) - switches0;
   const double commits = center.Metric(kCommits).value_or(0) - commits0;
   const double checkpoints = center.Metric(kCheckpoints).value_or(0) - checkpoints0;
   const double raw_after = RawVerifyRate(e, /*cpu_time=*/true);
+  const double sign_after = RawSignRate(e, /*cpu_time=*/true);
   const double load_after = LoadAverage();
   if (!o.perf_data.empty()) {
     Profile(center.pid(), o.perf_data,
@@ -176,21 +199,39 @@ int Run(const Options& o) {
   const double user_us = (after.user_seconds - before.user_seconds) * 1e6 / std::max(accepted, 1.0);
   const double sys_us =
       (after.system_seconds - before.system_seconds) * 1e6 / std::max(accepted, 1.0);
+  const double sign_us = 2e6 / (sign_before + sign_after);  // CPU µs per signature, mean
+  // The issue's first goal, against one raw verify: out of reach with a
+  // signed receipt per acta (the two signatures alone are about 1.5 raw
+  // verifies). The restated goal counts both signatures every acceptance
+  // needs: the acta's verify and the receipt's signature.
   const double ratio = cpu_us > 0 ? raw_us / cpu_us : 0;
+  const double ratio2 = cpu_us > 0 ? (raw_us + sign_us) / cpu_us : 0;
   std::fprintf(stderr,
                "ingest_cpu: %lu accepted (%lu failed) in %.1f s; center %.1f µs CPU per acta "
-               "(user %.1f, system %.1f); raw verify %.1f µs; ratio %.2f\n",
+               "(user %.1f, system %.1f); raw verify %.1f µs, raw sign %.1f µs; ratio %.3f "
+               "(verify + sign), %.3f (verify); %.2f context switches per acta\n",
                static_cast<unsigned long>(r.ok), static_cast<unsigned long>(r.failed), r.seconds,
-               cpu_us, user_us, sys_us, raw_us, ratio);
+               cpu_us, user_us, sys_us, raw_us, sign_us, ratio2, ratio,
+               switches / std::max(accepted, 1.0));
 
   nlohmann::json rows = nlohmann::json::array();
   rows.push_back(
       {"raw libsodium Ed25519 verify (crypto_sign_verify_detached), thread CPU",
        Fmt("%.1f µs (%.1f before the load, %.1f after)", raw_us, 1e6 / raw_before, 1e6 / raw_after),
        "", "", ""});
+  rows.push_back(
+      {"raw libsodium Ed25519 sign (crypto_sign_detached, a receipt's message), thread CPU",
+       Fmt("%.1f µs (%.1f before the load, %.1f after)", sign_us, 1e6 / sign_before,
+           1e6 / sign_after),
+       "", "", ""});
   rows.push_back({"center process CPU (user + system) per accepted acta, receipt included",
                   Fmt("%.1f µs (user %.1f, system %.1f)", cpu_us, user_us, sys_us),
-                  Fmt("%.1f µs (one raw verify)", raw_us), Fmt("%.2f", ratio), "≥ 0.60"});
+                  Fmt("%.1f µs (one raw verify + one raw sign)", raw_us + sign_us),
+                  Fmt("%.3f", ratio2), "≥ 0.625"});
+  rows.push_back(
+      {"the same against one raw verify alone (the issue's first goal; out of reach "
+       "with a signed receipt per acta)",
+       "", Fmt("%.1f µs (one raw verify)", raw_us), Fmt("%.2f", ratio), "(≥ 0.60)"});
   rows.push_back({"accepted actas measured (center on one core, " + std::to_string(o.connections) +
                       " keep-alive connections)",
                   Fmt("%.0f in %.1f s (%.0f /s)", accepted, r.seconds, r.Rate()) +
@@ -201,6 +242,8 @@ int Run(const Options& o) {
       {"actas per commit transaction (one fsync each) / per signed checkpoint",
        Fmt("%.1f / %.0f", accepted / std::max(commits, 1.0), accepted / std::max(checkpoints, 1.0)),
        "", "", ""});
+  rows.push_back({"center context switches per acta (all threads, voluntary + involuntary)",
+                  Fmt("%.2f", switches / std::max(accepted, 1.0)), "", "", ""});
   rows.push_back({"load generator thread CPU per acta (the other core; not in the figure)",
                   Fmt("%.1f µs", gen_cpu * 1e6 / std::max(accepted, 1.0)), "", "", ""});
   nlohmann::json out = {
@@ -221,8 +264,12 @@ int Run(const Options& o) {
         "the checkpoint that covers every accepted acta (sequencing, Merkle tree, checkpoint "
         "signature included), over the actas accepted. " +
             std::to_string(warm) + " actas before it warm the center up and are not counted.",
-        "Ratio: one raw verification's CPU over the center's CPU per acta; 1.00 would be a "
-        "center doing nothing but one signature check per acta.",
+        "Ratio: one raw verification plus one raw signature (thread CPU, this run) over the "
+        "center's CPU per acta; 1.00 would be a center doing nothing but the acta's signature "
+        "check and the receipt's signature. Goal 0.625: the center's CPU at most 1.6 times "
+        "those two. The issue's first goal (one raw verify over the center's CPU, 0.6) is "
+        "printed beside it: with a signed receipt per acta the two signatures alone are about "
+        "1.5 raw verifies, so it could not pass about 0.64 even with everything else free.",
         Fmt("Machine load average (1 min): %.1f before, %.1f after, on 2 cores shared with "
             "other jobs; CPU time per acta is what that sharing disturbs least (a rate would "
             "not be).",
@@ -251,7 +298,7 @@ constexpr char kUsage[] =
     "actas over loopback HTTP. Prints (or writes) the \"Center ingest: CPU per\n"
     "acta\" section of docs/PERFORMANCE.md as JSON for bench/report.py: the\n"
     "center's CPU (user + system) per accepted acta beside one raw libsodium\n"
-    "verify measured in the same run.\n"
+    "verify and one raw sign measured in the same run.\n"
     "\n"
     "  --tables N          actas to send, at least 1000 (default 60000)\n"
     "  --connections C     keep-alive connections, 1..64 (default 32)\n"

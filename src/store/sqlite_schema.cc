@@ -76,6 +76,12 @@ BEGIN SELECT RAISE(ABORT, 'cosignatures are never deleted'); END;
 CREATE TRIGGER cosignatures_immutable BEFORE UPDATE ON cosignatures
 BEGIN SELECT RAISE(ABORT, 'cosignatures are never modified'); END;
 )sql"},
+    {3, R"sql(
+-- The seq column's UNIQUE index holds the unsequenced rows too (seq NULL,
+-- in rowid order), so "WHERE seq IS NULL ORDER BY id" is a range of it and
+-- this partial index only cost an insert and a delete per acta (#21).
+DROP INDEX accepted_unsequenced;
+)sql"},
 };
 
 }  // namespace

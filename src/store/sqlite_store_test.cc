@@ -118,6 +118,50 @@ TEST_F(SqliteStoreTest, FileIsInWalModeWithCurrentSchemaVersion) {
   EXPECT_EQ(*rows, 1);
 }
 
+// Schema 3 dropped the partial index of unsequenced rows: the sequencer's
+// read of them is a range of the seq column's own index, in arrival order
+// without a sort, and a schema-2 file loses the index when opened.
+TEST_F(SqliteStoreTest, UnsequencedRowsAreARangeOfTheSeqIndex) {
+  {
+    auto store = OpenStore("sqlite:" + path_);
+    ACTA_ASSERT_OK(store);
+    ACTA_ASSERT_OK((*store)->Initialize(kElectionA));
+  }
+  ACTA_ASSERT_OK(
+      RawExec("CREATE INDEX accepted_unsequenced ON accepted (id) WHERE seq IS NULL; "
+              "UPDATE schema_version SET version = 2"));
+  auto store = OpenStore("sqlite:" + path_);
+  ACTA_ASSERT_OK(store);
+  ACTA_ASSERT_OK((*store)->Initialize(kElectionA));
+  auto left = RawInt("SELECT COUNT(*) FROM sqlite_master WHERE name = 'accepted_unsequenced'");
+  ACTA_ASSERT_OK(left);
+  EXPECT_EQ(*left, 0);
+  auto db = sqlite::Connection::Open(path_, /*read_only=*/true, 1000);
+  ACTA_ASSERT_OK(db);
+  auto plan = (*db)->Prepare(
+      "EXPLAIN QUERY PLAN SELECT bytes FROM accepted WHERE seq IS NULL ORDER BY id LIMIT 10");
+  ACTA_ASSERT_OK(plan);
+  std::string steps;
+  for (;;) {
+    auto row = plan->Step();
+    ACTA_ASSERT_OK(row);
+    if (!*row) break;
+    steps += std::string(plan->Text(3)) + "\n";
+  }
+  EXPECT_NE(steps.find("USING INDEX sqlite_autoindex_accepted_2 (seq=?)"), std::string::npos)
+      << steps;
+  EXPECT_EQ(steps.find("TEMP B-TREE"), std::string::npos) << steps;
+  // And the rows come back in arrival order, sequenced ones left out.
+  ACTA_ASSERT_OK(
+      (*store)->InsertAccepted(std::vector<AcceptedActa>{TestActa(3), TestActa(1), TestActa(2)}));
+  ACTA_ASSERT_OK((*store)->Sequence(0, std::vector<Hash256>{TestActa(1).leaf_hash}, std::nullopt));
+  auto rows = (*store)->LoadUnsequenced(10);
+  ACTA_ASSERT_OK(rows);
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0], TestActa(3));
+  EXPECT_EQ((*rows)[1], TestActa(2));
+}
+
 TEST_F(SqliteStoreTest, SchemaRefusesDeletesAndRewrites) {
   auto store = OpenStore("sqlite:" + path_);
   ACTA_ASSERT_OK(store);

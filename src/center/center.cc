@@ -163,6 +163,10 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   c->operations_metrics_ = std::make_unique<OperationsMetrics>();
   store::GroupCommitOptions commit = options.commit;
   commit.on_commit = c->operations_metrics_->CommitObserver();
+  commit.around_callbacks = [](const std::function<void()>& run) {
+    http::ReplyBatch batch;  // the commit's receipts leave together
+    run();
+  };
   c->committer_ = std::make_unique<store::GroupCommitter>(*c->store_, std::move(commit));
   c->ingest_ = std::make_unique<IngestService>(m, std::move(*masters), c->key_.named(),
                                                *c->committer_, clock, options.ingest);

@@ -82,8 +82,15 @@ void GroupCommitter::WriterLoop() {
     if (options_.on_commit) {
       options_.on_commit(std::chrono::steady_clock::now() - commit_start, actas.size());
     }
-    for (Done& done : dones) {
-      if (done) done(status);
+    const std::function<void()> run = [&] {
+      for (Done& done : dones) {
+        if (done) done(status);
+      }
+    };
+    if (options_.around_callbacks) {
+      options_.around_callbacks(run);
+    } else {
+      run();
     }
     lock.lock();
   }

@@ -33,6 +33,10 @@ struct GroupCommitOptions {
   // transaction and its fsync) and the number of actas in it, whether it
   // succeeded or not; for metrics. Must be quick and must not block.
   std::function<void(std::chrono::steady_clock::duration, size_t)> on_commit = nullptr;
+  // Runs one commit's `done` callbacks: calls `run`, which calls them all.
+  // The center wraps them in an http::ReplyBatch, so that their replies
+  // reach the I/O thread in one hand-over, not one per acta. Empty: run().
+  std::function<void(const std::function<void()>& run)> around_callbacks = nullptr;
 };
 
 // Thread-safety: Submit, QueueSize and Shutdown may be called from any

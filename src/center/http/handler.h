@@ -129,6 +129,28 @@ class ReplyFn {
   uint64_t request_id_ = 0;
 };
 
+// While one lives on a thread, the replies that thread delivers to the
+// server's connections are held and handed to their I/O threads when it
+// ends: one hand-over (and at most one wake-up) per I/O thread instead of
+// one per reply. On a busy core each hand-over can wake the I/O thread,
+// which then preempts the deliverer to send one response; a thread that
+// answers many requests at once (the group commit's writer after each
+// commit) wraps them in one. Replies to other sinks (functions) are not
+// held. Nests: an inner batch hands its replies over when it ends.
+class ReplyBatch {
+ public:
+  ReplyBatch();
+  ~ReplyBatch();
+  ReplyBatch(const ReplyBatch&) = delete;
+  ReplyBatch& operator=(const ReplyBatch&) = delete;
+
+  struct Held;  // internal (center/http/internal/server_state.h)
+
+ private:
+  std::unique_ptr<Held> held_;
+  Held* outer_;  // the batch this one nests in, or null
+};
+
 // Application logic behind an HttpServer. Called on the server's I/O
 // threads, concurrently for different connections: implementations must be
 // thread-safe and must not block (answer later through `reply` instead).

@@ -188,6 +188,52 @@ TEST(HttpServerTest, HeldReplyCalledLaterAndTwice) {
   EXPECT_EQ(next->body, "GET /echo tls=0\n");
 }
 
+TEST(HttpServerTest, RepliesInAReplyBatchLeaveWhenItEnds) {
+  TestHandler handler;
+  auto server = StartOrDie(handler);
+  std::vector<RawConnection> conns;
+  for (int i = 0; i < 3; ++i) {
+    conns.push_back(ConnectOrDie(server->port()));
+    ASSERT_TRUE(conns.back().Send(MakeRawRequest("GET", "/hold")));
+    ASSERT_TRUE(WaitUntil([&] { return handler.held_count() == static_cast<size_t>(i + 1); }));
+  }
+  std::vector<ReplyFn> replies;
+  for (int i = 0; i < 3; ++i) replies.push_back(handler.TakeHeld());
+  std::thread([&] {
+    ReplyBatch batch;
+    {
+      ReplyBatch inner;  // nested: posts its reply when it ends, the outer batch after
+      replies[0](Response::Text(200, "reply 0"));
+    }
+    for (int i = 1; i < 3; ++i) replies[i](Response::Text(200, "reply " + std::to_string(i)));
+  }).join();
+  // The held requests came in on connections 0, 1, 2 in that order.
+  for (int i = 0; i < 3; ++i) {
+    auto r = conns[i].ReadResponse();
+    ASSERT_TRUE(r) << r.error().ToString();
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, "reply " + std::to_string(i));
+  }
+}
+
+TEST(HttpServerTest, ReplyBatchAfterTheServerStoppedDropsItsReplies) {
+  TestHandler handler;
+  ServerOptions options;
+  options.limits.shutdown_grace = std::chrono::milliseconds(1);
+  auto server = StartOrDie(handler, options);
+  RawConnection c = ConnectOrDie(server->port());
+  ASSERT_TRUE(c.Send(MakeRawRequest("GET", "/hold")));
+  ASSERT_TRUE(WaitUntil([&] { return handler.held_count() == 1; }));
+  ReplyFn reply = handler.TakeHeld();
+  {
+    ReplyBatch batch;
+    reply(Response::Text(200, "late"));
+    server->Stop();
+  }
+  server.reset();
+  EXPECT_EQ(c.ReadUntilClose(), "");
+}
+
 TEST(HttpServerTest, HandlerExceptionBecomes500) {
   TestHandler handler;
   auto server = StartOrDie(handler);

@@ -187,11 +187,13 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         if (!sync->response) sync->response = std::move(response);
         return;
       }
+      auto deliver = [weak = session_, id, response = std::move(response)]() mutable {
+        if (auto self = weak.lock()) self->OnReply(id, std::move(response));
+      };
+      if (ReplyBatchOpen()) return HoldReply(gate_, executor_, std::move(deliver));
       std::lock_guard lock(gate_->mu);
       if (!gate_->open) return;
-      asio::post(executor_, [weak = session_, id, response = std::move(response)]() mutable {
-        if (auto self = weak.lock()) self->OnReply(id, std::move(response));
-      });
+      asio::post(executor_, std::move(deliver));
     }
 
    private:

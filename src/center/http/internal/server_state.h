@@ -28,6 +28,14 @@ struct ReplyGate {
   bool open = true;
 };
 
+// Whether a ReplyBatch is open on this thread.
+bool ReplyBatchOpen();
+// Queues `fn` to run on `executor` when the ReplyBatch open on this thread
+// ends, posted under `gate` like any reply. REQUIRES ReplyBatchOpen().
+void HoldReply(const std::shared_ptr<ReplyGate>& gate,
+               const boost::asio::io_context::executor_type& executor,
+               std::move_only_function<void()> fn);
+
 // What the server and SSE streams need from a session. All methods run on
 // the session's own thread.
 class SessionBase {

@@ -9,6 +9,7 @@
 #include "center/public_listener.h"
 #include "core/election_secrets.h"
 #include "core/file.h"
+#include "log/checkpoint.h"
 #include "log/manifest_signatures.h"
 #include "store/open_store.h"
 #include "store/sequencer_lease.h"
@@ -118,6 +119,18 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   if (!key) return std::unexpected(key.error());
   c->key_ = std::move(*key);
   spdlog::info("center key {} ({})", c->key_.name, c->key_.signer->Describe());
+  if (c->key_.in_token) {
+    // A token signs too slowly for a signature per acta: receipts get a
+    // receipt key in memory that the token's key certifies.
+    auto keys = ReceiptKeys::Issue(c->key_.named(), log::LogOrigin(m.election_id),
+                                   static_cast<uint64_t>(clock.NowUnixMillis()));
+    if (!keys) return std::unexpected(keys.error());
+    c->receipt_keys_ = std::move(*keys);
+    spdlog::info("receipts signed by {}, certified by the center key",
+                 c->receipt_keys_->signer().name);
+  } else {
+    c->receipt_keys_ = std::make_unique<ReceiptKeys>();
+  }
   if (options.transport_key_files.empty()) {
     options.transport_key_files.push_back(
         (std::filesystem::path(options.election_dir) / "secrets" / "transport.key").string());
@@ -168,8 +181,10 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
     run();
   };
   c->committer_ = std::make_unique<store::GroupCommitter>(*c->store_, std::move(commit));
-  c->ingest_ = std::make_unique<IngestService>(m, std::move(*masters), c->key_.named(),
-                                               *c->committer_, clock, options.ingest);
+  c->ingest_ = std::make_unique<IngestService>(
+      m, std::move(*masters),
+      c->receipt_keys_->issued() ? c->receipt_keys_->signer() : c->key_.named(), *c->committer_,
+      clock, options.ingest);
   if (auto st = c->ingest_->Recover(*c->store_); !st) return in_store(st.error());
   // Replays are answered from what Recover read: only once a synchronous
   // standby (if any) holds it, since a restarted primary shows commits that
@@ -197,6 +212,7 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   c->telemetry_ = std::make_unique<telemetry::SecurityTelemetry>(clock, topts);
   telemetry::SecurityTelemetry* tel = c->telemetry_.get();
   auto ingest_handler = std::make_unique<IngestHandler>(*c->ingest_, clock, tel);
+  ingest_handler->SetReceiptKeys(c->receipt_keys_.get());
   PublicApiOptions popts;
   popts.web_root = options.web_root;
   popts.audit_dir = options.audit_dir;

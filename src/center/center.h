@@ -19,6 +19,7 @@
 #include "center/ingest.h"
 #include "center/metrics.h"
 #include "center/operations_metrics.h"
+#include "center/receipt_keys.h"
 #include "center/sequencer.h"
 #include "center/telemetry/geo_lookup.h"
 #include "center/telemetry/telemetry.h"
@@ -100,6 +101,7 @@ class Center {
   std::unique_ptr<Manifest> manifest_;
   BuildInfo build_;
   CenterKey key_;
+  std::unique_ptr<ReceiptKeys> receipt_keys_;  // issued only with a key in a token
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::SequencerLease> lease_;
   std::unique_ptr<LogState> state_;

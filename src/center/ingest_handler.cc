@@ -1,5 +1,7 @@
 #include "center/ingest_handler.h"
 
+#include "core/receipt.h"
+
 namespace acta::center {
 
 IngestHandler::IngestHandler(IngestService& ingest, const Clock& clock,
@@ -15,7 +17,7 @@ std::size_t IngestHandler::BodyLimit(const http::Request& head, std::size_t serv
   return 0;
 }
 
-http::Response IngestResponse(const IngestResult& result) {
+http::Response IngestResponse(const IngestResult& result, const ReceiptKeys* keys) {
   const int status = IngestHttpStatus(result.status);
   http::Response r =
       result.receipt.empty()
@@ -25,8 +27,15 @@ http::Response IngestResponse(const IngestResult& result) {
     r.status = status;  // content type: the default, application/octet-stream
     r.body = result.receipt;
   }
-  r.headers.reserve(2);
+  r.headers.reserve(3);
   r.headers.emplace_back("Acta-Status", std::string(IngestStatusName(result.status)));
+  if (keys != nullptr && keys->issued() && !result.receipt.empty()) {
+    if (auto receipt = Receipt::Decode(result.receipt)) {
+      if (auto cert = keys->HeaderFor(receipt->center_key_id); !cert.empty()) {
+        r.headers.emplace_back(std::string(log::kReceiptKeyHttpHeader), std::string(cert));
+      }
+    }
+  }
   if (status == 429 || status == 503) {
     r.headers.emplace_back("Retry-After",
                            std::to_string(result.retry_after_s > 0 ? result.retry_after_s : 1));
@@ -39,11 +48,16 @@ void IngestHandler::Handle(http::Request&& request, http::ReplyFn reply) {
   if (path == "/healthz" && request.method == "GET") {
     return reply(http::Response::Text(200, "ok\n"));
   }
+  if (path == log::kReceiptKeysPath && request.method == "GET") {
+    static const ReceiptKeys kNone;
+    return reply(http::Response::Json(200, (receipt_keys_ ? *receipt_keys_ : kNone).json()));
+  }
   if (path != "/v1/actas") {
     if (telemetry_ != nullptr)
       telemetry_->Record("not_found", telemetry::Lane::kNone, request.remote_address);
-    return reply(
-        http::Response::Error(404, "not_found", "the ingest listener serves only POST /v1/actas"));
+    return reply(http::Response::Error(404, "not_found",
+                                       "the ingest listener serves only POST /v1/actas and GET "
+                                       "/v1/receipt-keys"));
   }
   if (request.method != "POST") {
     if (telemetry_ != nullptr) {
@@ -67,7 +81,7 @@ void IngestHandler::Handle(http::Request&& request, http::ReplyFn reply) {
   if (auto refused = ingest_.Admit(in, admitted)) {
     if (telemetry_ != nullptr)
       telemetry_->Record(IngestStatusName(refused->status), lane, in.source);
-    return reply(IngestResponse(*refused));
+    return reply(IngestResponse(*refused, receipt_keys_));
   }
   const auto start = clock_.SteadyNow();
   const auto source = in.source;
@@ -82,7 +96,7 @@ void IngestHandler::Handle(http::Request&& request, http::ReplyFn reply) {
                      } else if (telemetry_ != nullptr) {
                        telemetry_->Record(IngestStatusName(result.status), lane, source);
                      }
-                     reply(IngestResponse(result));
+                     reply(IngestResponse(result, receipt_keys_));
                    });
 }
 

@@ -1,5 +1,7 @@
 #include "center/public_listener.h"
 
+#include "log/receipt_key.h"
+
 namespace acta::center {
 
 bool PublicListenerHandler::IsSubmission(const http::Request& request) {
@@ -13,10 +15,14 @@ std::size_t PublicListenerHandler::BodyLimit(const http::Request& head,
 }
 
 void PublicListenerHandler::Handle(http::Request&& request, http::ReplyFn reply) {
+  // The receipt keys are the ingest side's, served on both listeners.
+  if (request.method == "GET" && request.Path() == log::kReceiptKeysPath) {
+    return ingest_.Handle(std::move(request), std::move(reply));
+  }
   if (!IsSubmission(request)) return read_api_->Handle(std::move(request), std::move(reply));
   auto cors = [reply](http::Response r) mutable {
     r.headers.emplace_back("Access-Control-Allow-Origin", "*");
-    r.headers.emplace_back("Access-Control-Expose-Headers", "Acta-Status");
+    r.headers.emplace_back("Access-Control-Expose-Headers", "Acta-Status, Acta-Receipt-Key");
     reply(std::move(r));
   };
   if (!request.Header("acta-mac").empty()) {

@@ -75,6 +75,29 @@ Result<std::string> CertifyReceiptKey(const ReceiptKeyCertificate& cert,
   return SignNoteWith(ReceiptKeyCertificateText(cert), center);
 }
 
+Result<IssuedReceiptKey> IssueReceiptKey(const NamedSigner& center, std::string_view origin,
+                                         uint64_t day) {
+  ReceiptKeyCertificate cert;
+  cert.origin = std::string(origin);
+  cert.not_before_ms = day * kDayMs;
+  cert.not_after_ms = cert.not_before_ms + kReceiptKeyDays * kDayMs - 1;
+  const std::string seed_message = std::string(kReceiptKeySeedContext) + cert.origin + "\n" +
+                                   std::to_string(cert.not_before_ms) + "\n";
+  auto signature = center.signer->Sign(AsBytes(seed_message));
+  if (!signature) return std::unexpected(signature.error());
+  Bytes seed_input(kReceiptKeySeedContext.begin(), kReceiptKeySeedContext.end());
+  seed_input.insert(seed_input.end(), signature->begin(), signature->end());
+  const Hash256 seed = Sha256(seed_input);
+  IssuedReceiptKey out{
+      NamedSigningKey::From(center.name + "/receipts/" + std::to_string(day), Seed(seed)), {}, {}};
+  cert.key = out.key.verifier();
+  auto note = CertifyReceiptKey(cert, center);
+  if (!note) return std::unexpected(note.error());
+  out.certificate = std::move(cert);
+  out.note = std::move(*note);
+  return out;
+}
+
 Result<ReceiptKeyCertificate> VerifyReceiptKeyCertificate(std::string_view note,
                                                           std::span<const VerifierKey> centers,
                                                           std::string_view origin) {

@@ -1,11 +1,10 @@
-// Receipt keys (issue #23; the format and the verifier's check; `acta center`
-// does not issue them yet). Receipts are signed once per acta, by the verify workers, so
-// they must be fast; a center key kept in a PKCS#11 token may sign only tens
-// or hundreds of times a second (docs/PERFORMANCE.md, "Signing keys"). Such a
-// center signs receipts with a receipt key made in memory at start (one per
-// run, "per night") and published in a certificate its token-held center key
-// signs. A certificate is a C2SP signed note whose text is (docs/FORMATS.md,
-// "Receipt key certificate"):
+// Receipt keys (issue #23): the format, the derivation and the verifier's
+// check; center/receipt_keys.h issues them. Receipts are signed once per acta, by the verify
+// workers, so they must be fast; a center key kept in a PKCS#11 token may sign only tens or
+// hundreds of times a second (docs/PERFORMANCE.md, "Signing keys"). Such a center signs receipts
+// with a receipt key made in memory at start (one per run, "per night") and published in a
+// certificate its token-held center key signs. A certificate is a C2SP signed note whose text is
+// (docs/FORMATS.md, "Receipt key certificate"):
 //
 //   acta/v1/receipt-key\n
 //   <log origin: "acta/" + election id in hex>\n
@@ -27,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/crypto.h"
 #include "core/error.h"
 #include "core/keys.h"
 #include "core/manifest.h"
@@ -36,7 +36,7 @@
 namespace acta::log {
 
 constexpr std::string_view kReceiptKeyHeader = "acta/v1/receipt-key";
-// Where a center will publish certificates (docs/FORMATS.md): the header on
+// Where a center publishes certificates (docs/FORMATS.md): the header on
 // ingest answers carrying the certificate of the key that signed the
 // receipt (base64 of the note), and the route listing every one it issued.
 constexpr std::string_view kReceiptKeyHttpHeader = "Acta-Receipt-Key";
@@ -64,6 +64,27 @@ struct ReceiptKeyCertificate {
 // The signed note. Errors: the signer's.
 [[nodiscard]] Result<std::string> CertifyReceiptKey(const ReceiptKeyCertificate& cert,
                                                     const NamedSigner& center);
+
+// A center's receipt key for one UTC day (docs/FORMATS.md, "Receipt key
+// certificate"): named "<center name>/receipts/<day>", valid from the day's
+// 00:00 UTC for seven days, its seed SHA-256(kReceiptKeySeedContext ||
+// the center key's signature over kReceiptKeySeedContext || origin || "\n"
+// || not before || "\n"). Ed25519 signatures are deterministic, so the same
+// token key gives the same receipt key on every start and every node.
+constexpr std::string_view kReceiptKeySeedContext = "acta/v1/receipt-key-seed\n";
+constexpr uint64_t kDayMs = 86'400'000;
+constexpr uint64_t kReceiptKeyDays = 7;
+
+struct IssuedReceiptKey {
+  NamedSigningKey key;
+  ReceiptKeyCertificate certificate;
+  std::string note;  // the certificate signed by the center key
+};
+
+// Derives and certifies day `day`'s receipt key with `center` (two
+// signatures by the center key). Errors: the signer's.
+[[nodiscard]] Result<IssuedReceiptKey> IssueReceiptKey(const NamedSigner& center,
+                                                       std::string_view origin, uint64_t day);
 
 // Parses the note and checks that one of `centers` signed it (signatures by
 // others are ignored) and that it is for `origin`. Errors: kMalformed,

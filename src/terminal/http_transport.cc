@@ -52,6 +52,7 @@ Result<SubmitReply> HttpTransport::Submit(size_t index, ByteSpan acta,
   reply.body = std::move(response->body);
   if (auto ra = response->Header("retry-after"); !ra.empty())
     reply.retry_after = ParseRetryAfter(ra);
+  reply.receipt_key = std::string(response->Header("acta-receipt-key"));
   return reply;
 }
 

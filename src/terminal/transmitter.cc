@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "log/receipt_key.h"
+
 namespace acta::terminal {
 namespace {
 
@@ -66,12 +68,27 @@ std::optional<size_t> Transmitter::NextInRound() const {
   return std::nullopt;
 }
 
-std::optional<std::string> Transmitter::CheckReceipt(const Receipt& r) const {
+std::optional<std::string> Transmitter::CheckReceipt(const Receipt& r,
+                                                     std::string_view receipt_key) const {
   if (r.election_id != manifest_.election_id) return "receipt is for another election";
   if (r.leaf_hash != leaf_) return "receipt is for another acta (leaf hash differs)";
-  const VerifierKey* key = manifest_.FindCenter(r.center_key_id);
-  if (key == nullptr) return "receipt signed by a key the manifest does not list";
-  if (!r.Verify(*key)) return "receipt signature does not verify";
+  if (const VerifierKey* key = manifest_.FindCenter(r.center_key_id)) {
+    if (!r.Verify(*key)) return "receipt signature does not verify";
+    return std::nullopt;
+  }
+  // A receipt key (a center whose key is in a token): its certificate,
+  // signed by a manifest center key, comes in the answer's header.
+  if (receipt_key.empty()) {
+    return "receipt signed by a key the manifest does not list, and no Acta-Receipt-Key "
+           "certificate came with it";
+  }
+  auto note = Base64Decode(receipt_key);
+  if (!note) return "Acta-Receipt-Key is not base64";
+  log::ReceiptKeyRing ring(manifest_);
+  if (auto st = ring.AddCertificate(AsChars(*note)); !st) {
+    return "Acta-Receipt-Key: " + st.error().message;
+  }
+  if (auto st = ring.Verify(r); !st) return st.error().message;
   return std::nullopt;
 }
 
@@ -118,7 +135,7 @@ AttemptReport Transmitter::Step(Transport& transport, Random& rng, SteadyTime no
     if (!receipt) {
       problem = "receipt does not decode: " + receipt.error().message;
     } else {
-      problem = CheckReceipt(*receipt);
+      problem = CheckReceipt(*receipt, reply->receipt_key);
     }
     if (problem) {
       report.kind = AttemptReport::Kind::kBadReceipt;

@@ -97,7 +97,8 @@ class Transmitter {
   // The next center to ask in this round, or nullopt when the round is over.
   std::optional<size_t> NextInRound() const;
   void AfterFailure(Random& rng, SteadyTime now);
-  std::optional<std::string> CheckReceipt(const Receipt& r) const;
+  // `receipt_key`: the answer's Acta-Receipt-Key (base64 certificate note).
+  std::optional<std::string> CheckReceipt(const Receipt& r, std::string_view receipt_key) const;
 
   const Manifest& manifest_;
   Acta acta_;

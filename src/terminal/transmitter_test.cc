@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "core/signer.h"
+#include "log/checkpoint.h"
+#include "log/receipt_key.h"
 #include "terminal/testing/fake_transport.h"
 #include "terminal/testing/terminal_fixtures.h"
 
@@ -130,6 +133,30 @@ TEST_F(TransmitterTest, AWaitingCenterIsSkippedForOneThatIsReady) {
   EXPECT_LT(slept[0], 30'000);
 }
 
+// A center whose key is in a token signs receipts with a receipt key its
+// center key certifies; the certificate comes in Acta-Receipt-Key.
+TEST_F(TransmitterTest, AReceiptByAReceiptKeyCountsWithItsCertificate) {
+  const NamedSigningKey center = acta::testing::VectorCenter();
+  const MemorySigner center_signer(center.key, "center");
+  constexpr uint64_t kAt = 1'800'000'000'000;
+  auto issued = log::IssueReceiptKey(NamedSigner{center.name, &center_signer},
+                                     log::LogOrigin(m_.election_id), kAt / log::kDayMs);
+  ASSERT_TRUE(issued);
+  const Bytes receipt = testing::ReceiptFor(m_, acta_, kAt, issued->key);
+  FakeTransport f(2);
+  f.Script(0, FakeTransport::Status(201, receipt));  // without its certificate
+  auto with = FakeTransport::Status(201, receipt);
+  with->receipt_key = Base64Encode(AsBytes(issued->note));
+  f.Script(1, with);
+  Transmitter t(m_, acta_, mac_, 2, options_);
+  std::vector<AttemptReport> reports;
+  while (!t.done()) reports.push_back(t.Step(f, rng_, clock_.SteadyNow()));
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[0].kind, AttemptReport::Kind::kBadReceipt);
+  EXPECT_NE(reports[0].detail.find("Acta-Receipt-Key"), std::string::npos) << reports[0].detail;
+  EXPECT_EQ(reports[1].kind, AttemptReport::Kind::kDelivered) << reports[1].detail;
+}
+
 TEST_F(TransmitterTest, AReceiptThatDoesNotVerifyIsAFailureOfThatCenter) {
   FakeTransport f(4);
   const auto rogue = NamedSigningKey::From("rogue", acta::testing::FixedSeed(0x99));
@@ -142,7 +169,8 @@ TEST_F(TransmitterTest, AReceiptThatDoesNotVerifyIsAFailureOfThatCenter) {
   while (!t.done()) reports.push_back(t.Step(f, rng_, clock_.SteadyNow()));
   ASSERT_EQ(reports.size(), 4u);
   EXPECT_EQ(reports[0].kind, AttemptReport::Kind::kBadReceipt);
-  EXPECT_EQ(reports[0].detail, "receipt signed by a key the manifest does not list");
+  EXPECT_TRUE(reports[0].detail.starts_with("receipt signed by a key the manifest does not list"))
+      << reports[0].detail;
   EXPECT_EQ(reports[1].kind, AttemptReport::Kind::kBadReceipt);
   EXPECT_EQ(reports[1].detail, "receipt is for another acta (leaf hash differs)");
   EXPECT_EQ(reports[2].kind, AttemptReport::Kind::kBadReceipt);

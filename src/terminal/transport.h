@@ -20,6 +20,9 @@ struct SubmitReply {
   Bytes body;      // the receipt for 200/201/409, an error document otherwise
   // Retry-After, when the center sent one (429, 503).
   std::optional<std::chrono::seconds> retry_after;
+  // Acta-Receipt-Key: base64 of the certificate of the receipt key that
+  // signed the receipt (a center whose key is in a token), else "".
+  std::string receipt_key;
 };
 
 class Transport {

@@ -10,6 +10,7 @@
 #include "log/checkpoint.h"
 #include "log/cosigned_checkpoint.h"
 #include "log/proof.h"
+#include "log/receipt_key.h"
 #include "log/tiles.h"
 #include "tally/bulletin.h"
 #include "verify/dump_layout.h"
@@ -567,11 +568,21 @@ void Monitor::ScanReceipts() {
     if (receipt_files_.contains(file)) continue;
     auto bytes = ReadFile(file);
     if (!bytes) continue;  // being written: next scan
-    receipt_files_.insert(file);
     auto receipt = Receipt::Decode(*bytes);
-    const VerifierKey* key = receipt ? manifest_->FindCenter(receipt->center_key_id) : nullptr;
-    if (!receipt || receipt->election_id != manifest_->election_id || key == nullptr ||
-        !receipt->Verify(*key)) {
+    // By a manifest center key, or by a receipt key a center key certified
+    // (a center whose key is in a token): certificates come from the
+    // source's /v1/receipt-keys, fetched again when a receipt names a key
+    // the ring lacks.
+    if (!receipt_keys_) receipt_keys_ = std::make_unique<log::ReceiptKeyRing>(*manifest_);
+    Status checked = receipt ? receipt_keys_->Verify(*receipt) : Ok();
+    if (receipt && !checked && checked.error().code == ErrorCode::kNotFound) {
+      auto body = source_.Fetch(std::string(log::kReceiptKeysPath.substr(1)));
+      if (!body && body.error().code != ErrorCode::kNotFound) continue;  // next scan
+      if (body) (void)receipt_keys_->AddCertificates(AsChars(*body));
+      checked = receipt_keys_->Verify(*receipt);
+    }
+    receipt_files_.insert(file);
+    if (!receipt || !checked) {
       Emit({{"event", "receipt_invalid"}, {"file", file}});
       continue;
     }

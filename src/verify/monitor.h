@@ -50,6 +50,7 @@
 #include "core/manifest.h"
 #include "log/checkpoint.h"
 #include "log/merkle.h"
+#include "log/receipt_key.h"
 #include "tally/tally.h"
 #include "verify/files.h"
 #include "verify/log_source.h"
@@ -177,6 +178,7 @@ class Monitor {
   MonitorSink sink_;
   std::unique_ptr<DirectoryFiles> local_;  // <state>/log: the entries held, as a dump
   std::unique_ptr<Manifest> manifest_;
+  std::unique_ptr<log::ReceiptKeyRing> receipt_keys_;  // after manifest_: refers to it
   std::unique_ptr<tally::Tally> tally_;
   log::MerkleTree tree_;
   Held held_;

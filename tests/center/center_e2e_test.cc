@@ -191,7 +191,7 @@ TEST_F(CenterE2eTest, PublicListenerTakesPublicLaneSubmissionsOnly) {
   ASSERT_EQ(r->status, 201) << r->BodyText();
   EXPECT_EQ(r->Header("acta-status"), "accepted");
   EXPECT_EQ(r->Header("access-control-allow-origin"), "*");
-  EXPECT_EQ(r->Header("access-control-expose-headers"), "Acta-Status");
+  EXPECT_EQ(r->Header("access-control-expose-headers"), "Acta-Status, Acta-Receipt-Key");
   ASSERT_EQ(r->body.size(), kReceiptSize);
   // The same acta on the ingest listener is a replay with the same receipt.
   auto again = Submit(acta.bytes, false);

@@ -1,11 +1,14 @@
 // A center whose checkpoint key is in a PKCS#11 token (SoftHSM2, issue #23):
-// its checkpoints and receipts verify exactly as a key file's do, with the
-// same verifier code and byte for byte the same signatures (the token holds
-// the file key's seed here; Ed25519 is deterministic), and every start-up
-// error is precise and stops the center.
+// its checkpoints verify exactly as a key file's do, with the same verifier
+// code and byte for byte the same signatures (the token holds the file key's
+// seed here; Ed25519 is deterministic); its receipts are signed by a
+// per-day receipt key the token's key certifies (docs/FORMATS.md, "Receipt
+// key certificate"), served with each receipt and on /v1/receipt-keys; and
+// every start-up error is precise and stops the center.
 #include "center/center_key.h"
 #include "core/receipt.h"
 #include "log/checkpoint.h"
+#include "log/receipt_key.h"
 #include "tests/center/center_fixture.h"
 #include "token/soft_token.h"
 #include "verify/fetch.h"
@@ -41,14 +44,38 @@ class CenterTokenTest : public CenterFixture {
 
 TEST_F(CenterTokenTest, CheckpointsAndReceiptsVerifyLikeAKeyFiles) {
   constexpr size_t kActas = 12;
+  // The seven certificates (the start day's key and the six before).
+  auto keys = Get(std::string(log::kReceiptKeysPath));
+  ASSERT_EQ(keys.status, 200);
+  log::ReceiptKeyRing ring(*manifest_);
+  ASSERT_TRUE(ring.AddCertificates(keys.BodyText()));
+  EXPECT_EQ(ring.certificates(), log::kReceiptKeyDays);
   for (size_t i = 0; i < kActas; ++i) {
-    auto r = Submit(TruthActa(i).bytes, /*with_mac=*/true);
+    auto r = Submit(TruthActa(i).bytes, /*with_mac=*/i % 2 == 0);
     ASSERT_EQ(r.status, 201) << r.BodyText();
     auto receipt = Receipt::Decode(r.body);
     ASSERT_TRUE(receipt);
-    EXPECT_TRUE(receipt->Verify(manifest_->centers[0]));
+    // Not the center key: a receipt key, whose certificate comes along.
+    EXPECT_EQ(manifest_->FindCenter(receipt->center_key_id), nullptr);
+    auto cert = Base64Decode(r.Header("acta-receipt-key"));
+    ASSERT_TRUE(cert) << "no Acta-Receipt-Key header";
+    log::ReceiptKeyRing from_header(*manifest_);
+    ASSERT_TRUE(from_header.AddCertificate(AsChars(*cert)));
+    EXPECT_TRUE(from_header.Verify(*receipt));
+    EXPECT_TRUE(ring.Verify(*receipt));
   }
   WaitForLogSize(kActas);
+  // A restart derives the same receipt key (deterministic signatures).
+  auto before = Receipt::Decode(Submit(TruthActa(0).bytes, true).body);
+  StopCenter();
+  StartCenter();
+  auto replay = Submit(TruthActa(0).bytes, true);
+  ASSERT_EQ(replay.status, 200);
+  auto again = Receipt::Decode(Submit(TruthActa(kActas).bytes, true).body);
+  ASSERT_TRUE(before && again);
+  EXPECT_EQ(before->center_key_id, again->center_key_id);
+  WaitForLogSize(kActas + 1);
+  EXPECT_EQ(Get(std::string(log::kReceiptKeysPath)).BodyText(), keys.BodyText());
 
   auto note = Get("/checkpoint");
   ASSERT_EQ(note.status, 200);
@@ -68,7 +95,7 @@ TEST_F(CenterTokenTest, CheckpointsAndReceiptsVerifyLikeAKeyFiles) {
   vo.threads = 1;
   const verify::Report report = verify::VerifyFiles(files, vo);
   EXPECT_TRUE(report.ok()) << verify::FormatReport(report);
-  EXPECT_EQ(report.tables_counted, kActas);
+  EXPECT_EQ(report.tables_counted, kActas + 1);
 }
 
 TEST_F(CenterTokenTest, StartUpErrorsArePreciseAndStopTheCenter) {

@@ -76,6 +76,9 @@ describe('openapi contract', () => {
     assert.equal(version.sha256, actaSha256, '/version serves the hash of the executable it runs');
     assert.equal(version.release_pinned, true);
     assert.deepEqual(el.manifest.release_hashes.slice(0, 1), [actaSha256]);
+    // A center with a key file issues no receipt keys.
+    assert.deepEqual(JSON.parse((await P('/v1/receipt-keys')).body), { receipt_keys: [] });
+    await call(center.ingest, '/v1/receipt-keys');
 
     // Ingest: every outcome we can cause on purpose.
     const good = [];

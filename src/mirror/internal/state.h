@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <span>
 #include <string>
@@ -15,6 +16,7 @@
 #include "log/checkpoint.h"
 #include "log/cosigned_checkpoint.h"
 #include "log/merkle.h"
+#include "log/receipt_key.h"
 #include "mirror/mirror.h"
 #include "mirror/publish_batch.h"
 #include "tally/tally.h"
@@ -54,6 +56,10 @@ struct Mirror::State {
   bool dashboard_written = false;
   // The bundles FetchNewEntries fetched and checked, to be published.
   std::vector<std::pair<std::string, Bytes>> fetched_bundles;
+  // Receipt keys certified by a center key (a center whose key is in a
+  // token), from the source's /v1/receipt-keys; the fetch threads share it.
+  std::mutex receipt_keys_mu;
+  std::unique_ptr<log::ReceiptKeyRing> receipt_keys;
 };
 
 namespace internal {

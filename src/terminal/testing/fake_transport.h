@@ -26,7 +26,7 @@ class FakeTransport final : public Transport {
   }
   static Result<SubmitReply> Status(
       int status, Bytes body = {}, std::optional<std::chrono::seconds> retry_after = std::nullopt) {
-    return SubmitReply{status, std::move(body), retry_after};
+    return SubmitReply{status, std::move(body), retry_after, {}};
   }
   static Result<SubmitReply> Down() {
     return MakeError(ErrorCode::kUnavailable, "connection refused");

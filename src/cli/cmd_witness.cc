@@ -14,15 +14,19 @@
 #include "core/file.h"
 #include "core/keys.h"
 #include "core/random.h"
+#include "core/signer.h"
 #include "log/checkpoint.h"
 #include "log/manifest_signatures.h"
+#include "token/token_key.h"
 #include "witness/witness_service.h"
 
 namespace acta::cli {
 namespace {
 
 struct WitnessCliOptions {
-  std::string key_file;
+  std::string key_file;  // or a pkcs11: URI
+  std::string pin_file;
+  std::string name;  // with a token key: the name it cosigns as
   std::string state;
   std::vector<std::string> elections;
   std::vector<std::string> logs;  // ORIGIN=VKEY
@@ -78,33 +82,77 @@ Result<witness::FollowedLog> ParseLogFlag(std::string_view flag) {
   return log;
 }
 
+struct WitnessKey {
+  std::string name;
+  std::shared_ptr<const Signer> signer;
+};
+
+// A cosigner key file, or a key in a PKCS#11 token (the private key never
+// in a file). A token holds no name: --name gives it, else the followed
+// manifests' witness with this public key. Errors name the URI and token:
+// wrong PIN, missing token or key (token::TokenKey::Open), no name.
+Result<WitnessKey> OpenWitnessKey(const WitnessCliOptions& o,
+                                  const std::vector<Manifest>& manifests) {
+  if (!token::IsPkcs11Uri(o.key_file)) {
+    if (!o.pin_file.empty()) {
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          "--pin-file is for a key in a token (--key pkcs11:...), not the key file " + o.key_file);
+    }
+    auto key = LoadCosignerKeyFile(o.key_file);
+    if (!key) return std::unexpected(key.error());
+    return WitnessKey{key->name, std::make_shared<MemorySigner>(key->key, "file " + o.key_file)};
+  }
+  auto opened = token::TokenKey::Open(o.key_file, o.pin_file);
+  if (!opened) return std::unexpected(opened.error());
+  WitnessKey out{o.name, std::move(*opened)};
+  if (out.name.empty()) {
+    for (const auto& m : manifests) {
+      for (const auto& w : m.witnesses) {
+        if (w.key.key == out.signer->public_key()) out.name = w.key.name;
+      }
+    }
+  }
+  if (out.name.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     o.key_file + ": the token's key (public key " +
+                         Base64Encode(out.signer->public_key()) +
+                         ") is no witness of the elections followed: give --name");
+  }
+  return out;
+}
+
 int RunWitness(const WitnessCliOptions& o) {
   if (o.tls_cert.empty() != o.tls_key.empty()) {
     return ReportError("witness",
                        Error{ErrorCode::kInvalidArgument, "--tls-cert and --tls-key go together"});
   }
   witness::WitnessServiceOptions so;
-  auto key = LoadCosignerKeyFile(o.key_file);
-  if (!key) return ReportError("witness", key.error());
   so.state_path = o.state;
   so.listen = o.listen;
   if (!o.tls_cert.empty()) so.tls = http::TlsFiles{o.tls_cert, o.tls_key};
+  std::vector<Manifest> manifests;
   for (const auto& dir : o.elections) {
     auto manifest = log::LoadTrustedManifest(dir, std::nullopt);
     if (!manifest) return ReportError("witness", manifest.error());
     so.logs.push_back(witness::FollowManifest(*manifest));
+    manifests.push_back(std::move(*manifest));
   }
   for (const auto& flag : o.logs) {
     auto log = ParseLogFlag(flag);
     if (!log) return ReportError("witness", log.error());
     so.logs.push_back(std::move(*log));
   }
+  auto key = OpenWitnessKey(o, manifests);
+  if (!key) return ReportError("witness", key.error());
   const StopSignals signals;
 
   SystemClock clock;
-  const std::string vkey = key->verifier().ToString();
+  const std::string vkey = CosignerKey::From(key->name, key->signer->public_key()).ToString();
   const std::string host = so.listen.front().substr(0, so.listen.front().rfind(':'));
-  auto service = witness::WitnessService::Start(std::move(*key), std::move(so), clock);
+  spdlog::info("witness key {} ({})", key->name, key->signer->Describe());
+  auto service =
+      witness::WitnessService::Start(key->name, std::move(key->signer), std::move(so), clock);
   if (!service) return ReportError("witness", service.error());
   std::printf("witness %s://%s:%u\nvkey %s\n", o.tls_cert.empty() ? "http" : "https",
               host == "0.0.0.0" ? "127.0.0.1" : host.c_str(), (*service)->port(), vkey.c_str());
@@ -128,7 +176,16 @@ void RegisterWitness(CLI::App& app, RunFn& run) {
       "people. POST /add-checkpoint; GET /<sha256 of origin, hex>/checkpoint serves the latest\n"
       "cosigned checkpoint; GET /metrics. State is durable (SQLite, fsynced before answering).\n"
       "Prints its URL and verifier key (vkey) on stdout; SIGTERM/SIGINT stop it.");
-  cmd->add_option("--key", o->key_file, "The witness's private key (from `acta witness keygen`)");
+  cmd->add_option("--key", o->key_file,
+                  "The witness's private key (from `acta witness keygen`), or an Ed25519 key in a\n"
+                  "PKCS#11 token named by an RFC 7512 URI (pkcs11:token=...;object=...); a wrong\n"
+                  "PIN or a missing token or key stops the witness at start");
+  cmd->add_option("--pin-file", o->pin_file,
+                  "With --key pkcs11:...: file holding the token's user PIN (else the URI's\n"
+                  "pin-source)");
+  cmd->add_option("--name", o->name,
+                  "With --key pkcs11:...: the name it cosigns as (default: the followed\n"
+                  "manifests' witness with the token key's public key)");
   cmd->add_option("--state", o->state, "State database file (SQLite, created if missing)");
   cmd->add_option("--election", o->elections,
                   "Follow this election's log (directory with manifest.json, tables.bin,\n"

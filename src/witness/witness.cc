@@ -10,6 +10,7 @@
 #include "log/hasher.h"
 #include "log/note.h"
 #include "log/proof.h"
+#include "log/signer_notes.h"
 #include "witness/add_checkpoint.h"
 
 namespace acta::witness {
@@ -23,7 +24,17 @@ WitnessAnswer Answer(int status, std::string body) {
 
 Witness::Witness(NamedCosignerKey key, std::vector<FollowedLog> logs, WitnessState& state,
                  const Clock& clock)
-    : key_(std::move(key)), logs_(std::move(logs)), state_(state), clock_(clock) {}
+    : Witness(key.name, std::make_shared<MemorySigner>(key.key, "key " + key.name), std::move(logs),
+              state, clock) {}
+
+Witness::Witness(std::string name, std::shared_ptr<const Signer> signer,
+                 std::vector<FollowedLog> logs, WitnessState& state, const Clock& clock)
+    : name_(std::move(name)),
+      signer_(std::move(signer)),
+      verifier_(CosignerKey::From(name_, signer_->public_key())),
+      logs_(std::move(logs)),
+      state_(state),
+      clock_(clock) {}
 
 const FollowedLog* Witness::FindLog(std::string_view origin) const {
   for (const auto& log : logs_) {
@@ -121,7 +132,7 @@ WitnessAnswer Witness::Add(std::string_view body) {
   }
 
   const uint64_t now = static_cast<uint64_t>(std::max<int64_t>(clock_.NowUnixSeconds(), 1));
-  auto cosig = log::Cosign(note->text, key_, now);
+  auto cosig = log::CosignWith(note->text, name_, *signer_, now);
   if (!cosig) return Answer(500, cosig.error().message);
   // What GET .../checkpoint serves: the log's verified signatures and ours.
   log::Note kept{note->text, {}};

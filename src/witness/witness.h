@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -30,6 +31,7 @@
 #include "core/clock.h"
 #include "core/cosigner_keys.h"
 #include "core/keys.h"
+#include "core/signer.h"
 #include "witness/witness_state.h"
 
 namespace acta::witness {
@@ -60,6 +62,10 @@ class Witness {
   // REQUIRES: state and clock outlive this object.
   Witness(NamedCosignerKey key, std::vector<FollowedLog> logs, WitnessState& state,
           const Clock& clock);
+  // The cosigning key through a Signer (a key in a PKCS#11 token), cosigning
+  // as `name`.
+  Witness(std::string name, std::shared_ptr<const Signer> signer, std::vector<FollowedLog> logs,
+          WitnessState& state, const Clock& clock);
 
   // POST <prefix>/add-checkpoint with `body`.
   WitnessAnswer AddCheckpoint(std::string_view body);
@@ -68,7 +74,7 @@ class Witness {
   // when unknown or never cosigned.
   WitnessAnswer LatestCheckpoint(std::string_view origin_hash);
 
-  CosignerKey verifier() const { return key_.verifier(); }
+  CosignerKey verifier() const { return verifier_; }
   const std::vector<FollowedLog>& logs() const { return logs_; }
   WitnessCounters counters() const;
 
@@ -80,7 +86,9 @@ class Witness {
   const FollowedLog* FindLog(std::string_view origin) const;
   void Refuse422(const std::string& origin, std::string_view why, std::string_view note);
 
-  const NamedCosignerKey key_;
+  const std::string name_;
+  const std::shared_ptr<const Signer> signer_;
+  const CosignerKey verifier_;
   const std::vector<FollowedLog> logs_;
   WitnessState& state_;
   const Clock& clock_;

@@ -13,6 +13,14 @@ FollowedLog FollowManifest(const Manifest& manifest) {
 Result<std::unique_ptr<WitnessService>> WitnessService::Start(NamedCosignerKey key,
                                                               WitnessServiceOptions options,
                                                               const Clock& clock) {
+  return Start(key.name, std::make_shared<MemorySigner>(key.key, "key " + key.name),
+               std::move(options), clock);
+}
+
+Result<std::unique_ptr<WitnessService>> WitnessService::Start(std::string name,
+                                                              std::shared_ptr<const Signer> signer,
+                                                              WitnessServiceOptions options,
+                                                              const Clock& clock) {
   if (options.logs.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "the witness follows no log");
   }
@@ -29,8 +37,8 @@ Result<std::unique_ptr<WitnessService>> WitnessService::Start(NamedCosignerKey k
   auto state = WitnessState::Open(options.state_path);
   if (!state) return std::unexpected(state.error());
   s->state_ = std::move(*state);
-  s->witness_ =
-      std::make_unique<Witness>(std::move(key), std::move(options.logs), *s->state_, clock);
+  s->witness_ = std::make_unique<Witness>(std::move(name), std::move(signer),
+                                          std::move(options.logs), *s->state_, clock);
   s->handler_ = std::make_unique<WitnessHandler>(*s->witness_);
   http::ServerOptions so;
   so.listen = options.listen;

@@ -37,6 +37,10 @@ class WitnessService {
   [[nodiscard]] static Result<std::unique_ptr<WitnessService>> Start(NamedCosignerKey key,
                                                                      WitnessServiceOptions options,
                                                                      const Clock& clock);
+  // With the cosigning key behind a Signer (a PKCS#11 token), as `name`.
+  [[nodiscard]] static Result<std::unique_ptr<WitnessService>> Start(
+      std::string name, std::shared_ptr<const Signer> signer, WitnessServiceOptions options,
+      const Clock& clock);
   ~WitnessService();
 
   uint16_t port() const { return server_->port(); }

@@ -41,6 +41,24 @@ ReceiptKeyCertificate VectorCertificate() {
                                VectorReceiptKey().verifier(), 1796428800000, 1797033599999};
 }
 
+// The key a center derives for day 20792 from the vector center key
+// (receipt_key_vector.py, "DERIVED"), and its certificate verifies.
+TEST(ReceiptKeyTest, DerivedKeyMatchesTheIndependentComputation) {
+  const NamedSigningKey center = VectorCenter();
+  const MemorySigner signer(center.key, "test");
+  const std::string origin = LogOrigin(VectorManifest().election_id);
+  auto issued = IssueReceiptKey(NamedSigner{center.name, &signer}, origin, 20792);
+  ASSERT_TRUE(issued) << issued.error().ToString();
+  EXPECT_EQ(issued->certificate.key.ToString(),
+            "test-center/receipts/20792+b9d9fba7+AdVZPLA6dPLokMIVKTrJ5/RZWdXPG8Q04W469V/LFI+x");
+  EXPECT_EQ(issued->certificate.not_before_ms, 1796428800000u);
+  EXPECT_EQ(issued->certificate.not_after_ms, 1797033599999u);
+  const Manifest m = VectorManifest();
+  auto verified = VerifyReceiptKeyCertificate(issued->note, m.centers, origin);
+  ASSERT_TRUE(verified) << verified.error().ToString();
+  EXPECT_EQ(*verified, issued->certificate);
+}
+
 TEST(ReceiptKeyTest, VectorTextNoteAndReceiptByteForByte) {
   EXPECT_EQ(ReceiptKeyCertificateText(VectorCertificate()), kVectorText);
   const NamedSigningKey center = VectorCenter();

@@ -30,3 +30,11 @@ body = b"\x01" + eid + leaf + struct.pack(">Q", 1796500801234) + key_id(rname, r
 rsig = rk.sign(b"acta/v1/receipt\n" + body)
 print("RECEIPT", (body + rsig).hex())
 print("RKVKEY", vkey(rname, rk_pub))
+
+# The derived receipt key of day 20792 (docs/FORMATS.md: the seed is
+# SHA-256(context || the center key's signature over context || origin ||
+# "\n" || not before || "\n")), what log::IssueReceiptKey computes.
+context = b"acta/v1/receipt-key-seed\n"
+seed_sig = center.sign(context + origin.encode() + b"\n" + b"1796428800000" + b"\n")
+derived, derived_pub = key(hashlib.sha256(context + seed_sig).digest())
+print("DERIVED", vkey(rname, derived_pub))

@@ -7,6 +7,19 @@ function(acta_library name)
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})
 endfunction()
 
+# acta_test_code(TARGET...): code only tests run (test programs, the libraries
+# only they link, the fuzz corpus replays) is compiled with -O1 -g1 in the
+# optimised presets (release, tsan) instead of -O2 -g. It costs about 40 % less
+# CPU to compile (a test file: 16.7 s -> 9.9 s) and more than half of a cold
+# build is test code; the code under test is the libraries', still built
+# with the preset's flags, and -g1 keeps the line tables a failure's stack
+# trace and a ThreadSanitizer report need.
+function(acta_test_code)
+  foreach(target IN LISTS ARGN)
+    target_compile_options(${target} PRIVATE "$<$<CONFIG:RelWithDebInfo>:-O1;-g1>")
+  endforeach()
+endfunction()
+
 # acta_test(NAME SOURCES ... DEPS ... [LABELS ...]): a GoogleTest binary whose
 # cases ctest discovers one by one.
 function(acta_test name)
@@ -15,6 +28,7 @@ function(acta_test name)
   endif()
   cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
+  acta_test_code(${name})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
   target_compile_definitions(${name} PRIVATE
     ACTA_SOURCE_DIR="${PROJECT_SOURCE_DIR}"

@@ -9,6 +9,7 @@ foreach(entry IN LISTS ACTA_FUZZ_TARGET_DEPS)
   list(POP_FRONT parts name)
   add_executable(fuzz_replay_${name} ${CMAKE_CURRENT_LIST_DIR}/${name}_fuzz.cc
                                      ${CMAKE_CURRENT_LIST_DIR}/replay_main.cc)
+  acta_test_code(fuzz_replay_${name})
   target_include_directories(fuzz_replay_${name} PRIVATE ${PROJECT_SOURCE_DIR})
   target_link_libraries(fuzz_replay_${name} PRIVATE ${parts})
   add_test(NAME fuzz_replay_${name}

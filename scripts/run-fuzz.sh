@@ -4,7 +4,7 @@
 #
 #   scripts/run-fuzz.sh [--smoke | --long] [--seconds N] [TARGET...]
 #
-#   --smoke      about 10 s per target (what scripts/run-tests.sh runs)
+#   --smoke      about 10 s per target
 #   --long       600 s per target (make fuzz-long): inputs that reach new
 #                coverage are merged into fuzz/corpus/<target>/ (commit them),
 #                a crashing input is copied into fuzz/regressions/<target>/

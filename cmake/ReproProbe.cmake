@@ -2,7 +2,7 @@
 # ctest repro_short) compiles twice instead of all of acta: a static library
 # of a few real sources and a small program linked against it, with every
 # flag and setting of the release build (cmake/Reproducible.cmake's prefix
-# maps and deterministic archives, -O2 -g). The sources span what can leak
+# maps and deterministic archives, -O2 -g1). The sources span what can leak
 # the build's circumstances: __FILE__ (the program's invariant checks),
 # debug information, templates of nlohmann::json and Boost.Asio, libsodium
 # and OpenSSL. Built only on request (EXCLUDE_FROM_ALL), about half a CPU

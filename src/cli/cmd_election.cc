@@ -1,6 +1,7 @@
 // `acta election synth` and `acta election init`: make an election directory.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -116,6 +117,16 @@ int RunInit(const InitOptions& o) {
   if (auto st = WriteElectionDir(o.out, *material); !st)
     return ReportError("election init", st.error());
   PrintSummary(o.out, material->manifest);
+  // Say which center keys have no secret here, so that nobody looks for one.
+  for (const VerifierKey& c : material->manifest.centers) {
+    const bool generated =
+        std::any_of(material->centers.begin(), material->centers.end(),
+                    [&c](const NamedSigningKey& k) { return k.key.public_key() == c.key; });
+    if (!generated) {
+      std::printf("  %-18s %s (a vkey in election.csv: its private key is kept elsewhere)\n",
+                  "no secret for", c.name.c_str());
+    }
+  }
   return kExitOk;
 }
 
@@ -162,7 +173,8 @@ void RegisterElection(CLI::App& app, RunFn& run) {
       "Build an election directory from the CSV files an authority keeps: election.csv,\n"
       "regions.csv, tables.csv, contests.csv (see docs/FORMATS.md and examples/election/).\n"
       "Generates fresh authority, center and transport keys (and table keys when tables.csv\n"
-      "leaves public_key empty).");
+      "leaves public_key empty). A center row may give a vkey instead of a key name (a key\n"
+      "generated in a token by 'acta keygen --token'): it is listed as is, with no secret.");
   init->add_option("--from", i->from, "Directory with the CSV files")->required();
   init->add_option("--out", i->out, "Directory to create")->required();
   init->add_option("--release-hash", i->release_hashes,

@@ -134,13 +134,16 @@ Result<ElectionSecrets> LoadElectionSecrets(const std::string& dir) {
 
 Status WriteElectionDir(const std::string& dir, const ElectionMaterial& e) {
   const Manifest& m = e.manifest;
-  if (e.centers.empty()) return MakeError(ErrorCode::kInvalidArgument, "no center key");
+  if (m.centers.empty()) return MakeError(ErrorCode::kInvalidArgument, "no center key");
+  // Where each center key's file goes: its position in the manifest.
+  std::vector<size_t> center_index;
   for (const NamedSigningKey& c : e.centers) {
     const VerifierKey* v = m.FindCenter(c.key_id);
     if (v == nullptr || v->key != c.key.public_key()) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "center key " + c.name + " is not among the manifest's centers");
     }
+    center_index.push_back(static_cast<size_t>(v - m.centers.data()));
   }
   if (m.transport_key_ids.empty() || m.transport_key_ids[0] != TransportKeyId(e.transport_master)) {
     return MakeError(ErrorCode::kInvalidArgument,
@@ -178,9 +181,10 @@ Status WriteElectionDir(const std::string& dir, const ElectionMaterial& e) {
 
   // Secrets first: an interrupted run leaves no manifest without its keys.
   ACTA_RETURN_IF_ERROR(WriteSigningKeyFile(Join(secrets, "authority.key"), e.authority));
-  for (size_t i = 0; i < e.centers.size(); ++i) {
+  for (size_t k = 0; k < e.centers.size(); ++k) {
+    const size_t i = center_index[k];
     std::string file = i == 0 ? "center.key" : "center-" + std::to_string(i + 1) + ".key";
-    ACTA_RETURN_IF_ERROR(WriteSigningKeyFile(Join(secrets, file), e.centers[i]));
+    ACTA_RETURN_IF_ERROR(WriteSigningKeyFile(Join(secrets, file), e.centers[k]));
   }
   ACTA_RETURN_IF_ERROR(WriteTransportKeyFile(Join(secrets, "transport.key"), e.transport_master));
   for (size_t i = 0; i < e.witnesses.size(); ++i) {

@@ -64,7 +64,11 @@ Status WriteTransportKeyFile(const std::string& path, const TransportKey& key);
 struct ElectionMaterial {
   Manifest manifest;  // finalized (Manifest::Finalize)
   NamedSigningKey authority;
-  std::vector<NamedSigningKey> centers;  // [0] -> center.key, [1] -> center-2.key, ...
+  // The center keys generated here, each one of the manifest's centers; the
+  // manifest may list more whose private keys are kept elsewhere (tokens).
+  // File name by position in Manifest::centers: the 1st -> center.key, the
+  // Nth -> center-N.key, so a name always means the same manifest entry.
+  std::vector<NamedSigningKey> centers;
   TransportKey transport_master{};
   std::vector<Seed> table_seeds;  // one per table in manifest order, or empty (keys held elsewhere)
   std::vector<uint32_t> truth;    // truth.bin layout, or empty (no truth.bin)
@@ -78,7 +82,8 @@ struct ElectionMaterial {
 // when present, table-keys.bin, truth.bin and witness-1.key.... Creates DIR if needed; refuses
 // (kAlreadyExists) if DIR/secrets or DIR/manifest.json already exists, so
 // keys are never overwritten. kInvalidArgument if the pieces do not match
-// (key counts, truth size, a center key not in the manifest).
+// (key counts, truth size, a center key not in the manifest, a manifest
+// without centers). A manifest center with no key in `centers` gets no file.
 Status WriteElectionDir(const std::string& dir, const ElectionMaterial& election);
 
 }  // namespace acta

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <optional>
 #include <unordered_map>
 
 #include "core/file.h"
@@ -67,10 +68,17 @@ Seed DrawSeed(Random& rng) {
   return s;
 }
 
+// A `center` row: a key name (init generates the key) or a vkey whose
+// private key is kept elsewhere (a token; `acta keygen --token`).
+struct CenterRow {
+  std::string name;
+  std::optional<VerifierKey> given;
+};
+
 struct Election {
   std::string name;
   std::string authority;
-  std::vector<std::string> centers;
+  std::vector<CenterRow> centers;
   uint64_t not_before = 0, not_after = 0;
   uint64_t witness_quorum = 0;  // 0: not given
   std::vector<Hash256> release_hashes;
@@ -112,6 +120,16 @@ Result<Election> ReadElection(const std::string& dir) {
       auto hash = ParseReleaseHash(value);
       if (!hash) return BadLine(kFile, row.line, "release_hash " + hash.error().message);
       e.release_hashes.push_back(*hash);
+    } else if (key == "center" && value.find('+') != std::string::npos) {
+      // A name has no '+', so a '+' means a vkey: name+keyid+base64.
+      auto vkey = VerifierKey::Parse(value);
+      if (!vkey) return BadLine(kFile, row.line, "center " + vkey.error().message);
+      for (const CenterRow& c : e.centers) {
+        if (c.given && c.given->key == vkey->key) {
+          return BadLine(kFile, row.line, "center key " + vkey->name + " is listed twice");
+        }
+      }
+      e.centers.push_back(CenterRow{vkey->name, std::move(*vkey)});
     } else if (key == "authority" || key == "center") {
       if (!IsValidKeyName(value)) {
         return BadLine(kFile, row.line,
@@ -121,7 +139,7 @@ Result<Election> ReadElection(const std::string& dir) {
         ACTA_RETURN_IF_ERROR(once(seen_authority));
         e.authority = value;
       } else {
-        e.centers.push_back(value);
+        e.centers.push_back(CenterRow{value, std::nullopt});
       }
     } else {
       return BadLine(
@@ -382,9 +400,13 @@ Result<ElectionMaterial> BuildManifestFromCsv(const std::string& dir, Random& rn
 
   NamedSigningKey authority = NamedSigningKey::From(election->authority, DrawSeed(rng));
   m.authority = authority.verifier();
-  std::vector<NamedSigningKey> centers;
-  for (const std::string& name : election->centers) {
-    centers.push_back(NamedSigningKey::From(name, DrawSeed(rng)));
+  std::vector<NamedSigningKey> centers;  // the generated ones only: their secrets get written
+  for (const CenterRow& c : election->centers) {
+    if (c.given) {
+      m.centers.push_back(*c.given);
+      continue;
+    }
+    centers.push_back(NamedSigningKey::From(c.name, DrawSeed(rng)));
     m.centers.push_back(centers.back().verifier());
   }
   TransportKey transport;

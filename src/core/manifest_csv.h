@@ -5,7 +5,9 @@
 //
 //   election.csv  key,value          name, polls_close_not_before,
 //                                    polls_close_not_after, authority (key
-//                                    name), center (key name, repeatable)
+//                                    name), center (key name, or a vkey
+//                                    name+keyid+base64 of a key kept
+//                                    elsewhere; repeatable)
 //   regions.csv   code,name,level,parent
 //   tables.csv    id,region,registered,public_key
 //   contests.csv  contest_id,contest_name,candidate_id,candidate_name,party
@@ -22,11 +24,14 @@
 namespace acta {
 
 // Reads DIR/*.csv and returns a finalized manifest with fresh authority,
-// center and transport keys drawn from `rng`. Tables whose public_key column
-// is empty get a generated machine key (then every table must leave it
-// empty, and ElectionMaterial::table_seeds holds the seeds); otherwise the
-// given keys are used and table_seeds is empty. Tables may be listed in any
-// order; the manifest sorts them by id. The result has passed ParseManifest.
+// center and transport keys drawn from `rng`. A center row that gives a vkey
+// (a key generated in a token, whose private key never exists in a file) is
+// listed as is and has no entry in ElectionMaterial::centers, so no secret
+// is written for it; a malformed one is "election.csv:LINE: center ...". Tables whose public_key
+// column is empty get a generated machine key (then every table must leave it empty, and
+// ElectionMaterial::table_seeds holds the seeds); otherwise the given keys are used and table_seeds
+// is empty. Tables may be listed in any order; the manifest sorts them by id. The result has passed
+// ParseManifest.
 Result<ElectionMaterial> BuildManifestFromCsv(const std::string& dir, Random& rng);
 
 // One parsed CSV file: rows of fields, with the 1-based line of each row.

@@ -106,6 +106,91 @@ TEST(ManifestCsvTest, GivenPublicKeysAreKeptAndTablesSorted) {
   EXPECT_EQ(e->manifest.tables[1].key, k2);
 }
 
+// election.csv with the example's header rows and these center rows.
+std::string ElectionCsvWithCenters(const std::vector<std::string>& centers) {
+  std::string csv =
+      "key,value\nname,Example Republic General Election 2026\n"
+      "polls_close_not_before,2026-12-06T22:00:00Z\npolls_close_not_after,2026-12-07T06:00:00Z\n"
+      "authority,example-authority\n";
+  for (const std::string& c : centers) csv += "center," + c + "\n";
+  return csv;
+}
+
+// A center row may give a vkey (a key generated in a token: its private key
+// exists nowhere else): the manifest lists it as is, and init writes no
+// secret for it; the generated ones keep the file of their manifest position.
+TEST(ManifestCsvTest, CenterGivenAsAVkeyIsListedAsIsWithNoSecret) {
+  const NamedSigningKey token_key = NamedSigningKey::From("center-hsm", testing::FixedSeed(0x77));
+  const std::string vkey = token_key.verifier().ToString();
+  SeededRandom rng(3);
+  auto e = BuildManifestFromCsv(
+      ExamplesWith("election.csv", ElectionCsvWithCenters({vkey, "example-center-backup"})), rng);
+  ASSERT_TRUE(e) << e.error().ToString();
+  const Manifest& m = e->manifest;
+  ASSERT_EQ(m.centers.size(), 2u);
+  EXPECT_EQ(m.centers[0].ToString(), vkey);
+  EXPECT_EQ(m.centers[1].name, "example-center-backup");
+  // Only the generated key is material to write.
+  ASSERT_EQ(e->centers.size(), 1u);
+  EXPECT_EQ(e->centers[0].verifier().ToString(), m.centers[1].ToString());
+
+  const std::string dir = testing::TestDir("-given");
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(WriteElectionDir(dir, *e));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/secrets/center.key"));
+  auto backup = LoadSigningKeyFile(dir + "/secrets/center-2.key");
+  ASSERT_TRUE(backup) << backup.error().ToString();
+  EXPECT_EQ(backup->verifier().ToString(), m.centers[1].ToString());
+  auto loaded = LoadManifest(dir);
+  ASSERT_TRUE(loaded) << loaded.error().ToString();
+  EXPECT_EQ(loaded->election_id, m.election_id);
+  // The key kept elsewhere is the one a reader of the manifest checks.
+  const VerifierKey* listed = loaded->FindCenter(token_key.key_id);
+  ASSERT_NE(listed, nullptr);
+  const std::string msg = "checkpoint";
+  EXPECT_TRUE(VerifySignature(listed->key, AsBytes(msg), token_key.key.Sign(AsBytes(msg))));
+
+  // Every center given: no center secret at all, and the rest as usual.
+  const NamedSigningKey other = NamedSigningKey::From("center-hsm-2", testing::FixedSeed(0x78));
+  SeededRandom rng2(3);
+  auto all = BuildManifestFromCsv(
+      ExamplesWith("election.csv", ElectionCsvWithCenters({vkey, other.verifier().ToString()})),
+      rng2);
+  ASSERT_TRUE(all) << all.error().ToString();
+  EXPECT_TRUE(all->centers.empty());
+  EXPECT_EQ(all->manifest.centers.size(), 2u);
+  const std::string dir2 = testing::TestDir("-all-given");
+  std::filesystem::remove_all(dir2);
+  ASSERT_TRUE(WriteElectionDir(dir2, *all));
+  EXPECT_FALSE(std::filesystem::exists(dir2 + "/secrets/center.key"));
+  EXPECT_FALSE(std::filesystem::exists(dir2 + "/secrets/center-2.key"));
+  EXPECT_TRUE(std::filesystem::exists(dir2 + "/secrets/authority.key"));
+  EXPECT_TRUE(std::filesystem::exists(dir2 + "/secrets/transport.key"));
+}
+
+TEST(ManifestCsvTest, MalformedCenterVkeyIsRefusedWithItsLine) {
+  const VerifierKey good = NamedSigningKey::From("center-hsm", testing::FixedSeed(0x77)).verifier();
+  const std::string vkey = good.ToString();
+  const size_t p2 = vkey.find('+', vkey.find('+') + 1);
+  // Another key id: the vkey was mistyped or its name changed.
+  std::string wrong_id = vkey;
+  wrong_id.replace(vkey.find('+') + 1, 8, good.key_id == 0 ? "00000001" : "00000000");
+  ExpectCsvError("election.csv", ElectionCsvWithCenters({"example-center", wrong_id}),
+                 "election.csv:7: center verifier key: key id does not match name and key");
+  ExpectCsvError("election.csv", ElectionCsvWithCenters({vkey.substr(0, p2) + "+AQ*"}),
+                 "election.csv:6: center verifier key: key data is not base64");
+  ExpectCsvError("election.csv", ElectionCsvWithCenters({vkey.substr(0, p2) + "+AQ=="}),
+                 "election.csv:6: center verifier key: key data must be 0x01 followed by 32 bytes");
+  ExpectCsvError("election.csv", ElectionCsvWithCenters({"center-hsm+1234+AQ"}),
+                 "election.csv:6: center verifier key: key id must be 8 hex digits");
+  ExpectCsvError("election.csv", ElectionCsvWithCenters({vkey, "example-center", vkey}),
+                 "election.csv:8: center key center-hsm is listed twice");
+  // The authority signs the manifest here, so it is always a name.
+  ExpectCsvError(
+      "election.csv", "key,value\nname,X\nauthority," + vkey + "\n",
+      "election.csv:3: key name \"" + vkey + "\" must be non-empty, without '+' or spaces");
+}
+
 TEST(ManifestCsvTest, Errors) {
   ExpectCsvError("regions.csv", "code,name,level\nEX,X,country\n",
                  "regions.csv:1: header must be \"code,name,level,parent\"");

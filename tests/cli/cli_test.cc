@@ -30,7 +30,7 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
        {"--tables", "--seed", "--out", "--name", "--centers", "--anomalies", "--threads",
         "--polls-close-from", "--polls-close-to", "--witnesses", "--witness-quorum"}},
       {"election init", {"--from", "--out"}},
-      {"keygen", {"--name", "--out", "--public-out"}},
+      {"keygen", {"--name", "--out", "--public-out", "--token", "--pin-file", "pkcs11:"}},
       {"sign",
        {"--election", "--table", "--counts", "--key", "--out", "--closing-time", "--correction",
         "--sheet", "--paper"}},
@@ -277,6 +277,21 @@ TEST_F(CliTest, KeygenWritesA0600KeyAndRefusesToOverwrite) {
   EXPECT_EQ(bad_name.exit_code, 1);
   OneErrorLine(bad_name, "acta keygen: invalid_argument: --name");
   EXPECT_FALSE(std::filesystem::exists(work_ + "/other.key"));
+
+  // A key file or a token key (tests/token/center_vkey_test.sh), exactly one.
+  const std::vector<std::vector<std::string>> bad = {
+      {"keygen", "--name", "k"},
+      {"keygen", "--name", "k", "--out", work_ + "/k.key", "--token", "pkcs11:object=k"},
+      {"keygen", "--name", "k", "--out", work_ + "/k.key", "--pin-file", work_ + "/pin"},
+      {"keygen", "--name", "k", "--token", work_ + "/k.key"},
+  };
+  for (const auto& args : bad) {
+    RunResult r = Acta(args);
+    EXPECT_EQ(r.exit_code, 1) << args.back();
+    OneErrorLine(r, "acta keygen: invalid_argument: ");
+    EXPECT_EQ(r.out, "");
+  }
+  EXPECT_FALSE(std::filesystem::exists(work_ + "/k.key"));
 }
 
 }  // namespace

@@ -10,6 +10,7 @@ set -eu
 acta=$1
 dir=$2
 here=$(dirname "$0")
+. "$here/center_lib.sh"
 # Debian's python3 and python3-cryptography (scripts/install-deps.sh).
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
@@ -46,18 +47,7 @@ grep -q "acta-demo-center" "$dir/wrong.err" && grep -q "PIN" "$dir/wrong.err" ||
 echo "wrong PIN: $(head -c 300 "$dir/wrong.err")"
 
 write_config "$pin"
-"$acta" center --config "$dir/center.toml" --no-witnesses >"$dir/center.out" 2>"$dir/center.err" &
-center=$!
-trap 'kill $center 2>/dev/null || true' EXIT
-public=""
-for _ in $(seq 1 100); do
-  public=$(sed -n 's/^public //p' "$dir/center.out")
-  [ -n "$public" ] && break
-  kill -0 $center 2>/dev/null || { cat "$dir/center.err"; exit 1; }
-  sleep 0.1
-done
-[ -n "$public" ] || { echo "acta center did not start"; cat "$dir/center.err"; exit 1; }
-"$py" -c "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1] + '/checkpoint', timeout=10).read().decode())" \
-  "$public" >"$dir/served-checkpoint"
+start_center "$dir/center" --config "$dir/center.toml" --no-witnesses
+fetch_checkpoint "$dir/served-checkpoint"
 "$py" "$here/verify_note.py" "$dir/served-checkpoint" "$(cat "$dir/center.vkey")"
 echo "acta center --key pkcs11:... served a checkpoint verified by verify_note.py"

@@ -4,9 +4,9 @@
 # the acta binary: `acta keygen --token` in a fresh SoftHSM2 token prints the
 # vkey; election.csv gives it as a center row (beside a generated center);
 # `acta election init` lists it and writes no secret for it; `acta center
-# --key pkcs11:... --pin-file` starts and serves a checkpoint that an
-# independent signed-note verifier (verify_note.py) accepts with the
-# manifest's center key. keygen's token errors (label taken, wrong PIN, no
+# --key pkcs11:... --pin-file` starts, receipts and logs a table's acta, and
+# serves a checkpoint that an independent signed-note verifier
+# (verify_note.py) accepts with the manifest's center key. keygen's token errors (label taken, wrong PIN, no
 # token) exit 1 with the token's message.
 # Usage: center_vkey_test.sh ACTA_BINARY WORKDIR
 set -eu
@@ -76,12 +76,32 @@ listed=$("$py" -c "import json, sys; print(json.load(open(sys.argv[1]))['centers
 [ "$listed" = "$vkey" ] || { echo "manifest lists $listed, not $vkey"; exit 1; }
 echo "election init: the manifest lists $listed, no secret written for it"
 
-# 3. The center signs with the token key.
+# 3. The center signs with the token key: a table's acta is receipted
+# (acta submit checks the receipt against the manifest) and logged, and the
+# checkpoint covering it verifies with the manifest's key.
 start_center "$dir/center" --election "$dir/election" --db "sqlite:$dir/center.db" \
   --key "$uri" --pin-file "$dir/pin" --no-witnesses
-fetch_checkpoint "$dir/served-checkpoint"
+ingest=$(sed -n 's/^ingest //p' "$dir/center.out")
+cat >"$dir/counts.json" <<'JSON'
+{"ballots_cast": 100, "contests": {
+  "president": {"votes": {"p1": 40, "p2": 30, "p3": 20, "p4": 5}, "blank": 3, "null": 2},
+  "assembly": {"votes": {"a1": 50, "a2": 30, "a3": 15}, "blank": 3, "null": 2}}}
+JSON
+"$acta" sign --election "$dir/election" --table 1001 --counts "$dir/counts.json" \
+  --closing-time 2026-12-06T23:00:00Z --out "$dir/acta-1001.bin" --no-qr-png \
+  >"$dir/sign.out" 2>&1 || { cat "$dir/sign.out"; exit 1; }
+"$acta" submit --public --center "$ingest" --election "$dir/election" --deadline 20 \
+  "$dir/acta-1001.bin" >"$dir/submit.out" 2>&1 || { cat "$dir/submit.out"; exit 1; }
+size=0
+for _ in $(seq 1 100); do
+  fetch_checkpoint "$dir/served-checkpoint"
+  size=$(sed -n 2p "$dir/served-checkpoint")
+  [ "$size" -ge 1 ] && break
+  sleep 0.1
+done
+[ "$size" -ge 1 ] || { echo "the acta was not logged in 10 s"; cat "$dir/center.err"; exit 1; }
 "$py" "$here/verify_note.py" "$dir/served-checkpoint" "$listed"
 kill $center
 wait $center || true
 trap - EXIT
-echo "acta center --key pkcs11:... served a checkpoint that verifies with the manifest's key"
+echo "acta center --key pkcs11:... logged an acta; its checkpoint verifies with the manifest's key"

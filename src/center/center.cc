@@ -94,6 +94,19 @@ Result<std::unique_ptr<CosignatureCollector>> StartCollector(const Manifest& m,
   return c;
 }
 
+// Issues the new day's receipt key once the day begins; a token that fails
+// leaves the current key signing (certified for the rest of its seven days)
+// and is tried again at the next check.
+void RotateReceiptKey(ReceiptKeys& keys, const Clock& clock) {
+  auto rotated = keys.Rotate(static_cast<uint64_t>(clock.NowUnixMillis()));
+  if (!rotated) {
+    spdlog::error("cannot issue the new day's receipt key ({}); receipts stay signed by {}",
+                  rotated.error().ToString(), keys.current().name);
+  } else if (*rotated) {
+    spdlog::info("receipts now signed by {}, certified by the center key", keys.current().name);
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock& clock) {
@@ -181,10 +194,11 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
     run();
   };
   c->committer_ = std::make_unique<store::GroupCommitter>(*c->store_, std::move(commit));
-  c->ingest_ = std::make_unique<IngestService>(
-      m, std::move(*masters),
-      c->receipt_keys_->issued() ? c->receipt_keys_->signer() : c->key_.named(), *c->committer_,
-      clock, options.ingest);
+  c->ingest_ = c->receipt_keys_->issued()
+                   ? std::make_unique<IngestService>(m, std::move(*masters), *c->receipt_keys_,
+                                                     *c->committer_, clock, options.ingest)
+                   : std::make_unique<IngestService>(m, std::move(*masters), c->key_.named(),
+                                                     *c->committer_, clock, options.ingest);
   if (auto st = c->ingest_->Recover(*c->store_); !st) return in_store(st.error());
   // Replays are answered from what Recover read: only once a synchronous
   // standby (if any) holds it, since a restarted primary shows commits that
@@ -269,12 +283,20 @@ Result<std::unique_ptr<Center>> Center::Start(CenterOptions options, const Clock
   auto public_server = http::HttpServer::Start(public_opts, *c->public_api_);
   if (!public_server) return std::unexpected(public_server.error());
   c->public_server_ = std::move(*public_server);
-  // While under attack, one line a minute says by whom and how.
+  // While under attack, one line a minute says by whom and how. The same
+  // thread moves receipts to a new day's receipt key once that day begins
+  // (a center in a token): a key is certified for seven days only.
   Center* raw = c.get();
-  const auto interval = options.attack_summary_interval;
-  c->summary_thread_ = std::thread([raw, interval] {
+  const std::chrono::milliseconds interval = options.attack_summary_interval;
+  const auto rotate_every = options.receipt_key_check_interval;
+  c->summary_thread_ = std::thread([raw, interval, rotate_every, &clock] {
     std::unique_lock lock(raw->summary_mu_);
-    while (!raw->summary_cv_.wait_for(lock, interval, [raw] { return raw->summary_stop_; })) {
+    auto next_summary = std::chrono::steady_clock::now() + interval;
+    while (!raw->summary_cv_.wait_for(lock, std::min(interval, rotate_every),
+                                      [raw] { return raw->summary_stop_; })) {
+      if (raw->receipt_keys_->issued()) RotateReceiptKey(*raw->receipt_keys_, clock);
+      if (std::chrono::steady_clock::now() < next_summary) continue;
+      next_summary = std::chrono::steady_clock::now() + interval;
       std::string line = raw->telemetry_->OneLineSummary();
       if (!line.empty()) spdlog::warn("under attack: {}", line);
     }

@@ -57,6 +57,9 @@ struct CenterOptions {
   std::string geoip_asn_db;
   // How often a one-line attack summary is logged while requests are refused.
   std::chrono::seconds attack_summary_interval{60};
+  // How often a center whose key is in a token checks whether a new UTC day
+  // began, to issue that day's receipt key (tests shorten it).
+  std::chrono::milliseconds receipt_key_check_interval{60'000};
   // Submit checkpoints to the manifest's witnesses and serve their
   // cosignatures (when the manifest lists any).
   bool collect_cosignatures = true;

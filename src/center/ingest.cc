@@ -117,6 +117,14 @@ IngestService::IngestService(const Manifest& manifest, std::vector<TransportKey>
 }
 
 IngestService::IngestService(const Manifest& manifest, std::vector<TransportKey> transport_masters,
+                             const ReceiptKeys& receipt_keys, store::GroupCommitter& committer,
+                             const Clock& clock, IngestOptions options)
+    : IngestService(manifest, std::move(transport_masters), receipt_keys.signer(), committer, clock,
+                    std::move(options)) {
+  receipt_keys_ = &receipt_keys;
+}
+
+IngestService::IngestService(const Manifest& manifest, std::vector<TransportKey> transport_masters,
                              const NamedSigningKey& center_key, store::GroupCommitter& committer,
                              const Clock& clock, IngestOptions options)
     : IngestService(manifest, std::move(transport_masters), NamedSigner{center_key.name, nullptr},
@@ -332,12 +340,17 @@ void IngestService::VerifyAndCommit(IngestRequest& req, uint32_t table_id, size_
   }
   // Register, sign the receipt, commit.
   const uint64_t now_ms = static_cast<uint64_t>(clock_.NowUnixMillis());
-  auto receipt =
-      Receipt::SignWith(manifest_.election_id, leaf, now_ms, *receipt_key_.signer, receipt_key_id_);
+  const Signer* signer = receipt_key_.signer;
+  uint32_t key_id = receipt_key_id_;
+  if (receipt_keys_ != nullptr) {
+    const ReceiptKeys::Current& key = receipt_keys_->current();
+    signer = key.signer;
+    key_id = key.key_id;
+  }
+  auto receipt = Receipt::SignWith(manifest_.election_id, leaf, now_ms, *signer, key_id);
   if (!receipt) {
     table_limiter_.Refund(table_index, req.has_mac ? VerifyLane::kTerminal : VerifyLane::kPublic);
-    return refuse(IngestStatus::kUnavailable, "cannot sign the receipt (" +
-                                                  receipt_key_.signer->Describe() +
+    return refuse(IngestStatus::kUnavailable, "cannot sign the receipt (" + signer->Describe() +
                                                   "): " + receipt.error().message);
   }
   Bytes receipt_bytes = receipt->Encode();

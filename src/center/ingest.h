@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "center/public_budget.h"
+#include "center/receipt_keys.h"
 #include "center/table_limiter.h"
 #include "center/verify_pool.h"
 #include "core/acta.h"
@@ -102,11 +103,17 @@ class IngestService {
   // All references must outlive the service. `transport_masters[i]` is the
   // master secret with id manifest.transport_key_ids[i].
   // `receipt_key` signs the receipts: the center key (a key file's, in
-  // memory) or a receipt key (log/receipt_key.h). Receipts are signed once
-  // per acta on the verify workers, so it must be fast.
+  // memory). Receipts are signed once per acta on the verify workers, so it
+  // must be fast.
   IngestService(const Manifest& manifest, std::vector<TransportKey> transport_masters,
                 NamedSigner receipt_key, store::GroupCommitter& committer, const Clock& clock,
                 IngestOptions options);
+  // Receipts signed by the current key of `receipt_keys` (issued: a center
+  // whose key is in a token), which rotates daily and must outlive the
+  // service.
+  IngestService(const Manifest& manifest, std::vector<TransportKey> transport_masters,
+                const ReceiptKeys& receipt_keys, store::GroupCommitter& committer,
+                const Clock& clock, IngestOptions options);
   // With a key file's key, held in memory by the service.
   IngestService(const Manifest& manifest, std::vector<TransportKey> transport_masters,
                 const NamedSigningKey& center_key, store::GroupCommitter& committer,
@@ -195,6 +202,7 @@ class IngestService {
   std::unique_ptr<MemorySigner> owned_signer_;  // a key file's key, or null
   NamedSigner receipt_key_;
   uint32_t receipt_key_id_ = 0;
+  const ReceiptKeys* receipt_keys_ = nullptr;  // when set, instead of receipt_key_
   store::GroupCommitter& committer_;
   const Clock& clock_;
   PublicBudget public_budget_;

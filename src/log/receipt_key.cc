@@ -131,8 +131,11 @@ Status ReceiptKeyRing::AddCertificate(std::string_view note) {
     if (it->second == *cert) return Ok();
   }
   receipt_keys_.emplace(cert->key.key_id, std::move(*cert));
+  notes_.emplace_back(note);
   return Ok();
 }
+
+std::string ReceiptKeyRing::Json() const { return nlohmann::json{{"receipt_keys", notes_}}.dump(); }
 
 Status ReceiptKeyRing::AddCertificates(std::string_view json_body) {
   auto doc = nlohmann::json::parse(json_body, nullptr, false);

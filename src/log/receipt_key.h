@@ -113,11 +113,15 @@ class ReceiptKeyRing {
   [[nodiscard]] Status Verify(const Receipt& receipt) const;
 
   size_t certificates() const { return receipt_keys_.size(); }
+  // The certificates added, as a /v1/receipt-keys body in the order they
+  // were first added (what a mirror republishes: only checked ones).
+  std::string Json() const;
 
  private:
   const Manifest& manifest_;
   std::string origin_;
   std::multimap<uint32_t, ReceiptKeyCertificate> receipt_keys_;  // by key id
+  std::vector<std::string> notes_;                               // as added
 };
 
 }  // namespace acta::log

@@ -69,6 +69,27 @@ Status AddDashboard(const std::string& web_root, PublishBatch& batch) {
   return Ok();
 }
 
+// The source's receipt key certificates, each checked against the
+// manifest's center keys, added to the ones held and published together:
+// without them a reader of this mirror would take the receipts of a center
+// whose key is in a token for forgeries. A source without the route (404)
+// adds none; a certificate that does not verify refuses the sync.
+Status AddReceiptKeys(Mirror::State& s, PublishBatch& batch, uint64_t& bytes_fetched) {
+  const std::string route(log::kReceiptKeysPath);
+  auto got = s.client->Get(route);
+  if (!got) return std::unexpected(got.error());
+  std::lock_guard lock(s.receipt_keys_mu);
+  if (got->status == 200) {
+    bytes_fetched += got->body.size();
+    if (auto st = s.receipt_keys->AddCertificates(got->BodyText()); !st)
+      return MakeError(st.error().code, "the source's " + route + ": " + st.error().message);
+  } else if (got->status != 404) {
+    return MakeError(ErrorCode::kUnavailable,
+                     "GET " + route + ": HTTP " + std::to_string(got->status));
+  }
+  return batch.AddCompressible(kReceiptKeys, s.receipt_keys->Json());
+}
+
 }  // namespace
 
 Status AddRegionFiles(const Mirror::State& s, std::span<const int32_t> regions,
@@ -110,6 +131,8 @@ Status AddDerivedFiles(Mirror::State& s, const std::vector<ListedCheckpoint>& li
       batch.AddCompressible(kCheckpoints, CheckpointListJson(list, UINT64_MAX, true)));
   ACTA_RETURN_IF_ERROR(
       batch.AddCompressible(kCheckpointsShort, CheckpointListJson(list, kCheckpointsShown, false)));
+
+  ACTA_RETURN_IF_ERROR(AddReceiptKeys(s, batch, bytes_fetched));
 
   const Manifest& m = *s.manifest;
 

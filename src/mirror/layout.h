@@ -21,6 +21,7 @@ inline constexpr char kCheckpointsShort[] = "v1/checkpoints-600";   // ?max=600&
 inline constexpr char kBulletin[] = "v1/bulletin";                  // /v1/bulletin
 inline constexpr char kBulletinState[] = "v1/bulletin-state";       // ?max_level=state
 inline constexpr char kTablesCsv[] = "v1/export/tables.csv";        // same route
+inline constexpr char kReceiptKeys[] = "v1/receipt-keys";           // same route
 inline constexpr char kMirrorJson[] = "mirror.json";                // this mirror's state
 inline constexpr char kMirrorFormat[] = "acta-mirror-v1";
 

@@ -157,6 +157,15 @@ Status Resume(Mirror::State& s) {
   }
   s.held = *cp;
   s.held_note = std::move(*note);
+  // The receipt key certificates published before: kept even if the source
+  // stops serving them, since receipts already given out name those keys.
+  if (auto keys = ReadTextFile(Join(root, kReceiptKeys)); keys) {
+    if (auto st = s.receipt_keys->AddCertificates(*keys); !st)
+      return MakeError(ErrorCode::kCorruption,
+                       std::string("the mirror's ") + kReceiptKeys + ": " + st.error().message);
+  } else if (keys.error().code != ErrorCode::kNotFound) {
+    return std::unexpected(keys.error());
+  }
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(Join(root, "v1/bulletins"), ec)) {
     const std::string name = e.path().filename().string();
@@ -220,6 +229,7 @@ Result<std::unique_ptr<Mirror>> Mirror::Open(MirrorOptions options, ClientFactor
   auto tally = tally::Tally::Create(*s->manifest);
   if (!tally) return std::unexpected(tally.error());
   s->tally.emplace(std::move(*tally));
+  s->receipt_keys = std::make_unique<log::ReceiptKeyRing>(*s->manifest);
   ACTA_RETURN_IF_ERROR(Resume(*s));
   return std::unique_ptr<Mirror>(new Mirror(std::move(s)));
 }

@@ -191,7 +191,6 @@ namespace {
 // (fetched from the source's /v1/receipt-keys when the ring lacks it).
 bool ReceiptCounts(Mirror::State& s, http::HttpClient& client, const Receipt& r) {
   std::lock_guard lock(s.receipt_keys_mu);
-  if (!s.receipt_keys) s.receipt_keys = std::make_unique<log::ReceiptKeyRing>(*s.manifest);
   Status st = s.receipt_keys->Verify(r);
   if (!st && st.error().code == ErrorCode::kNotFound) {
     if (auto body = GetOk(client, std::string(log::kReceiptKeysPath))) {

@@ -60,6 +60,20 @@ Result<std::unique_ptr<SoftToken>> SoftToken::Create(const std::string& label,
   return t;
 }
 
+Status SoftToken::Unplug() const {
+  std::error_code ec;
+  fs::rename(fs::path(dir_) / "tokens", fs::path(dir_) / "unplugged", ec);
+  if (ec) return MakeError(ErrorCode::kIo, "cannot move the token aside: " + ec.message());
+  return Ok();
+}
+
+Status SoftToken::PlugBackIn() const {
+  std::error_code ec;
+  fs::rename(fs::path(dir_) / "unplugged", fs::path(dir_) / "tokens", ec);
+  if (ec) return MakeError(ErrorCode::kIo, "cannot put the token back: " + ec.message());
+  return Ok();
+}
+
 SoftToken::~SoftToken() {
   if (!remove_dir_) return;
   std::error_code ec;

@@ -38,6 +38,11 @@ class SoftToken {
   Status ImportSeed(const std::string& object, const Seed& seed,
                     const std::string& id = "01") const;
 
+  // Takes the token away (its files moved aside), as pulling a hardware
+  // token out would, and puts it back. Errors: kIo.
+  Status Unplug() const;
+  Status PlugBackIn() const;
+
  private:
   SoftToken() = default;
   std::string dir_;

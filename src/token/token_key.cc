@@ -36,12 +36,20 @@ std::unexpected<Error> Fail(ErrorCode code, std::string_view uri, const std::str
   return MakeError(code, std::string(uri) + ": " + what);
 }
 
+// The answers of a token that was taken away (and perhaps put back: its
+// sessions and object handles are then stale): kUnavailable, which
+// TokenKey::Sign answers by finding the token and the key again.
+bool TokenLost(CK_RV rv) {
+  return rv == CKR_DEVICE_REMOVED || rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_SESSION_CLOSED ||
+         rv == CKR_DEVICE_ERROR || rv == CKR_SESSION_HANDLE_INVALID ||
+         rv == CKR_OBJECT_HANDLE_INVALID || rv == CKR_KEY_HANDLE_INVALID ||
+         rv == CKR_USER_NOT_LOGGED_IN || rv == CKR_TOKEN_NOT_RECOGNIZED ||
+         rv == CKR_CRYPTOKI_NOT_INITIALIZED;
+}
+
 std::unexpected<Error> FailRv(std::string_view uri, const std::string& call, CK_RV rv) {
-  return Fail(rv == CKR_DEVICE_REMOVED || rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_SESSION_CLOSED ||
-                      rv == CKR_DEVICE_ERROR
-                  ? ErrorCode::kUnavailable
-                  : ErrorCode::kInternal,
-              uri, call + " failed: " + RvName(rv));
+  return Fail(TokenLost(rv) ? ErrorCode::kUnavailable : ErrorCode::kInternal, uri,
+              call + " failed: " + RvName(rv));
 }
 
 // The PIN: --pin-file, else the URI's pin-source ("file:" or a path), with
@@ -81,11 +89,18 @@ void AddUriAttribute(P11KitUri* uri, CK_ATTRIBUTE_TYPE type, std::vector<CK_ATTR
 
 bool IsPkcs11Uri(std::string_view text) { return text.starts_with(kScheme); }
 
+namespace {
+// What a key signs to show it is a working pure-Ed25519 pair of the public
+// key read (at open, and when the token comes back).
+constexpr std::string_view kSelfTest = "acta/v1/token-self-test\n";
+}  // namespace
+
 struct TokenKey::Session {
   // Modules loaded for this key; finalized after the session is closed.
-  CK_FUNCTION_LIST** all = nullptr;     // p11-kit's configured modules
-  CK_FUNCTION_LIST* by_path = nullptr;  // or the one module-path names
-  CK_FUNCTION_LIST* fn = nullptr;       // the token's module
+  CK_FUNCTION_LIST** all = nullptr;       // p11-kit's configured modules
+  CK_FUNCTION_LIST* by_path = nullptr;    // or the one module-path names
+  std::vector<CK_FUNCTION_LIST*> loaded;  // all or by_path: where tokens are looked for
+  CK_FUNCTION_LIST* fn = nullptr;         // the token's module
   CK_SESSION_HANDLE handle = CK_INVALID_HANDLE;
   CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
   std::string token;
@@ -131,9 +146,35 @@ struct TokenKey::Session {
         if (keep) modules.push_back(*m);
       }
     }
+    loaded = std::move(modules);
+    return OpenOnToken(uri, text, pin, read_write);
+  }
+
+  // Finalizes and initializes the loaded modules again (their sessions,
+  // stale already, are gone). REQUIRES no open session.
+  Status Reinitialize(std::string_view text) {
+    if (by_path != nullptr) {
+      p11_kit_module_finalize(by_path);
+      if (CK_RV rv = p11_kit_module_initialize(by_path); rv != CKR_OK) {
+        return FailRv(text, "initializing the module again", rv);
+      }
+    }
+    if (all != nullptr) {
+      p11_kit_modules_finalize(all);
+      if (CK_RV rv = p11_kit_modules_initialize(all, nullptr); rv != CKR_OK) {
+        return FailRv(text, "initializing the modules again", rv);
+      }
+    }
+    return Ok();
+  }
+
+  // Finds the one token `uri` matches among the loaded modules, opens a
+  // session and logs in (again, after the token was taken away and back).
+  Status OpenOnToken(P11KitUri* uri, std::string_view text, const std::string& pin,
+                     bool read_write) {
     std::vector<std::string> present;
     std::vector<std::pair<CK_FUNCTION_LIST*, CK_SLOT_ID>> matches;
-    for (CK_FUNCTION_LIST* m : modules) {
+    for (CK_FUNCTION_LIST* m : loaded) {
       CK_INFO module_info;
       if (m->C_GetInfo(&module_info) != CKR_OK ||
           !p11_kit_uri_match_module_info(uri, &module_info)) {
@@ -194,12 +235,16 @@ struct TokenKey::Session {
   // The objects of `cls` with the URI's label and id that are Ed25519 keys.
   Result<std::vector<CK_OBJECT_HANDLE>> Find(P11KitUri* uri, std::string_view text,
                                              CK_OBJECT_CLASS cls) {
+    std::lock_guard lock(mu);
+    return FindLocked(uri, text, cls);
+  }
+  Result<std::vector<CK_OBJECT_HANDLE>> FindLocked(P11KitUri* uri, std::string_view text,
+                                                   CK_OBJECT_CLASS cls) {
     CK_KEY_TYPE type = CKK_EC_EDWARDS;
     std::vector<CK_ATTRIBUTE> tmpl = {{CKA_CLASS, &cls, sizeof(cls)},
                                       {CKA_KEY_TYPE, &type, sizeof(type)}};
     AddUriAttribute(uri, CKA_LABEL, tmpl);
     AddUriAttribute(uri, CKA_ID, tmpl);
-    std::lock_guard lock(mu);
     if (CK_RV rv = fn->C_FindObjectsInit(handle, tmpl.data(), tmpl.size()); rv != CKR_OK) {
       return FailRv(text, "C_FindObjectsInit", rv);
     }
@@ -214,6 +259,9 @@ struct TokenKey::Session {
 
   Result<Signature> SignRaw(std::string_view text, ByteSpan message) const {
     std::lock_guard lock(mu);
+    return SignRawLocked(text, message);
+  }
+  Result<Signature> SignRawLocked(std::string_view text, ByteSpan message) const {
     CK_MECHANISM mech{CKM_EDDSA, nullptr, 0};
     if (CK_RV rv = fn->C_SignInit(handle, &mech, key); rv != CKR_OK) {
       return FailRv(text, "C_SignInit (CKM_EDDSA)", rv);
@@ -275,6 +323,7 @@ Result<std::unique_ptr<TokenKey>> TokenKey::Open(std::string_view text,
   if (!pin) return std::unexpected(pin.error());
   std::unique_ptr<TokenKey> key(new TokenKey());
   key->uri_ = std::string(text);
+  key->pin_ = *pin;
   key->session_ = std::make_unique<Session>();
   Session& s = *key->session_;
   ACTA_RETURN_IF_ERROR(s.Connect(uri->get(), text, *pin, false));
@@ -320,10 +369,9 @@ Result<std::unique_ptr<TokenKey>> TokenKey::Open(std::string_view text,
   key->public_key_ = *pub;
   // A token that signs something else than pure Ed25519, or a private key
   // paired with another public key, is caught here, at start.
-  static constexpr std::string_view kProbe = "acta/v1/token-self-test\n";
-  auto probe = s.SignRaw(text, AsBytes(kProbe));
+  auto probe = s.SignRaw(text, AsBytes(kSelfTest));
   if (!probe) return std::unexpected(probe.error());
-  if (!VerifySignature(key->public_key_, AsBytes(kProbe), *probe)) {
+  if (!VerifySignature(key->public_key_, AsBytes(kSelfTest), *probe)) {
     return Fail(ErrorCode::kBadSignature, text,
                 "token '" + s.token +
                     "': a test signature does not verify with the public key (not pure "
@@ -381,7 +429,48 @@ Result<std::unique_ptr<TokenKey>> TokenKey::Generate(std::string_view text,
 TokenKey::~TokenKey() = default;
 
 Result<Signature> TokenKey::Sign(ByteSpan message) const {
+  auto sig = session_->SignRaw(uri_, message);
+  if (sig || sig.error().code != ErrorCode::kUnavailable) return sig;
+  if (Status back = Reconnect(); !back) {
+    return Fail(ErrorCode::kUnavailable, uri_,
+                "token '" + session_->token + "' is gone (" + sig.error().message +
+                    "); looking for it again: " + back.error().message);
+  }
   return session_->SignRaw(uri_, message);
+}
+
+Status TokenKey::Reconnect() const {
+  auto uri = ParseUri(uri_);
+  if (!uri) return std::unexpected(uri.error());
+  Session& s = *session_;
+  std::lock_guard lock(s.mu);
+  if (s.handle != CK_INVALID_HANDLE) {
+    (void)s.fn->C_CloseSession(s.handle);  // stale: whatever it answers
+    s.handle = CK_INVALID_HANDLE;
+  }
+  if (Status open = s.OpenOnToken(uri->get(), uri_, pin_, false); !open) {
+    // A module may list its tokens once, at initialization (SoftHSM2
+    // does): start it again so that it sees the token that came back.
+    if (open.error().code != ErrorCode::kUnavailable) return open;
+    ACTA_RETURN_IF_ERROR(s.Reinitialize(uri_));
+    ACTA_RETURN_IF_ERROR(s.OpenOnToken(uri->get(), uri_, pin_, false));
+  }
+  auto privates = s.FindLocked(uri->get(), uri_, CKO_PRIVATE_KEY);
+  if (!privates) return std::unexpected(privates.error());
+  if (privates->size() != 1) {
+    return Fail(ErrorCode::kNotFound, uri_,
+                "token '" + s.token + "' has " + std::to_string(privates->size()) +
+                    " Ed25519 private keys matching, not 1");
+  }
+  s.key = privates->front();
+  // The same key as at start, not another one under the same name.
+  auto probe = s.SignRawLocked(uri_, AsBytes(kSelfTest));
+  if (!probe) return std::unexpected(probe.error());
+  if (!VerifySignature(public_key_, AsBytes(kSelfTest), *probe)) {
+    return Fail(ErrorCode::kBadSignature, uri_,
+                "token '" + s.token + "' now holds another key under that name");
+  }
+  return Ok();
 }
 
 }  // namespace acta::token

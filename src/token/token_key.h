@@ -55,14 +55,19 @@ class TokenKey final : public Signer {
   TokenKey& operator=(const TokenKey&) = delete;
 
   const PublicKey& public_key() const override { return public_key_; }
-  // One signing operation at a time on the token's session (a mutex).
+  // One signing operation at a time on the token's session (a mutex). A
+  // token taken away fails with kUnavailable, naming it; once it is back,
+  // the next call finds it and the key again (a new session, logged in with
+  // the PIN read at open, the key checked to be the same) and signs.
   Result<Signature> Sign(ByteSpan message) const override;
   std::string Describe() const override { return uri_; }
 
  private:
   struct Session;
   TokenKey() = default;
+  Status Reconnect() const;
   std::string uri_;
+  std::string pin_;  // kept to log in again when the token comes back
   PublicKey public_key_{};
   std::unique_ptr<Session> session_;
 };

@@ -131,5 +131,23 @@ TEST_F(TokenKeyTest, FindsTheTokenThroughP11KitsConfiguredModules) {
   ASSERT_TRUE(key) << key.error().ToString();
 }
 
+// A token pulled out while its key is open: signing fails with an error
+// that names the token (the center then keeps its checkpoints waiting),
+// and works again once the token is back, without reopening the key.
+TEST_F(TokenKeyTest, UnpluggedTokenFailsPreciselyAndWorksAgainWhenPluggedBackIn) {
+  auto key = TokenKey::Generate(token_->Uri("center-key"), token_->pin_file());
+  ASSERT_TRUE(key) << key.error().ToString();
+  const std::string message = "acta/v1/test\n";
+  ASSERT_TRUE((*key)->Sign(AsBytes(message)));
+  ASSERT_TRUE(token_->Unplug());
+  auto gone = (*key)->Sign(AsBytes(message));
+  ASSERT_FALSE(gone) << "signed with the token unplugged";
+  EXPECT_NE(gone.error().message.find(kLabel), std::string::npos) << gone.error().ToString();
+  ASSERT_TRUE(token_->PlugBackIn());
+  auto back = (*key)->Sign(AsBytes(message));
+  ASSERT_TRUE(back) << back.error().ToString();
+  EXPECT_TRUE(VerifySignature((*key)->public_key(), AsBytes(message), *back));
+}
+
 }  // namespace
 }  // namespace acta::token

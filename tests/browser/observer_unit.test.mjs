@@ -111,6 +111,41 @@ describe('observer verification code', () => {
     await assert.rejects(o.checkReceipt(bad, m, await sha('leaf')), /does not verify/);
   });
 
+  test('receipt by a receipt key: the FORMATS.md vector checks through its certificate', async () => {
+    // Center key test-center from seed 32 x 0xc1 (Node's own Ed25519, not the page's).
+    const { createPrivateKey, createPublicKey } = await import('node:crypto');
+    const seed = Buffer.alloc(32, 0xc1);
+    const priv = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]), format: 'der', type: 'pkcs8' });
+    const pub = new Uint8Array(Buffer.from(createPublicKey(priv).export({ format: 'jwk' }).x, 'base64url'));
+    const id = await o.noteKeyId('test-center', pub);
+    const center = await o.parseNoteKey(`test-center+${hex(id)}+${Buffer.from([1, ...pub]).toString('base64')}`);
+    const electionId = unhex('bb84d4b9c306470e352ad344dfe9f860d2aa376f16db5294a0917f16fa9b855e');
+    const origin = `acta/${hex(electionId)}`;
+    const cert = `acta/v1/receipt-key\n${origin}\ntest-center/receipts/20792+36127004+AYFGZA8CSTr0+8VP4zOI513CyTeuC3cnzCsq+xt1GZo+\n1796428800000 1797033599999\n\n`
+      + '\u2014 test-center heVw33NL/INR4fWtJ8BlmH9KqhBHF18mBYycSOtdgOtwhuIflQfgVfWEfc620PTVE5HARDm5/jl6YkylDgu+Gq1j0QU=\n';
+    const r = unhex('01bb84d4b9c306470e352ad344dfe9f860d2aa376f16db5294a0917f16fa9b855e9f91161f43433e49a6de6db680d79f60159f2e4ac9172621a12846428158440b000001a247cac6d236127004f30330177310ea1d782b58a5124064bba41039fcd037216154cde5d7d9b6f816f102de260779653b21e1be80a7d747f2ab1deca825ac38b93aaa1cdea873f509');
+    const m = { electionId, centers: [center] };
+    const leaf = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode('leaf')));
+    const c = await o.verifyReceiptKeyCertificate(cert, [center], origin);
+    assert.deepEqual([c.key.name, c.notBeforeMs, c.notAfterMs, c.certifiedBy], ['test-center/receipts/20792', 1796428800000, 1797033599999, 'test-center']);
+    assert.deepEqual(await o.checkReceipt(r, m, leaf, async () => [cert]),
+      { receivedAtMs: 1796500801234, center: 'test-center', receiptKey: 'test-center/receipts/20792' });
+    // Without the certificates the key is unknown; not a forgery claim about a center key.
+    await assert.rejects(o.checkReceipt(r, m, leaf), /neither a center of this election nor a receipt key/);
+    // A certificate altered (its interval) no longer verifies and vouches for nothing.
+    await assert.rejects(o.verifyReceiptKeyCertificate(cert.replace('1797033599999', '1797033599998'), [center], origin), /signature does not verify/);
+    await assert.rejects(o.checkReceipt(r, m, leaf, async () => [cert.replace('1797033599999', '1797033599998')]), /neither a center/);
+    // Another election's origin.
+    await assert.rejects(o.verifyReceiptKeyCertificate(cert, [center], 'acta/other'), /another log/);
+    // A receipt outside the certified interval, or with a bad signature.
+    const late = r.slice(); late.set(unhex('000001a2ffffffff'), 65);
+    await assert.rejects(o.checkReceipt(late, m, leaf, async () => [cert]), /certified for its time/);
+    const bad = r.slice(); bad[100] ^= 1;
+    await assert.rejects(o.checkReceipt(bad, m, leaf, async () => [cert]), /certified for its time/);
+    assert.deepEqual(o.receiptKeyNotes({ receipt_keys: [cert] }), [cert]);
+    assert.throws(() => o.receiptKeyNotes({ receipt_keys: [1] }), /not \{"receipt_keys"/);
+  });
+
   test('tabulation: logged tables not held from the table CSV; CSV cells quoted and never formulas', () => {
     const csv = 'table_id,state,municipality,parish,center,registered,status,seq,closing_time\n'
       + '101,VE-01,VE-01-01,VE-01-01-01,VE-01-01-01-0001,100,counted,0,1500\n'

@@ -46,7 +46,7 @@ center::CenterOptions CenterFixture::Options() const {
 }
 
 void CenterFixture::StartCenter() {
-  auto c = center::Center::Start(Options(), clock_);
+  auto c = center::Center::Start(Options(), *center_clock_);
   ASSERT_TRUE(c) << c.error().ToString();
   center_ = std::move(*c);
   http::HttpClientOptions ingest_opts;

@@ -49,6 +49,9 @@ class CenterFixture : public ::testing::Test {
   std::unique_ptr<sim::SynthResult> synth_;
   std::unique_ptr<Manifest> manifest_;
   SystemClock clock_;
+  // The clock StartCenter gives the center (a test may point it at its own,
+  // a member that outlives center_).
+  const Clock* center_clock_ = &clock_;
   std::unique_ptr<center::Center> center_;
   std::unique_ptr<http::HttpClient> ingest_;
   std::unique_ptr<http::HttpClient> public_;

@@ -16,12 +16,17 @@
 #include <thread>
 
 #include "core/file.h"
+#include "core/receipt.h"
+#include "log/receipt_key.h"
 #include "log/tiles.h"
 #include "mirror/layout.h"
 #include "mirror/publish_batch.h"
 #include "tests/center/center_fixture.h"
 #include "tests/cli/run_acta.h"
 #include "tests/mirror/nginx_mirror.h"
+#include "token/soft_token.h"
+#include "verify/log_source.h"
+#include "verify/monitor.h"
 
 namespace acta::testing {
 namespace {
@@ -120,6 +125,7 @@ class MirrorTest : public CenterFixture {
     EXPECT_EQ(File(out, mirror::kCheckpointsShort),
               Get("/v1/checkpoints?max=600&note=0").BodyText());
     EXPECT_EQ(File(out, mirror::kManifestJson), Get("/v1/manifest").BodyText());
+    EXPECT_EQ(File(out, mirror::kReceiptKeys), Get("/v1/receipt-keys").BodyText());
     for (const Region& r : manifest_->regions)
       ExpectSameUpToSize(File(out, mirror::RegionPath(r.code)),
                          std::string(Get("/v1/regions/" + r.code).BodyText()), r.code);
@@ -429,6 +435,89 @@ TEST_F(MirrorTest, KilledWithSigkillAtAnyMomentItResumesToTheSameFiles) {
     ExpectSameUpToSize(File(out, mirror::TablePath(t.id)),
                        std::string(Get("/v1/tables/" + std::to_string(t.id)).BodyText()),
                        "table " + std::to_string(t.id));
+}
+
+// A center whose key is in a token signs receipts with receipt keys it
+// certifies (docs/FORMATS.md, "Receipt key certificate"). A mirror must
+// republish the certificates: a monitor that checks an observer group's
+// receipts against a mirror would otherwise report every good receipt as
+// invalid, a false accusation of the center.
+class MirrorOfTokenCenterTest : public MirrorTest {
+ protected:
+  void BeforeCenter() override {
+    auto t = token::SoftToken::Create("acta-mirror-test", "1357");
+    ASSERT_TRUE(t) << t.error().ToString() << " (scripts/install-deps.sh installs softhsm2)";
+    token_ = std::move(*t);
+    ASSERT_TRUE(token_->ImportSeed("center", synth_->election.centers[0].key.seed()));
+  }
+  void AdjustCenter(center::CenterOptions& o) const override {
+    o.key_file = token_->Uri("center");
+    o.pin_file = token_->pin_file();
+  }
+  std::unique_ptr<token::SoftToken> token_;
+};
+
+TEST_F(MirrorOfTokenCenterTest, RepublishesReceiptKeysSoAMonitorOfItAcceptsGoodReceipts) {
+  constexpr size_t kActas = 6;
+  const fs::path receipts = dir_ / "receipts";
+  fs::create_directories(receipts);
+  for (size_t i = 0; i < kActas; ++i) {
+    auto r = Submit(TruthActa(i).bytes, true);
+    ASSERT_EQ(r.status, 201) << r.BodyText();
+    auto receipt = Receipt::Decode(r.body);
+    ASSERT_TRUE(receipt);
+    ASSERT_EQ(manifest_->FindCenter(receipt->center_key_id), nullptr) << "not a receipt key";
+    ASSERT_TRUE(
+        WriteFileAtomic((receipts / ("table-" + std::to_string(i) + ".receipt")).string(), r.body));
+  }
+  WaitForLogSize(kActas);
+  const std::string out = (dir_ / "mirror").string();
+  {
+    auto m = OpenMirror(out, CenterUrl());
+    ASSERT_TRUE(m);
+    auto r = m->Sync();
+    ASSERT_TRUE(r) << r.error().ToString();
+  }
+  // The center's seven certificates, byte for byte.
+  const std::string keys = File(out, mirror::kReceiptKeys);
+  EXPECT_EQ(keys, Get(std::string(log::kReceiptKeysPath)).BodyText());
+  log::ReceiptKeyRing ring(*manifest_);
+  ASSERT_TRUE(ring.AddCertificates(keys));
+  EXPECT_EQ(ring.certificates(), log::kReceiptKeyDays);
+
+  fs::create_directories(dir_ / "nginx" / "tmp");
+  NginxMirror nginx(out, (dir_ / "nginx").string());
+  ASSERT_TRUE(nginx.ok()) << nginx.error();
+  auto client = Clients(nginx.url())();
+  ASSERT_TRUE(client);
+  // nginx answers the center's routes from the mirror directory.
+  verify::HttpLogSource source(**client, /*mirror=*/false);
+  verify::MonitorOptions mo;
+  mo.state_dir = (dir_ / "monitor").string();
+  mo.source_is_mirror = true;
+  mo.receipts_dir = receipts.string();
+  std::vector<nlohmann::json> events;
+  auto monitor = verify::Monitor::Open(source, mo, clock_,
+                                       [&](const nlohmann::json& e) { events.push_back(e); });
+  ASSERT_TRUE(monitor) << monitor.error().ToString();
+  ASSERT_TRUE((*monitor)->Poll());
+  for (const auto& e : events) EXPECT_NE(e.value("event", ""), "receipt_invalid") << e.dump();
+  EXPECT_EQ((*monitor)->stats().receipts_logged, kActas);
+  EXPECT_FALSE((*monitor)->alarmed());
+
+  // The certificates are part of what the directory must reproduce: a
+  // mirror that finds them altered refuses to resume.
+  std::string altered = keys;
+  altered[altered.size() / 2] ^= 1;
+  ASSERT_TRUE(WriteFileAtomic(out + "/" + mirror::kReceiptKeys, std::string_view(altered)));
+  mirror::MirrorOptions o;
+  o.out_dir = out;
+  o.source_url = CenterUrl();
+  auto reopened = mirror::Mirror::Open(o, Clients(CenterUrl()), clock_);
+  ASSERT_FALSE(reopened);
+  EXPECT_EQ(reopened.error().code, ErrorCode::kCorruption) << reopened.error().ToString();
+  EXPECT_NE(reopened.error().message.find("receipt-keys"), std::string::npos)
+      << reopened.error().message;
 }
 
 }  // namespace

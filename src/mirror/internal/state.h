@@ -57,7 +57,10 @@ struct Mirror::State {
   // The bundles FetchNewEntries fetched and checked, to be published.
   std::vector<std::pair<std::string, Bytes>> fetched_bundles;
   // Receipt keys certified by a center key (a center whose key is in a
-  // token), from the source's /v1/receipt-keys; the fetch threads share it.
+  // token), from the source's /v1/receipt-keys and the directory's copy;
+  // the fetch threads share it. Republished as kReceiptKeys, so that readers
+  // of the mirror (a monitor checking its receipts, the observers' page)
+  // can check receipts signed by them. Created by Open.
   std::mutex receipt_keys_mu;
   std::unique_ptr<log::ReceiptKeyRing> receipt_keys;
 };

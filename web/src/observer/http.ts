@@ -7,6 +7,7 @@
 import { onMirror } from '../api';
 import type { LogSource } from './check';
 import { checkManifest, type CheckedManifest } from './manifest';
+import { receiptKeyHeaderNote, receiptKeyNotes } from './receipt';
 
 async function get(path: string): Promise<Response | null> {
   const r = await fetch(path, { cache: 'no-cache' });
@@ -46,6 +47,9 @@ export interface SubmitAnswer {
   http: number;
   status: string; // Acta-Status or the JSON error code
   receipt: Uint8Array | null;
+  // The certificate of the receipt key that signed the receipt (the
+  // Acta-Receipt-Key header), when a center in a token answered.
+  receiptKey: string | null;
   message: string;
 }
 
@@ -62,7 +66,7 @@ export async function submitActa(bytes: Uint8Array): Promise<SubmitAnswer> {
   const r = await fetch(await submitUrl(), { method: 'POST', body: bytes as BodyInit });
   const body = new Uint8Array(await r.arrayBuffer());
   const status = r.headers.get('Acta-Status') ?? '';
-  if (r.status === 200 || r.status === 201 || r.status === 409) return { http: r.status, status, receipt: body, message: '' };
+  if (r.status === 200 || r.status === 201 || r.status === 409) return { http: r.status, status, receipt: body, receiptKey: receiptKeyHeaderNote(r.headers.get('Acta-Receipt-Key')), message: '' };
   let message = `HTTP ${r.status}`;
   let code = status;
   try {
@@ -72,5 +76,12 @@ export async function submitActa(bytes: Uint8Array): Promise<SubmitAnswer> {
   } catch {
     // Not JSON: keep the status line.
   }
-  return { http: r.status, status: code, receipt: null, message };
+  return { http: r.status, status: code, receipt: null, receiptKey: null, message };
+}
+
+// The receipt key certificates this origin serves (a center, or a mirror's
+// copy); none when it has no such route.
+export async function receiptKeyCertificates(): Promise<string[]> {
+  const r = await get('/v1/receipt-keys');
+  return r ? receiptKeyNotes(await r.json()) : [];
 }

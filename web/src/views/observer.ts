@@ -15,7 +15,7 @@ import { ot, type ObserverKey } from '../observer_strings';
 import { decodeActaText } from '../observer/acta_codec';
 import { hex } from '../observer/bytes';
 import { checkActa, compareWithLog, differences, LogCheckError, type LogVerdict, type ValidActa } from '../observer/check';
-import { loadManifest, originSource, submitActa } from '../observer/http';
+import { loadManifest, originSource, receiptKeyCertificates, submitActa } from '../observer/http';
 import type { CheckedManifest } from '../observer/manifest';
 import { checkReceipt } from '../observer/receipt';
 import { prepareQr, scanPhoto } from '../observer/qr';
@@ -174,7 +174,11 @@ export class ObserverView implements View {
         a.submit = { kind: 'failed', message: `${answer.status}: ${answer.message}`, refused: true };
       } else {
         try {
-          const r = await checkReceipt(answer.receipt, this.manifest, a.valid.leaf);
+          const certificates = async (): Promise<string[]> => [
+            ...(answer.receiptKey ? [answer.receiptKey] : []),
+            ...(await receiptKeyCertificates()),
+          ];
+          const r = await checkReceipt(answer.receipt, this.manifest, a.valid.leaf, certificates);
           a.submit = { kind: 'receipt', center: r.center, at: r.receivedAtMs, status: answer.status };
         } catch (e) {
           a.submit = { kind: 'failed', message: e instanceof Error ? e.message : String(e), refused: false };

@@ -41,6 +41,11 @@ class TokenKey final : public Signer {
   //   kNotFound         no matching private or public Ed25519 key;
   //   kBadSignature     the token's signature does not verify with its
   //                     public key (not pure Ed25519, or a mismatched pair).
+  // PKCS#11 logs in per token and process, not per session: while another
+  // TokenKey of this process is open on the same token, the token answers
+  // any PIN with CKR_USER_ALREADY_LOGGED_IN, so a second Open cannot tell a
+  // wrong PIN (acta opens one key per token and process: the center's, or a
+  // witness's).
   static Result<std::unique_ptr<TokenKey>> Open(std::string_view uri, const std::string& pin_file);
 
   // Generates an Ed25519 key pair inside the token (CKM_EC_EDWARDS_KEY_PAIR_GEN),

@@ -35,6 +35,15 @@ fs::path BuildTreeOf(const fs::path& exe_dir) {
 
 }  // namespace
 
+std::string SourceTreeOfRunningBinary() {
+  const fs::path dir = ExecutableDir();
+  if (dir.empty()) return "";
+  const fs::path build = BuildTreeOf(dir);
+  // Relative to the build tree, so that no absolute path of the machine
+  // that built it is in the binary (a reproducible build: docs/SECURITY.md).
+  return build.empty() ? "" : (build / ACTA_SOURCE_FROM_BUILD_TREE).lexically_normal().string();
+}
+
 Result<std::string> FindWebRoot(std::string_view requested) {
   if (!requested.empty()) {
     if (HasIndex(fs::path(requested))) return std::string(requested);
@@ -46,11 +55,8 @@ Result<std::string> FindWebRoot(std::string_view requested) {
   std::vector<fs::path> candidates;
   if (const fs::path dir = ExecutableDir(); !dir.empty()) {
     candidates.push_back(dir.parent_path() / "share" / "acta" / "web");
-    // The source tree's web/dist, named relative to the build tree so that
-    // no absolute path of the machine that built it is in the binary (a
-    // reproducible build: docs/SECURITY.md).
-    if (const fs::path build = BuildTreeOf(dir); !build.empty()) {
-      candidates.push_back(build / ACTA_WEB_DIST_FROM_BUILD_TREE);
+    if (const std::string source = SourceTreeOfRunningBinary(); !source.empty()) {
+      candidates.push_back(fs::path(source) / "web" / "dist");
     }
   }
   candidates.emplace_back("web/dist");

@@ -23,4 +23,11 @@ namespace acta::center {
 // callers say so once at start-up.
 Result<std::string> FindWebRoot(std::string_view requested);
 
+// The source tree the running binary was built from, while the binary is
+// still in its build tree (the nearest directory above it holding
+// CMakeCache.txt, then the path to the sources compiled in relative to it),
+// or "" for an installed binary. For files that are installed beside the
+// binary and used from the sources before (the dashboard, scripts).
+std::string SourceTreeOfRunningBinary();
+
 }  // namespace acta::center

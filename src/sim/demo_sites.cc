@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "center/web_root.h"
 #include "core/acta.h"
 #include "log/checkpoint.h"
 #include "log/merkle.h"
@@ -120,7 +121,11 @@ Result<std::string> FindHaScript(std::string_view requested) {
       candidates.push_back(exe.parent_path().parent_path() / "share" / "acta" / "scripts" /
                            "ha-cluster.sh");
     }
-    candidates.emplace_back(ACTA_SOURCE_HA_SCRIPT);
+    // A binary in its build tree: the sources' script (no absolute path of
+    // the build machine is compiled in: a reproducible build).
+    if (const std::string source = center::SourceTreeOfRunningBinary(); !source.empty()) {
+      candidates.push_back(fs::path(source) / "scripts" / "ha-cluster.sh");
+    }
   }
   std::string tried;
   for (const auto& c : candidates) {

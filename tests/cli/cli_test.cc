@@ -37,7 +37,7 @@ const std::map<std::string, std::vector<std::string>>& CommandOptions() {
       {"inspect", {"acta", "--election", "--json", "JPEG", "--trust"}},
       {"print", {"acta", "--election", "--out", "--paper", "--dpi", ".pdf", ".png"}},
       {"witness", {"--key", "--state", "--election", "--log", "--listen", "--config", "keygen"}},
-      {"witness keygen", {"--name", "--out", "--public-out", "0x04"}},
+      {"witness keygen", {"--name", "--out", "--public-out", "--token", "--pin-file", "0x04"}},
       {"compare",
        {"--photos", "--actas", "--center", "--csv", "--json", "--threads", "--authority",
         "--election-id", "--ca-file"}},

@@ -7,7 +7,8 @@
 # --key pkcs11:... --pin-file` starts, receipts and logs a table's acta, and
 # serves a checkpoint that an independent signed-note verifier
 # (verify_note.py) accepts with the manifest's center key. keygen's token errors (label taken, wrong PIN, no
-# token) exit 1 with the token's message.
+# token) exit 1 with the token's message. `acta witness keygen --token` makes a
+# witness key the same way (its vkey a cosignature/v1 one, type 0x04).
 # Usage: center_vkey_test.sh ACTA_BINARY WORKDIR
 set -eu
 acta=$1
@@ -42,6 +43,23 @@ vkey=$(cat "$dir/keygen.out")
 case "$vkey" in center-hsm+????????+*) ;; *) echo "keygen printed: $vkey"; exit 1 ;; esac
 [ "$(cat "$dir/center-hsm.vkey")" = "$vkey" ] || { echo "--public-out differs"; exit 1; }
 echo "keygen --token: $vkey"
+
+# A witness key generated in the token the same way: a cosignature/v1 vkey
+# (type 0x04) whose key id is the one C2SP defines for that type.
+"$acta" witness keygen --name witness.hsm/1 \
+  --token "pkcs11:token=acta-vkey-test;object=witness?module-path=$module" \
+  --pin-file "$dir/pin" >"$dir/wkeygen.out" 2>"$dir/wkeygen.err" ||
+  { cat "$dir/wkeygen.err"; exit 1; }
+wvkey=$(cat "$dir/wkeygen.out")
+"$py" - "$wvkey" <<'PY' || exit 1
+import base64, hashlib, sys
+name, key_id, b64 = sys.argv[1].split("+", 2)  # base64 may hold "+"
+raw = base64.b64decode(b64)
+assert len(raw) == 33 and raw[0] == 0x04, "not a cosignature/v1 (0x04) key"
+want = hashlib.sha256(name.encode() + b"\n\x04" + raw[1:]).digest()[:4].hex()
+assert key_id == want, f"key id {key_id}, expected {want}"
+PY
+echo "witness keygen --token: $wvkey"
 
 # keygen's token errors: exit 1, the token's precise message, nothing on stdout.
 expect_error() {  # WHAT TEXT ARGS...

@@ -38,7 +38,12 @@ Result<VerifierState> ParseVerifierState(std::string_view text) {
     state.origin = j.at("origin").get<std::string>();
     for (const auto& c : j.at("checkpoints")) {
       RememberedCheckpoint cp;
-      cp.size = c.at("size").get<uint64_t>();
+      // Not get<uint64_t>() on whatever is there: a number too large for
+      // 64 bits parses as a double, whose conversion is undefined (found by
+      // the verifier_inputs fuzz target).
+      const auto size = JsonUint(c, "size");
+      if (!size) return bad("a checkpoint's size is not a whole number below 2^64");
+      cp.size = *size;
       auto root = HexDecodeFixed<32>(c.at("root").get<std::string>());
       if (!root) return bad("checkpoint of size " + std::to_string(cp.size) + ": bad root");
       cp.root = *root;

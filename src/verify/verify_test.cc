@@ -64,6 +64,17 @@ TEST(VerifierStateTest, RoundTripAndRefusesASecondRoot) {
                 .error()
                 .code,
             ErrorCode::kMalformed);
+  // Sizes that are not a whole number below 2^64 (the first parses as a
+  // double: converting it was undefined behaviour, found by fuzzing).
+  const std::string root(64, 'a');
+  for (const char* size : {"746666666666666666666666666666666666666", "-1", "1.5", "\"1\""}) {
+    auto bad = ParseVerifierState(
+        std::string(R"({"format":"acta-verify-state-v1","origin":"x","checkpoints":[{"size":)") +
+        size + R"(,"root":")" + root + R"(","note":"n\n"}]})");
+    ASSERT_FALSE(bad) << size;
+    EXPECT_EQ(bad.error().code, ErrorCode::kMalformed) << size;
+    EXPECT_NE(bad.error().message.find("size"), std::string::npos) << bad.error().message;
+  }
 }
 
 TEST(FilesTest, ChecksumsFindChangedAndMissingFiles) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/strict_json.h"
+
 namespace acta::audit {
 namespace {
 
@@ -130,7 +132,7 @@ Result<AuditParameters> ParseParameters(std::string_view text) {
     p.contest_id = j.at("contest").get<std::string>();
     p.risk_limit = j.at("risk_limit").get<std::string>();
     p.seed = j.at("seed").get<std::string>();
-    p.checkpoint_size = j.at("checkpoint").at("size").get<uint64_t>();
+    p.checkpoint_size = JsonInteger<uint64_t>(j.at("checkpoint").at("size"));
     p.checkpoint_root = *root;
     p.checkpoint_note = j.at("checkpoint").at("note").get<std::string>();
   } catch (const json::exception& e) {

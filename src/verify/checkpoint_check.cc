@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "core/strict_json.h"
 #include "log/checkpoint.h"
 #include "log/cosigned_checkpoint.h"
 #include "log/note.h"
@@ -48,11 +49,11 @@ std::vector<PublishedCp> LoadList(const Files& files, Report& report) {
     PublishedCp cp;
     cp.index = i;
     try {
-      cp.size = list[i].at("size").get<uint64_t>();
+      cp.size = JsonInteger<uint64_t>(list[i].at("size"));
       auto root = HexDecodeFixed<32>(list[i].at("root").get<std::string>());
       if (!root) throw std::runtime_error("root is not 64 hex digits");
       cp.root = *root;
-      cp.created_at_ms = list[i].at("created_at_ms").get<uint64_t>();
+      cp.created_at_ms = JsonInteger<uint64_t>(list[i].at("created_at_ms"));
       cp.note = list[i].at("note").get<std::string>();
     } catch (const std::exception& e) {
       report.Add({ProblemKind::kMalformedFile,

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/acta_check.h"
+#include "core/strict_json.h"
 #include "log/proof.h"
 #include "verify/dump_layout.h"
 #include "verify/internal/checks.h"
@@ -25,19 +26,19 @@ Result<http::HttpResponse> GetOk(http::HttpClient& client, const std::string& ro
 
 // The counts of the center's table JSON "acta" object, against ours; "" if equal.
 std::string CompareCounts(const json& a, const ActaBody& body) {
-  if (a.at("closing_time").get<uint64_t>() != body.closing_time) return "closing_time";
-  if (a.at("correction").get<uint32_t>() != body.correction) return "correction";
-  if (a.at("ballots_cast").get<uint32_t>() != body.ballots_cast) return "ballots_cast";
+  if (JsonInteger<uint64_t>(a.at("closing_time")) != body.closing_time) return "closing_time";
+  if (JsonInteger<uint32_t>(a.at("correction")) != body.correction) return "correction";
+  if (JsonInteger<uint32_t>(a.at("ballots_cast")) != body.ballots_cast) return "ballots_cast";
   const json& contests = a.at("contests");
   if (contests.size() != body.contests.size()) return "contests";
   for (size_t i = 0; i < contests.size(); ++i) {
     const auto& c = body.contests[i];
-    if (contests[i].at("votes").get<std::vector<uint32_t>>() != c.candidates) {
+    if (JsonIntegers<uint32_t>(contests[i].at("votes")) != c.candidates) {
       return "contests[" + contests[i].value("id", std::to_string(i)) + "].votes";
     }
-    if (contests[i].at("blank").get<uint32_t>() != c.blank)
+    if (JsonInteger<uint32_t>(contests[i].at("blank")) != c.blank)
       return "contests[" + std::to_string(i) + "].blank";
-    if (contests[i].at("null").get<uint32_t>() != c.null_votes)
+    if (JsonInteger<uint32_t>(contests[i].at("null")) != c.null_votes)
       return "contests[" + std::to_string(i) + "].null";
   }
   return "";
@@ -51,13 +52,13 @@ void ReadLogged(const json& j, const ActaBody& ours, ObserverReport& out) {
   ActaBody b;
   b.election_id = ours.election_id;
   b.table_id = ours.table_id;
-  b.closing_time = a.at("closing_time").get<uint64_t>();
-  b.correction = a.at("correction").get<uint32_t>();
-  b.ballots_cast = a.at("ballots_cast").get<uint32_t>();
+  b.closing_time = JsonInteger<uint64_t>(a.at("closing_time"));
+  b.correction = JsonInteger<uint32_t>(a.at("correction"));
+  b.ballots_cast = JsonInteger<uint32_t>(a.at("ballots_cast"));
   for (const json& c : a.at("contests")) {
-    b.contests.push_back(ContestCounts{c.at("votes").get<std::vector<uint32_t>>(),
-                                       c.at("blank").get<uint32_t>(),
-                                       c.at("null").get<uint32_t>()});
+    b.contests.push_back(ContestCounts{JsonIntegers<uint32_t>(c.at("votes")),
+                                       JsonInteger<uint32_t>(c.at("blank")),
+                                       JsonInteger<uint32_t>(c.at("null"))});
   }
   out.logged = std::move(b);
 }
@@ -167,7 +168,7 @@ Result<ObserverReport> CheckActaInLog(http::HttpClient& client, const ObservedLo
   }
   try {
     json j = json::parse(proof->BodyText());
-    const uint64_t index = j.at("index").get<uint64_t>();
+    const uint64_t index = JsonInteger<uint64_t>(j.at("index"));
     std::vector<Hash256> hashes;
     for (const auto& h : j.at("hashes")) {
       auto decoded = HexDecodeFixed<32>(h.get<std::string>());
@@ -211,10 +212,10 @@ Result<ObserverReport> CheckActaInLog(http::HttpClient& client, const ObservedLo
                   {},
                   {}});
     } else if (j.at("leaf_hash").get<std::string>() != HexEncode(out.leaf_hash) ||
-               j.at("seq").get<uint64_t>() != *out.index) {
+               JsonInteger<uint64_t>(j.at("seq")) != *out.index) {
       report.Add({ProblemKind::kTableStatus,
                   "the table is counted with another acta (entry " +
-                      std::to_string(j.at("seq").get<uint64_t>()) + ", leaf " +
+                      std::to_string(JsonInteger<uint64_t>(j.at("seq"))) + ", leaf " +
                       j.at("leaf_hash").get<std::string>() + ")",
                   out.index,
                   table,

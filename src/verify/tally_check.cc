@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/strict_json.h"
 #include "tally/bulletin.h"
 #include "tally/csv_export.h"
 #include "verify/dump_layout.h"
@@ -84,12 +85,12 @@ void CheckConflictFlags(const std::string& path, const std::string& published, u
   try {
     const json& flags = b.at("flags");
     for (const auto& f : flags) {
-      const uint32_t t = f.at("table").get<uint32_t>();
+      const uint32_t t = JsonInteger<uint32_t>(f.at("table"));
       const auto& names = f.at("flags");
       flagged[t] = std::find(names.begin(), names.end(), "conflict") != names.end();
       last_listed = std::max(last_listed, t);
     }
-    truncated = flags.size() < b.at("flags_total").get<uint64_t>();
+    truncated = flags.size() < JsonInteger<uint64_t>(b.at("flags_total"));
   } catch (const std::exception&) {
     // An unreadable flags list: every conflict below counts as unflagged.
     truncated = false;

@@ -13,6 +13,7 @@
 #include "log/checkpoint.h"
 #include "log/receipt_key.h"
 #include "tests/center/center_fixture.h"
+#include "tests/center/center_key_in_token.h"
 #include "token/soft_token.h"
 #include "verify/fetch.h"
 #include "verify/verifier.h"
@@ -38,15 +39,9 @@ class ShiftedClock final : public Clock {
 
 class CenterTokenTest : public CenterFixture {
  protected:
-  void BeforeCenter() override {
-    auto t = token::SoftToken::Create(kLabel, kPin);
-    ASSERT_TRUE(t) << t.error().ToString() << " (scripts/install-deps.sh installs softhsm2)";
-    token_ = std::move(*t);
-    ASSERT_TRUE(token_->ImportSeed("center", synth_->election.centers[0].key.seed()));
-  }
+  void BeforeCenter() override { CreateCenterKeyInToken(*synth_, kLabel, kPin, token_); }
   void AdjustCenter(center::CenterOptions& o) const override {
-    o.key_file = token_->Uri("center");
-    o.pin_file = token_->pin_file();
+    UseCenterKeyInToken(*token_, o);
     o.receipt_key_check_interval = receipt_key_check_;
   }
   // Center::Start with `o`, which must fail; its error.

@@ -22,9 +22,9 @@
 #include "mirror/layout.h"
 #include "mirror/publish_batch.h"
 #include "tests/center/center_fixture.h"
+#include "tests/center/center_key_in_token.h"
 #include "tests/cli/run_acta.h"
 #include "tests/mirror/nginx_mirror.h"
-#include "token/soft_token.h"
 #include "verify/log_source.h"
 #include "verify/monitor.h"
 
@@ -445,15 +445,9 @@ TEST_F(MirrorTest, KilledWithSigkillAtAnyMomentItResumesToTheSameFiles) {
 class MirrorOfTokenCenterTest : public MirrorTest {
  protected:
   void BeforeCenter() override {
-    auto t = token::SoftToken::Create("acta-mirror-test", "1357");
-    ASSERT_TRUE(t) << t.error().ToString() << " (scripts/install-deps.sh installs softhsm2)";
-    token_ = std::move(*t);
-    ASSERT_TRUE(token_->ImportSeed("center", synth_->election.centers[0].key.seed()));
+    CreateCenterKeyInToken(*synth_, "acta-mirror-test", "1357", token_);
   }
-  void AdjustCenter(center::CenterOptions& o) const override {
-    o.key_file = token_->Uri("center");
-    o.pin_file = token_->pin_file();
-  }
+  void AdjustCenter(center::CenterOptions& o) const override { UseCenterKeyInToken(*token_, o); }
   std::unique_ptr<token::SoftToken> token_;
 };
 

@@ -27,7 +27,10 @@ using boost::system::error_code;
 using tcp = asio::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
 
-namespace {
+// Named, not anonymous: ShapingProxy::Impl (external linkage) holds Conns,
+// and a unity build (cmake/ActaHelpers.cmake) compiles this file as an
+// included one, where GCC refuses such a field (-Wsubobject-linkage).
+namespace proxy_detail {
 
 class Conn;
 
@@ -55,7 +58,8 @@ struct Pipe {
   std::array<char, 8192> buf{};
 };
 
-}  // namespace
+}  // namespace proxy_detail
+using proxy_detail::Conn;
 
 struct ShapingProxy::Impl {
   ProxyOptions options;
@@ -78,7 +82,7 @@ struct ShapingProxy::Impl {
   void Accept(size_t index);
 };
 
-namespace {
+namespace proxy_detail {
 
 class Conn : public std::enable_shared_from_this<Conn> {
  public:
@@ -253,7 +257,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   bool closed_ = false;
 };
 
-}  // namespace
+}  // namespace proxy_detail
 
 void ShapingProxy::Impl::Accept(size_t index) {
   acceptors[index]->async_accept([this, index](error_code ec, tcp::socket socket) {

@@ -101,6 +101,13 @@ void SendCanned503(tcp::socket& socket, RejectReason reason) {
   socket.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
+}  // namespace
+
+// Named, not anonymous: HttpServer::Impl (external linkage) holds Listeners,
+// and a unity build (cmake/ActaHelpers.cmake) compiles this file as an
+// included one, where GCC refuses such a field (-Wsubobject-linkage).
+namespace server_detail {
+
 // Accepts on workers[0] and hands each connection to the next worker.
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
@@ -173,7 +180,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   std::size_t index_ = 0;
 };
 
-}  // namespace
+}  // namespace server_detail
+using server_detail::Listener;
 
 struct HttpServer::Impl {
   Impl(const ServerOptions& options, Handler& handler)

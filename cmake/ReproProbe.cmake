@@ -10,10 +10,18 @@
 # the full check.
 add_library(acta_repro_probe_core STATIC EXCLUDE_FROM_ALL
   src/core/error.cc src/core/bytes.cc src/core/wire.cc src/core/crypto.cc src/core/keys.cc
-  src/core/receipt.cc src/core/strict_json.cc src/center/http/source_network.cc)
+  src/core/receipt.cc src/core/strict_json.cc src/core/note_key_text.cc src/core/file.cc
+  src/center/http/source_network.cc)
 target_include_directories(acta_repro_probe_core PUBLIC ${PROJECT_SOURCE_DIR}/src)
 target_link_libraries(acta_repro_probe_core PUBLIC PkgConfig::SODIUM OpenSSL::Crypto
                       nlohmann_json::nlohmann_json Boost::headers spdlog::spdlog fmt::fmt)
+# Compiled as the libraries are: under ACTA_UNITY_BUILD the sources reach
+# the compiler through a generated file that #includes them by absolute
+# path, so __FILE__ and the debug information's names must still come out
+# relative.
+if(ACTA_UNITY_BUILD)
+  set_target_properties(acta_repro_probe_core PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+endif()
 add_executable(acta_repro_probe EXCLUDE_FROM_ALL fuzz/receipt_fuzz.cc fuzz/replay_main.cc)
 target_include_directories(acta_repro_probe PRIVATE ${PROJECT_SOURCE_DIR})
 target_link_libraries(acta_repro_probe PRIVATE acta_repro_probe_core)

@@ -68,7 +68,8 @@ bool WaitForPort(uint16_t port, milliseconds timeout) {
   return false;
 }
 
-Result<NginxServer> StartNginx(const std::string& nginx, const std::string& dir, int workers) {
+Result<NginxServer> StartNginx(const std::string& nginx, const std::string& dir, int workers,
+                               const std::string& location) {
   NginxServer s;
   s.port = FreeLoopbackPort();
   if (s.port == 0) return MakeError(ErrorCode::kUnavailable, "no free loopback port");
@@ -95,7 +96,7 @@ Result<NginxServer> StartNginx(const std::string& nginx, const std::string& dir,
                       << "  keepalive_timeout 30s;\n"
                       << "  server {\n"
                       << "    listen 127.0.0.1:" << s.port << ";\n"
-                      << "    location / { return 403; }\n"
+                      << "    location / { " << location << " }\n"
                       << "  }\n"
                       << "}\n";
   auto child = ChildProcess::Spawn(

@@ -29,13 +29,14 @@ struct NginxServer {
   uint16_t port = 0;
 };
 
-// Writes DIR/nginx.conf (listen 127.0.0.1:free port, `location / { return
-// 403; }`, `workers` worker processes, access_log off, keepalive_requests
-// 1000 like the center's per-connection cap, pid, error log and temp paths
-// in DIR, run as the current user) and starts `nginx -c -p -e -g 'daemon
-// off;'`. Errors: kUnavailable when it does not listen within 10 s (its
-// error log is named).
-Result<NginxServer> StartNginx(const std::string& nginx, const std::string& dir, int workers);
+// Writes DIR/nginx.conf (listen 127.0.0.1:free port, `location / {
+// LOCATION }` (by default `return 403;`), `workers` worker processes,
+// access_log off, keepalive_requests 1000 like the center's per-connection
+// cap, pid, error log and temp paths in DIR, run as the current user) and
+// starts `nginx -c -p -e -g 'daemon off;'`. Errors: kUnavailable when it does
+// not listen within 10 s (its error log is named).
+Result<NginxServer> StartNginx(const std::string& nginx, const std::string& dir, int workers,
+                               const std::string& location = "return 403;");
 
 // A wrk script sending POST /v1/actas with `body` and "Acta-Mac: mac_b64".
 Status WriteWrkPostScript(const std::string& path, ByteSpan body, const std::string& mac_b64);

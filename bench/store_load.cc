@@ -15,7 +15,6 @@
 // center with --require-sync-standby ingests on it too, in the same run.
 #include <libpq-fe.h>
 #include <spdlog/spdlog.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -27,6 +26,7 @@
 #include "bench/bench_election.h"
 #include "bench/center_process.h"
 #include "bench/load_generator.h"
+#include "bench/raw_sqlite.h"
 #include "center/center.h"
 #include "store/open_store.h"
 
@@ -71,21 +71,6 @@ std::string FreshPgDatabase(const std::string& cluster_url, const std::string& n
   if (!store) Die("open " + url + ": " + store.error().ToString());
   if (auto st = (*store)->Initialize(election_id); !st) Die("initialize: " + st.error().ToString());
   return url;
-}
-
-// The rows a center would store for these actas (receipt bytes are a
-// placeholder of the real size: the insert does not care what they say).
-struct RawRow {
-  Hash256 leaf;
-  uint32_t table_id;
-  const Bytes* bytes;
-};
-
-std::vector<RawRow> RowsOf(const BenchElection& e) {
-  std::vector<RawRow> rows;
-  rows.reserve(e.actas.size());
-  for (const Acta& a : e.actas) rows.push_back({LeafHashOf(a.bytes), a.body.table_id, &a.bytes});
-  return rows;
 }
 
 void PutU64(std::string& out, uint64_t v) {
@@ -146,49 +131,6 @@ double RawPgInsertRate(const std::string& url, const std::vector<RawRow>& rows) 
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   PQfinish(conn);
-  return static_cast<double>(rows.size()) / secs;
-}
-
-// The same rows into acta's SQLite schema (WAL, synchronous=FULL), kRawBatch
-// per transaction, one prepared statement.
-double RawSqliteInsertRate(const std::string& path, const Hash256& election_id,
-                           const std::vector<RawRow>& rows) {
-  std::filesystem::remove(path);
-  {
-    auto store = store::OpenStore("sqlite:" + path);
-    if (!store) Die("open sqlite: " + store.error().ToString());
-    if (auto st = (*store)->Initialize(election_id); !st) Die(st.error().ToString());
-  }
-  sqlite3* db = nullptr;
-  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) Die("sqlite3_open");
-  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, nullptr);
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db,
-                     "INSERT INTO accepted (leaf_hash, table_id, correction, bytes, lane, "
-                     "received_at_ms, receipt, conflict) VALUES (?, ?, 0, ?, 0, ?, ?, 0)",
-                     -1, &stmt, nullptr);
-  const std::string receipt(kReceiptSize, '\0');
-  auto start = std::chrono::steady_clock::now();
-  for (size_t from = 0; from < rows.size(); from += kRawBatch) {
-    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
-    const size_t n = std::min(kRawBatch, rows.size() - from);
-    for (size_t i = 0; i < n; ++i) {
-      const RawRow& r = rows[from + i];
-      sqlite3_bind_blob(stmt, 1, r.leaf.data(), 32, SQLITE_STATIC);
-      sqlite3_bind_int64(stmt, 2, r.table_id);
-      sqlite3_bind_blob(stmt, 3, r.bytes->data(), static_cast<int>(r.bytes->size()), SQLITE_STATIC);
-      sqlite3_bind_int64(stmt, 4, static_cast<int64_t>(1'800'000'000'000ULL + from + i));
-      sqlite3_bind_blob(stmt, 5, receipt.data(), static_cast<int>(receipt.size()), SQLITE_STATIC);
-      if (sqlite3_step(stmt) != SQLITE_DONE)
-        Die(std::string("sqlite insert: ") + sqlite3_errmsg(db));
-      sqlite3_reset(stmt);
-    }
-    if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) Die("sqlite commit");
-  }
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
   return static_cast<double>(rows.size()) / secs;
 }
 
@@ -289,7 +231,7 @@ int main(int argc, char** argv) {
   BenchElection e = MakeBenchElection(tables, root, 2);
   const Hash256 election_id = e.synth->election.manifest.election_id;
   const auto requests = PrepareTerminalRequests(e);
-  const auto rows = RowsOf(e);
+  const auto rows = RawRowsOf(e);
 
   nlohmann::json out_rows = nlohmann::json::array();
   auto row = [&](std::string what, std::string value, std::string lim, std::string ratio) {
@@ -299,7 +241,9 @@ int main(int argc, char** argv) {
   };
 
   // Raw insert rates of the same rows (the limits).
-  const double raw_sqlite = RawSqliteInsertRate((root / "raw.sqlite").string(), election_id, rows);
+  auto raw_insert = RawSqliteInsert((root / "raw.sqlite").string(), election_id, rows, kRawBatch);
+  if (!raw_insert) Die("raw SQLite insert: " + raw_insert.error().ToString());
+  const double raw_sqlite = raw_insert->rows_per_second;
   row("raw SQLite insert, 256 rows/transaction, WAL, synchronous=FULL",
       Fmt("%.0f rows/s", raw_sqlite), "", "");
   const double raw_pg =

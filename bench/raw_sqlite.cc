@@ -8,8 +8,8 @@
 #include <memory>
 
 #include "bench/cpu_time.h"
-#include "core/receipt.h"
 #include "core/acta.h"
+#include "core/receipt.h"
 #include "store/open_store.h"
 
 namespace acta::bench {
@@ -31,8 +31,7 @@ std::vector<RawRow> RawRowsOf(const BenchElection& e) {
 Result<RawInsert> RawSqliteInsert(const std::string& path, const Hash256& election_id,
                                   std::span<const RawRow> rows, size_t batch) {
   std::error_code ec;
-  std::filesystem::remove(path, ec);
-  {
+  if (!std::filesystem::exists(path, ec)) {
     // acta's schema, made by acta's store: the limit carries the same indexes.
     auto store = store::OpenStore("sqlite:" + path);
     if (!store) return std::unexpected(std::move(store).error());

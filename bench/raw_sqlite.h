@@ -29,9 +29,11 @@ struct RawInsert {
   double cpu_us_per_row = 0;   // this thread's CPU (user + system), fsyncs included
 };
 
-// Inserts `rows` into a fresh database at `path` (removed first) with acta's
-// schema for `election_id`, `batch` rows per transaction (one fsync each).
-// Errors: kInternal with SQLite's message.
+// Inserts `rows` into the database at `path`, `batch` rows per transaction
+// (one fsync each); a missing database is first created with acta's schema
+// for `election_id`, an existing one grows (a benchmark inserting in rounds
+// keeps the index as deep as the center's). Errors: kInternal with SQLite's
+// message, or the store's when it cannot create the database.
 Result<RawInsert> RawSqliteInsert(const std::string& path, const Hash256& election_id,
                                   std::span<const RawRow> rows, size_t batch);
 

@@ -241,6 +241,7 @@ int main(int argc, char** argv) {
   };
 
   // Raw insert rates of the same rows (the limits).
+  std::filesystem::remove(root / "raw.sqlite");
   auto raw_insert = RawSqliteInsert((root / "raw.sqlite").string(), election_id, rows, kRawBatch);
   if (!raw_insert) Die("raw SQLite insert: " + raw_insert.error().ToString());
   const double raw_sqlite = raw_insert->rows_per_second;

@@ -20,7 +20,8 @@ target_link_libraries(acta_repro_probe_core PUBLIC PkgConfig::SODIUM OpenSSL::Cr
 # path, so __FILE__ and the debug information's names must still come out
 # relative.
 if(ACTA_UNITY_BUILD)
-  set_target_properties(acta_repro_probe_core PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+  set_target_properties(acta_repro_probe_core PROPERTIES UNITY_BUILD ON
+                        UNITY_BUILD_BATCH_SIZE ${ACTA_UNITY_BATCH_SIZE})
 endif()
 add_executable(acta_repro_probe EXCLUDE_FROM_ALL fuzz/receipt_fuzz.cc fuzz/replay_main.cc)
 target_include_directories(acta_repro_probe PRIVATE ${PROJECT_SOURCE_DIR})

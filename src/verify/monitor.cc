@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr char kStateFile[] = "monitor.json";
-constexpr char kStateFormat[] = "acta-monitor-state-v1";
+constexpr char kMonitorStateFormat[] = "acta-monitor-state-v1";
 
 std::string LeafKey(const Hash256& h) { return std::string(h.begin(), h.end()); }
 
@@ -82,7 +82,7 @@ Status Monitor::LoadOrStart() {
     ACTA_RETURN_IF_ERROR(SaveState());
   } else {
     json j = json::parse(*text, nullptr, false);
-    if (JsonString(j, "format") != kStateFormat || !JsonString(j, "note"))
+    if (JsonString(j, "format") != kMonitorStateFormat || !JsonString(j, "note"))
       return MakeError(ErrorCode::kMalformed, state_path + ": not an acta monitor state");
     const std::string origin = JsonString(j, "origin").value_or("");
     if (origin != log::LogOrigin(manifest_->election_id))
@@ -147,7 +147,7 @@ Status Monitor::Replay() {
 Status Monitor::SaveState() {
   json alarmed = json::array();
   for (const auto& k : alarmed_kinds_) alarmed.push_back(k);
-  json j = {{"format", kStateFormat}, {"origin", log::LogOrigin(manifest_->election_id)},
+  json j = {{"format", kMonitorStateFormat}, {"origin", log::LogOrigin(manifest_->election_id)},
             {"size", held_.size},     {"root", HexEncode(held_.root)},
             {"note", held_.note},     {"alarmed", alarmed}};
   return WriteFileAtomic((fs::path(options_.state_dir) / kStateFile).string(), j.dump(1) + "\n");

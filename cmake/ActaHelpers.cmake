@@ -5,8 +5,8 @@
 # headers every file of a module includes (Boost.Asio and Beast,
 # nlohmann/json, CLI11, spdlog) are parsed and their templates instantiated
 # once per batch instead of once per file, which is most of a cold build's
-# CPU (the README's first `make demo`: 183 compilations became 40, 15.2 CPU
-# minutes 8.2). A file's own names must then stay unique within its
+# CPU (the README's first `make demo`: 183 compilations became 42, 15.2 CPU
+# minutes 8.9). A file's own names must then stay unique within its
 # library, anonymous namespaces included: a clash fails the compile of the
 # batch that holds both. `-DACTA_UNITY_BATCH_SIZE=0` compiles each library
 # as one unit and shows every clash at once; the debug, asan and fuzz

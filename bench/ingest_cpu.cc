@@ -67,12 +67,12 @@ std::string DefaultActa() {
 // the center is gone before its directory.
 struct Teardown {
   std::filesystem::path root;
-  NginxServer* nginx = nullptr;
+  std::optional<NginxServer> nginx;  // owned here, so it outlives every exit
   void StopNginx() {
-    if (nginx == nullptr || !nginx->child) return;
+    if (!nginx || !nginx->child) return;
     nginx->child->Signal(SIGQUIT);
     nginx->child->Wait(milliseconds(10'000));
-    nginx = nullptr;
+    nginx.reset();
   }
   ~Teardown() {
     StopNginx();
@@ -215,7 +215,7 @@ int Run(const Options& o) {
   const auto root =
       std::filesystem::temp_directory_path() / ("acta-ingest-cpu-" + std::to_string(::getpid()));
   std::filesystem::create_directories(root);
-  Teardown teardown{root};
+  Teardown teardown{root, std::nullopt};
   std::fprintf(stderr, "ingest_cpu: preparing %u signed actas...\n", o.tables);
   BenchElection e = MakeBenchElection(o.tables, root);
   const auto requests = PrepareTerminalRequests(e);
@@ -228,13 +228,13 @@ int Run(const Options& o) {
   CenterProcess center(o.acta, e.dir, "sqlite:" + (root / "center.db").string(),
                        e.dir + "/secrets/center.key", o.center_args);
   if (!PinThisThread(load_cpu)) return std::perror("sched_setaffinity"), 1;
-  auto nginx = StartReceiptNginx(root / "nginx", center_cpu, load_cpu);
-  if (!nginx) {
-    std::fprintf(stderr, "ingest_cpu: %s\n", nginx.error().ToString().c_str());
+  auto started = StartReceiptNginx(root / "nginx", center_cpu, load_cpu);
+  if (!started) {
+    std::fprintf(stderr, "ingest_cpu: %s\n", started.error().ToString().c_str());
     return 1;
   }
-  teardown.nginx = &*nginx;
-  const pid_t nginx_pid = nginx->child->pid();
+  teardown.nginx = std::move(*started);
+  const pid_t nginx_pid = teardown.nginx->child->pid();
 
   const size_t n = requests.size();
   const size_t warm = std::min<size_t>(2'000, n / 20);
@@ -244,7 +244,7 @@ int Run(const Options& o) {
   lo.connections = o.connections;
   lo.max_duration = milliseconds(600'000);
   LoadOptions nginx_lo = lo;
-  nginx_lo.port = nginx->port;
+  nginx_lo.port = teardown.nginx->port;
   // Warm-up (not counted): page cache, SQLite's first pages, lazy set-up.
   LoadResult w = RunLoad(lo, Slice(requests, 0, warm));
   RunLoad(nginx_lo, Slice(requests, 0, warm));

@@ -147,9 +147,12 @@ Status Monitor::Replay() {
 Status Monitor::SaveState() {
   json alarmed = json::array();
   for (const auto& k : alarmed_kinds_) alarmed.push_back(k);
-  json j = {{"format", kMonitorStateFormat}, {"origin", log::LogOrigin(manifest_->election_id)},
-            {"size", held_.size},     {"root", HexEncode(held_.root)},
-            {"note", held_.note},     {"alarmed", alarmed}};
+  json j = {{"format", kMonitorStateFormat},
+            {"origin", log::LogOrigin(manifest_->election_id)},
+            {"size", held_.size},
+            {"root", HexEncode(held_.root)},
+            {"note", held_.note},
+            {"alarmed", alarmed}};
   return WriteFileAtomic((fs::path(options_.state_dir) / kStateFile).string(), j.dump(1) + "\n");
 }
 
